@@ -1,0 +1,92 @@
+// Bundles the extension (and the webview scripts) in the style of the official esbuild extension template.
+const esbuild = require('esbuild');
+const path = require('path');
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** Prints errors in the format of the `$esbuild-watch` problem matcher. */
+const problemMatcherPlugin = {
+  name: 'esbuild-problem-matcher',
+  setup(build) {
+    build.onStart(() => console.log('[watch] build started'));
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ [ERROR] ${text}`);
+        if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+      }
+      console.log('[watch] build finished');
+    });
+  },
+};
+
+/**
+ * @looker/sdk's ESM index re-exports a type-only name from an empty module, which esbuild rejects
+ * (SDK-NOTES.md §6). We only import types from @looker/sdk, but keep the fix so a value import cannot break the build.
+ */
+const lookerSdkEsmFix = {
+  name: 'looker-sdk-esm-fix',
+  setup(build) {
+    build.onLoad({ filter: /@looker[\\/]sdk[\\/]lib[\\/]esm[\\/]index\.js$/ }, async (args) => {
+      const fs = require('fs');
+      const src = await fs.promises.readFile(args.path, 'utf8');
+      return { contents: src.replace(/^.*ILooker40SDK.*$/m, ''), loader: 'js' };
+    });
+  },
+};
+
+async function main() {
+  const common = {
+    bundle: true,
+    minify: production,
+    sourcemap: !production,
+    sourcesContent: false,
+    logLevel: 'silent',
+    plugins: [problemMatcherPlugin, lookerSdkEsmFix],
+  };
+  const contexts = [
+    await esbuild.context({
+      ...common,
+      entryPoints: ['src/extension.ts'],
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      // Prefer the ES module builds of the Looker packages: they tree-shake, the CommonJS ones do not.
+      mainFields: ['module', 'main'],
+      outfile: 'dist/extension.js',
+      external: ['vscode'],
+      metafile: true,
+    }),
+  ];
+  const fs = require('fs');
+  const mediaEntries = fs.existsSync('media')
+    ? fs.readdirSync('media').filter((f) => /^[a-z-]+\.ts$/.test(f)).map((f) => path.join('media', f))
+    : [];
+  if (mediaEntries.length) {
+    contexts.push(
+      await esbuild.context({
+        ...common,
+        entryPoints: mediaEntries,
+        format: 'iife',
+        platform: 'browser',
+        target: 'es2022',
+        outdir: 'dist/media',
+      }),
+    );
+  }
+  if (watch) {
+    await Promise.all(contexts.map((c) => c.watch()));
+    return;
+  }
+  for (const c of contexts) {
+    await c.rebuild();
+    await c.dispose();
+  }
+  const size = fs.statSync('dist/extension.js').size;
+  console.log(`dist/extension.js: ${size} bytes${production ? ' (production)' : ''}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,43 @@
+import * as vscode from 'vscode';
+import { LookerApiError } from '../looker/errors';
+import type { Log } from '../log';
+import { describeError, isCancellation } from './errors';
+
+export type Handler = (...args: any[]) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * Reports an error once: a short message with actions to the user, the details to the log. Cancellations are
+ * silent. Returns when the message is dismissed (callers usually don't wait).
+ */
+export async function reportError(log: Log, err: unknown, action?: string, retry?: () => unknown): Promise<void> {
+  if (isCancellation(err)) return;
+  const message = log.redact(describeError(err, action));
+  log.error(action ? `${action} failed` : 'Command failed', err);
+  const showLog = vscode.l10n.t('Show Log');
+  const openDocs = vscode.l10n.t('Open Documentation');
+  const again = vscode.l10n.t('Retry');
+  const items = [showLog];
+  const docs = err instanceof LookerApiError ? err.documentationUrl : undefined;
+  if (docs) items.unshift(openDocs);
+  if (retry && err instanceof LookerApiError && err.kind !== 'credentials') items.unshift(again);
+  const pick = await vscode.window.showErrorMessage(message, ...items);
+  if (pick === showLog) log.show();
+  else if (pick === openDocs && docs) void vscode.env.openExternal(vscode.Uri.parse(docs));
+  else if (pick === again && retry) void retry();
+}
+
+/**
+ * Registers a command whose failures are reported by {@link reportError}; the handler's promise never rejects
+ * into VS Code (no unhandled rejection), but its value is returned to `executeCommand` callers (tests use it).
+ */
+export function registerCommand(context: vscode.ExtensionContext, log: Log, id: string, handler: Handler): void {
+  const wrapped = async (...args: unknown[]): Promise<unknown> => {
+    try {
+      return await handler(...args);
+    } catch (err) {
+      void reportError(log, err, undefined, () => vscode.commands.executeCommand(id, ...args));
+      return undefined;
+    }
+  };
+  context.subscriptions.push(vscode.commands.registerCommand(id, wrapped));
+}

@@ -1,0 +1,446 @@
+import * as vscode from 'vscode';
+import { LookerApiError } from '../looker/errors';
+import { normalizeBaseUrl, type ConnectionProfile } from '../looker/profile';
+import type { Log } from '../log';
+import { describeError } from '../commands/errors';
+import { registerCommand, reportError } from '../commands/register';
+import { BACK, showInputStep } from './input';
+import { parseLookerIni } from './ini';
+import type { ConnectionManager } from './manager';
+
+/** What the add/edit flow collects. The secret stays in memory only for the flow. */
+export interface ConnectionDraft {
+  id?: string;
+  baseUrl: string;
+  clientId: string;
+  secret: string;
+  name: string;
+  verifyTls: boolean;
+  timeoutSeconds: number;
+}
+
+type Step = 'url' | 'clientId' | 'secret' | 'name';
+const STEPS: Step[] = ['url', 'clientId', 'secret', 'name'];
+
+export interface TestOutcome {
+  ok: boolean;
+  userName?: string;
+  userId?: string;
+  lookerVersion?: string;
+  error?: unknown;
+  /** The step to send the user back to, from the kind of failure. */
+  fixStep?: Step;
+}
+
+function stepForError(err: unknown): Step {
+  if (err instanceof LookerApiError) {
+    if (err.kind === 'credentials') return 'secret';
+    if (err.kind === 'http' && (err.status === 401 || err.status === 403)) return 'clientId';
+  }
+  return 'url';
+}
+
+function defaultTimeout(): number {
+  const t = vscode.workspace.getConfiguration('looker').get<number>('requestTimeoutSeconds', 60);
+  return t > 0 ? t : 60;
+}
+
+/** Connection-level commands: add, edit, remove, test, sign out, switch, and the two imports. */
+export class ConnectionCommands {
+  constructor(
+    private readonly manager: ConnectionManager,
+    private readonly log: Log,
+  ) {}
+
+  register(context: vscode.ExtensionContext): void {
+    const r = (id: string, h: (...a: any[]) => unknown) => registerCommand(context, this.log, id, h); // eslint-disable-line @typescript-eslint/no-explicit-any
+    r('looker.addConnection', () => this.add());
+    r('looker.editConnection', (arg?: { id?: string }) => this.edit(arg?.id));
+    r('looker.removeConnection', (arg?: { id?: string }) => this.remove(arg?.id));
+    r('looker.testConnection', (arg?: { id?: string }) => this.test(arg?.id));
+    r('looker.signOut', (arg?: { id?: string }) => this.signOut(arg?.id));
+    r('looker.switchConnection', () => this.switchConnection());
+    r('looker.importIni', (uri?: vscode.Uri) => this.importIni(uri));
+    r('looker.importEnvironment', () => this.importEnvironment(false));
+  }
+
+  /** Tests a draft: login, me, versions. Never throws. */
+  async testDraft(draft: ConnectionDraft, token?: vscode.CancellationToken): Promise<TestOutcome> {
+    const profile = this.profileOf(draft, draft.id ?? 'draft');
+    const client = this.manager.createClient(profile, async () => draft.secret);
+    const abort = new AbortController();
+    const sub = token?.onCancellationRequested(() => abort.abort());
+    try {
+      const { user, lookerVersion } = await client.testConnection(abort.signal);
+      const userName = user.display_name || [user.first_name, user.last_name].filter(Boolean).join(' ') || `#${user.id}`;
+      return { ok: true, userName, userId: String(user.id ?? ''), lookerVersion };
+    } catch (error) {
+      return { ok: false, error, fixStep: stepForError(error) };
+    } finally {
+      sub?.dispose();
+      await client.logout();
+      client.dispose();
+    }
+  }
+
+  private profileOf(d: ConnectionDraft, id: string): ConnectionProfile {
+    return {
+      id,
+      name: d.name.trim() || new URL(d.baseUrl).host,
+      baseUrl: d.baseUrl,
+      clientId: d.clientId.trim(),
+      verifyTls: d.verifyTls,
+      timeoutSeconds: d.timeoutSeconds,
+    };
+  }
+
+  /** Tests and, on success, saves a draft and makes it active. Returns the saved profile. */
+  async testAndSave(draft: ConnectionDraft, token?: vscode.CancellationToken): Promise<{ profile?: ConnectionProfile; outcome: TestOutcome }> {
+    const outcome = await this.testDraft(draft, token);
+    if (!outcome.ok) return { outcome };
+    const profile = this.profileOf(draft, draft.id ?? this.manager.store.newId());
+    await this.manager.store.save(profile, draft.secret);
+    await this.manager.store.setActive(profile.id);
+    this.manager.setConnectedInfo(profile.id, {
+      userName: outcome.userName ?? '',
+      userId: outcome.userId ?? '',
+      lookerVersion: outcome.lookerVersion ?? '',
+    });
+    this.log.info(`Saved connection "${profile.name}" (${profile.baseUrl}, client ${profile.clientId}); API user ${outcome.userName}, Looker ${outcome.lookerVersion}`);
+    return { profile, outcome };
+  }
+
+  async add(): Promise<ConnectionProfile | undefined> {
+    const draft: ConnectionDraft = { baseUrl: 'https://', clientId: '', secret: '', name: '', verifyTls: true, timeoutSeconds: defaultTimeout() };
+    return this.runFlow(draft, vscode.l10n.t('Add Looker Connection'), false);
+  }
+
+  async edit(id?: string): Promise<ConnectionProfile | undefined> {
+    const profile = id ? this.manager.store.get(id) : await this.pickConnection(vscode.l10n.t('Connection to edit'));
+    if (!profile) return undefined;
+    const draft: ConnectionDraft = { ...profile, secret: '' };
+    return this.runFlow(draft, vscode.l10n.t('Edit Looker Connection: {0}', profile.name), true);
+  }
+
+  /**
+   * The multi-step input. On a failed test the user is sent back to the step that is most likely wrong, with
+   * everything typed still in place; nothing is saved until a test succeeds.
+   */
+  private async runFlow(draft: ConnectionDraft, title: string, editing: boolean): Promise<ConnectionProfile | undefined> {
+    let index = 0;
+    let message: vscode.InputBoxValidationMessage | undefined;
+    for (;;) {
+      const step = STEPS[index];
+      const common = { title, step: index + 1, totalSteps: STEPS.length, canGoBack: index > 0, initialMessage: message };
+      message = undefined;
+      let value: string | typeof BACK | undefined;
+      if (step === 'url') {
+        value = await showInputStep({
+          ...common,
+          value: draft.baseUrl,
+          prompt: vscode.l10n.t('Instance URL, e.g. https://mycompany.cloud.looker.com (without /api/4.0)'),
+          validate: (v) => {
+            const n = normalizeBaseUrl(v);
+            if (n.error) return { message: n.error, severity: vscode.InputBoxValidationSeverity.Error };
+            if (n.warning) return { message: n.warning, severity: vscode.InputBoxValidationSeverity.Warning };
+            return undefined;
+          },
+        });
+        if (typeof value === 'string') draft.baseUrl = normalizeBaseUrl(value).url ?? value;
+      } else if (step === 'clientId') {
+        value = await showInputStep({
+          ...common,
+          value: draft.clientId,
+          prompt: vscode.l10n.t('Client ID of an API key (Admin > Users > Edit > API Keys)'),
+          validate: (v) => (v.trim() ? undefined : { message: vscode.l10n.t('Enter the client ID.'), severity: vscode.InputBoxValidationSeverity.Error }),
+        });
+        if (typeof value === 'string') draft.clientId = value.trim();
+      } else if (step === 'secret') {
+        value = await showInputStep({
+          ...common,
+          value: draft.secret,
+          password: true,
+          prompt: editing
+            ? vscode.l10n.t('Client secret (leave empty to keep the saved one). It is stored only in VS Code SecretStorage.')
+            : vscode.l10n.t('Client secret. It is stored only in VS Code SecretStorage.'),
+          validate: (v) =>
+            editing || v.trim() ? undefined : { message: vscode.l10n.t('Enter the client secret.'), severity: vscode.InputBoxValidationSeverity.Error },
+        });
+        if (typeof value === 'string') draft.secret = value.trim();
+      } else {
+        value = await showInputStep({
+          ...common,
+          value: draft.name,
+          prompt: vscode.l10n.t('Name for this connection (optional), e.g. Production'),
+          placeholder: safeHost(draft.baseUrl),
+        });
+        if (typeof value === 'string') draft.name = value.trim();
+      }
+      if (value === undefined) return undefined;
+      if (value === BACK) {
+        index = Math.max(0, index - 1);
+        continue;
+      }
+      if (index < STEPS.length - 1) {
+        index++;
+        continue;
+      }
+      // All steps done: test, then save.
+      if (editing && !draft.secret && draft.id) draft.secret = (await this.manager.store.getSecret(draft.id)) ?? '';
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Testing connection to {0}…', draft.baseUrl), cancellable: true },
+        (_p, token) => this.testAndSave(draft, token),
+      );
+      if (result.profile) {
+        void vscode.window.showInformationMessage(
+          vscode.l10n.t('Connected to {0} as {1} (Looker {2}).', result.profile.name, result.outcome.userName ?? '', result.outcome.lookerVersion ?? ''),
+        );
+        return result.profile;
+      }
+      const err = result.outcome.error;
+      if (err instanceof LookerApiError && err.kind === 'cancelled') return undefined;
+      const text = describeError(err, undefined, draft.baseUrl);
+      this.log.error(`Connection test of ${draft.baseUrl} failed`, err);
+      const fix = result.outcome.fixStep ?? 'url';
+      const turnOffTls = vscode.l10n.t('Turn Off TLS Verification for This Connection');
+      const fixIt = vscode.l10n.t('Fix {0}', stepLabel(fix));
+      const actions = err instanceof LookerApiError && err.kind === 'tls' && draft.verifyTls ? [fixIt, turnOffTls] : [fixIt];
+      const pick = await vscode.window.showErrorMessage(text, ...actions);
+      if (pick === turnOffTls) {
+        draft.verifyTls = false;
+        index = STEPS.length - 1; // re-test straight away from the last step
+        message = { message: vscode.l10n.t('TLS verification is now off for this connection only. Press Enter to test again.'), severity: vscode.InputBoxValidationSeverity.Warning };
+        continue;
+      }
+      index = STEPS.indexOf(fix);
+      if (fix === 'secret' && editing) draft.secret = '';
+      // Shown as a warning so the unchanged value can be accepted again (e.g. after fixing the network).
+      message = { message: text, severity: vscode.InputBoxValidationSeverity.Warning };
+    }
+  }
+
+  private async pickConnection(placeHolder: string): Promise<ConnectionProfile | undefined> {
+    const list = this.manager.store.list();
+    if (list.length === 0) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('There are no Looker connections yet. Add one first.'));
+      return undefined;
+    }
+    if (list.length === 1) return list[0];
+    const active = this.manager.active()?.id;
+    const pick = await vscode.window.showQuickPick(
+      list.map((p) => ({ label: p.name, description: p.baseUrl, detail: p.id === active ? vscode.l10n.t('Active') : undefined, profile: p })),
+      { placeHolder },
+    );
+    return pick?.profile;
+  }
+
+  async remove(id?: string): Promise<boolean> {
+    const profile = id ? this.manager.store.get(id) : await this.pickConnection(vscode.l10n.t('Connection to remove'));
+    if (!profile) return false;
+    const remove = vscode.l10n.t('Remove');
+    const pick = await vscode.window.showWarningMessage(
+      vscode.l10n.t('Remove the connection "{0}" and delete its client secret from this machine?', profile.name),
+      { modal: true },
+      remove,
+    );
+    if (pick !== remove) return false;
+    await this.manager.signOut(profile.id);
+    await this.manager.store.remove(profile.id);
+    this.log.info(`Removed connection "${profile.name}" and its secret`);
+    return true;
+  }
+
+  async test(id?: string): Promise<TestOutcome | undefined> {
+    const profile = id ? this.manager.store.get(id) : this.manager.active() ?? (await this.pickConnection(vscode.l10n.t('Connection to test')));
+    if (!profile) return undefined;
+    const secret = await this.manager.store.getSecret(profile.id);
+    if (secret === undefined) {
+      const enter = vscode.l10n.t('Enter Secret');
+      const pick = await vscode.window.showWarningMessage(
+        vscode.l10n.t('No client secret is stored for "{0}" on this machine.', profile.name),
+        enter,
+      );
+      if (pick === enter) await this.edit(profile.id);
+      return undefined;
+    }
+    const outcome = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Testing connection to {0}…', profile.name), cancellable: true },
+      (_p, token) => this.testDraft({ ...profile, secret }, token),
+    );
+    if (outcome.ok) {
+      this.manager.setConnectedInfo(profile.id, { userName: outcome.userName ?? '', userId: outcome.userId ?? '', lookerVersion: outcome.lookerVersion ?? '' });
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('Connected to {0} as {1} (Looker {2}).', profile.name, outcome.userName ?? '', outcome.lookerVersion ?? ''),
+      );
+    } else {
+      void reportError(this.log, outcome.error, vscode.l10n.t('testing {0}', profile.name));
+    }
+    return outcome;
+  }
+
+  async signOut(id?: string): Promise<void> {
+    const profile = id ? this.manager.store.get(id) : this.manager.active();
+    if (!profile) return;
+    await this.manager.signOut(profile.id);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Signed out of {0}.', profile.name));
+  }
+
+  async switchConnection(): Promise<ConnectionProfile | undefined> {
+    const list = this.manager.store.list();
+    const active = this.manager.active()?.id;
+    type Item = vscode.QuickPickItem & { profile?: ConnectionProfile; action?: 'add' };
+    const items: Item[] = list.map((p) => ({
+      label: `${p.id === active ? '$(check) ' : ''}${p.name}`,
+      description: p.baseUrl,
+      detail: this.manager.connectedInfo(p.id)
+        ? vscode.l10n.t('API user {0} · Looker {1}', this.manager.connectedInfo(p.id)!.userName, this.manager.connectedInfo(p.id)!.lookerVersion)
+        : undefined,
+      profile: p,
+    }));
+    items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, { label: `$(add) ${vscode.l10n.t('Add Connection…')}`, action: 'add' });
+    const pick = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Select the active Looker connection') });
+    if (!pick) return undefined;
+    if (pick.action === 'add') return this.add();
+    if (pick.profile) await this.manager.store.setActive(pick.profile.id);
+    return pick.profile;
+  }
+
+  /** Imports every section of a looker.ini; each is tested first and saved only when it works. */
+  async importIni(uri?: vscode.Uri): Promise<ConnectionProfile[]> {
+    const file =
+      uri ??
+      (
+        await vscode.window.showOpenDialog({
+          canSelectMany: false,
+          openLabel: vscode.l10n.t('Import'),
+          filters: { [vscode.l10n.t('Looker SDK configuration')]: ['ini'], [vscode.l10n.t('All files')]: ['*'] },
+          title: vscode.l10n.t('Import Connections from looker.ini'),
+        })
+      )?.[0];
+    if (!file) return [];
+    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
+    const sections = parseLookerIni(text);
+    if (sections.length === 0) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('{0} has no section with base_url and client_id.', file.fsPath));
+      return [];
+    }
+    const saved: ConnectionProfile[] = [];
+    const problems: string[] = [];
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Importing connections'), cancellable: true },
+      async (progress, token) => {
+        for (const s of sections) {
+          if (token.isCancellationRequested) break;
+          progress.report({ message: s.section, increment: 100 / sections.length });
+          const url = normalizeBaseUrl(s.baseUrl ?? '');
+          if (!url.url || !s.clientId || !s.clientSecret) {
+            problems.push(vscode.l10n.t('[{0}]: needs base_url, client_id and client_secret', s.section));
+            continue;
+          }
+          const existing = this.manager.store.list().find((p) => p.baseUrl === url.url && p.clientId === s.clientId);
+          const draft: ConnectionDraft = {
+            id: existing?.id,
+            baseUrl: url.url,
+            clientId: s.clientId,
+            secret: s.clientSecret,
+            name: existing?.name ?? s.section,
+            verifyTls: s.verifySsl,
+            timeoutSeconds: s.timeoutSeconds ?? defaultTimeout(),
+          };
+          const r = await this.testAndSave(draft, token);
+          if (r.profile) saved.push(r.profile);
+          else problems.push(`[${s.section}]: ${describeError(r.outcome.error)}`);
+        }
+      },
+    );
+    if (saved.length) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Imported {0} connection(s): {1}', saved.length, saved.map((p) => p.name).join(', ')));
+    }
+    if (problems.length) {
+      this.log.warn(`looker.ini import: ${problems.join(' | ')}`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('Some sections were not imported: {0}', problems.join('; ')));
+    }
+    return saved;
+  }
+
+  /**
+   * LOOKERSDK_BASE_URL / _CLIENT_ID / _CLIENT_SECRET in the environment. On activation this follows the setting
+   * `looker.environmentConnection` ("ask", "import", "ignore"); the command imports straight away.
+   */
+  async importEnvironment(onActivation: boolean): Promise<ConnectionProfile | undefined> {
+    const env = process.env;
+    const base = env.LOOKERSDK_BASE_URL;
+    const clientId = env.LOOKERSDK_CLIENT_ID;
+    const secret = env.LOOKERSDK_CLIENT_SECRET;
+    if (!base || !clientId || !secret) {
+      if (!onActivation) {
+        void vscode.window.showInformationMessage(
+          vscode.l10n.t('Set LOOKERSDK_BASE_URL, LOOKERSDK_CLIENT_ID and LOOKERSDK_CLIENT_SECRET in the environment VS Code was started from.'),
+        );
+      }
+      return undefined;
+    }
+    const url = normalizeBaseUrl(base);
+    if (!url.url) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('LOOKERSDK_BASE_URL is not a usable URL: {0}', url.error ?? base));
+      return undefined;
+    }
+    const existing = this.manager.store.list().find((p) => p.baseUrl === url.url && p.clientId === clientId);
+    if (onActivation) {
+      if (existing) return existing;
+      const mode = vscode.workspace.getConfiguration('looker').get<string>('environmentConnection', 'ask');
+      if (mode === 'ignore') return undefined;
+      if (mode !== 'import') {
+        const importIt = vscode.l10n.t('Import');
+        const never = vscode.l10n.t('Never for This Environment');
+        const pick = await vscode.window.showInformationMessage(
+          vscode.l10n.t('Looker API credentials for {0} are set in the environment (LOOKERSDK_*). Import them as a connection?', url.url),
+          importIt,
+          never,
+        );
+        if (pick === never) {
+          await vscode.workspace.getConfiguration('looker').update('environmentConnection', 'ignore', vscode.ConfigurationTarget.Global);
+        }
+        if (pick !== importIt) return undefined;
+      }
+    }
+    const verify = env.LOOKERSDK_VERIFY_SSL;
+    const timeout = Number(env.LOOKERSDK_TIMEOUT);
+    const draft: ConnectionDraft = {
+      id: existing?.id,
+      baseUrl: url.url,
+      clientId,
+      secret,
+      name: existing?.name ?? safeHost(url.url),
+      verifyTls: !(verify && /^(0|false|no|off)$/i.test(verify)),
+      timeoutSeconds: Number.isFinite(timeout) && timeout > 0 ? timeout : defaultTimeout(),
+    };
+    const r = await this.testAndSave(draft);
+    if (!r.profile) {
+      void reportError(this.log, r.outcome.error, vscode.l10n.t('importing the LOOKERSDK_* connection'));
+      return undefined;
+    }
+    return r.profile;
+  }
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+function stepLabel(step: Step): string {
+  switch (step) {
+    case 'url':
+      return vscode.l10n.t('Instance URL');
+    case 'clientId':
+      return vscode.l10n.t('Client ID');
+    case 'secret':
+      return vscode.l10n.t('Client Secret');
+    default:
+      return vscode.l10n.t('Name');
+  }
+}

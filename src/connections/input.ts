@@ -1,0 +1,60 @@
+import * as vscode from 'vscode';
+
+export const BACK = Symbol('back');
+
+export interface InputStep {
+  title: string;
+  step: number;
+  totalSteps: number;
+  value: string;
+  prompt: string;
+  placeholder?: string;
+  password?: boolean;
+  /** Shown under the box; returning undefined means valid. Warnings keep the box acceptable. */
+  validate?: (value: string) => vscode.InputBoxValidationMessage | string | undefined;
+  /** Message shown when the step opens (e.g. why the user was sent back here). */
+  initialMessage?: vscode.InputBoxValidationMessage | string;
+  canGoBack?: boolean;
+}
+
+/**
+ * One step of a multi-step input: resolves to the accepted text, {@link BACK}, or undefined when dismissed.
+ * An error-severity validation message blocks Enter; the typed text is never cleared.
+ */
+export function showInputStep(s: InputStep): Promise<string | typeof BACK | undefined> {
+  return new Promise((resolve) => {
+    const box = vscode.window.createInputBox();
+    box.title = s.title;
+    box.step = s.step;
+    box.totalSteps = s.totalSteps;
+    box.value = s.value;
+    box.prompt = s.prompt;
+    box.placeholder = s.placeholder;
+    box.password = !!s.password;
+    box.ignoreFocusOut = true;
+    box.buttons = s.canGoBack ? [vscode.QuickInputButtons.Back] : [];
+    const check = (v: string): boolean => {
+      const m = s.validate?.(v);
+      box.validationMessage = m;
+      return !m || (typeof m !== 'string' && m.severity !== vscode.InputBoxValidationSeverity.Error);
+    };
+    if (s.initialMessage) box.validationMessage = s.initialMessage;
+    else check(s.value);
+    let done = false;
+    const finish = (v: string | typeof BACK | undefined) => {
+      if (done) return;
+      done = true;
+      resolve(v);
+      box.dispose();
+    };
+    box.onDidChangeValue((v) => check(v));
+    box.onDidAccept(() => {
+      if (check(box.value)) finish(box.value);
+    });
+    box.onDidTriggerButton((b) => {
+      if (b === vscode.QuickInputButtons.Back) finish(BACK);
+    });
+    box.onDidHide(() => finish(undefined));
+    box.show();
+  });
+}

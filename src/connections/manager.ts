@@ -1,0 +1,119 @@
+import * as vscode from 'vscode';
+import { LookerClient } from '../looker/client';
+import type { ConnectionProfile } from '../looker/profile';
+import type { Log } from '../log';
+import type { ConnectionStore } from './store';
+
+export interface ConnectedInfo {
+  userName: string;
+  userId: string;
+  lookerVersion: string;
+}
+
+/**
+ * Owns one {@link LookerClient} per connection (created on first use) and follows the store: a changed profile or
+ * secret drops that connection's client so the next call logs in with the new values.
+ */
+export class ConnectionManager implements vscode.Disposable {
+  private readonly clients = new Map<string, { client: LookerClient; key: string }>();
+  private readonly info = new Map<string, ConnectedInfo>();
+  private readonly activeChanged = new vscode.EventEmitter<ConnectionProfile | undefined>();
+  /** Fires when another connection became active, or the active one's profile or secret changed. */
+  readonly onDidChangeActive = this.activeChanged.event;
+  private lastActiveKey: string | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    readonly store: ConnectionStore,
+    private readonly log: Log,
+  ) {
+    this.lastActiveKey = this.activeKey();
+    this.disposables.push(
+      this.activeChanged,
+      store.onDidChange(() => this.sync()),
+      store.onDidChangeSecret((id) => this.drop(id)),
+    );
+    void vscode.commands.executeCommand('setContext', 'looker.hasConnection', store.list().length > 0);
+  }
+
+  private activeKey(): string | undefined {
+    const p = this.store.active();
+    return p ? JSON.stringify(p) : undefined;
+  }
+
+  private sync(): void {
+    const profiles = new Map(this.store.list().map((p) => [p.id, JSON.stringify(p)]));
+    for (const [id, entry] of this.clients) {
+      if (profiles.get(id) !== entry.key) this.drop(id);
+    }
+    void vscode.commands.executeCommand('setContext', 'looker.hasConnection', profiles.size > 0);
+    const key = this.activeKey();
+    if (key !== this.lastActiveKey) {
+      this.lastActiveKey = key;
+      this.activeChanged.fire(this.store.active());
+    }
+  }
+
+  /** Forgets a connection's client (logging it out in the background). */
+  drop(id: string): void {
+    const entry = this.clients.get(id);
+    if (entry) {
+      this.clients.delete(id);
+      entry.client.dispose();
+    }
+    this.info.delete(id);
+    if (this.store.active()?.id === id) this.activeChanged.fire(this.store.active());
+  }
+
+  active(): ConnectionProfile | undefined {
+    return this.store.active();
+  }
+
+  /** The client of a connection (the active one by default), or undefined when there is none. */
+  client(id?: string): LookerClient | undefined {
+    const profile = id ? this.store.get(id) : this.store.active();
+    if (!profile) return undefined;
+    const key = JSON.stringify(profile);
+    const cached = this.clients.get(profile.id);
+    if (cached && cached.key === key) return cached.client;
+    if (cached) cached.client.dispose();
+    const client = this.createClient(profile, () => this.store.getSecret(profile.id));
+    this.clients.set(profile.id, { client, key });
+    return client;
+  }
+
+  /** A client for a profile that is not saved yet (add/edit flows test before saving). */
+  createClient(profile: ConnectionProfile, getSecret: () => Promise<string | undefined>): LookerClient {
+    return new LookerClient(profile, {
+      getSecret,
+      log: (line) => this.log.trace(`[${profile.name}] ${line}`),
+    });
+  }
+
+  /** What the last successful test of a connection found (API user, Looker version). */
+  connectedInfo(id: string): ConnectedInfo | undefined {
+    return this.info.get(id);
+  }
+
+  setConnectedInfo(id: string, info: ConnectedInfo): void {
+    this.info.set(id, info);
+  }
+
+  /** Logs the API user of a connection out and forgets its session. */
+  async signOut(id: string): Promise<void> {
+    const entry = this.clients.get(id);
+    this.clients.delete(id);
+    this.info.delete(id);
+    if (entry) {
+      await entry.client.logout();
+      entry.client.dispose();
+    }
+    if (this.store.active()?.id === id) this.activeChanged.fire(this.store.active());
+  }
+
+  dispose(): void {
+    for (const { client } of this.clients.values()) client.dispose();
+    this.clients.clear();
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,141 @@
+import * as vscode from 'vscode';
+import type { ConnectionProfile } from '../looker/profile';
+import type { Log } from '../log';
+
+const SETTING = 'connections';
+const ACTIVE_KEY = 'looker.activeConnection';
+const secretKey = (id: string) => `looker.clientSecret.${id}`;
+
+/** Defaults for fields a hand-edited settings entry may lack. */
+const DEFAULT_TIMEOUT_SECONDS = 60;
+
+function sanitize(raw: unknown): ConnectionProfile | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const r = raw as Record<string, unknown>;
+  if (typeof r.id !== 'string' || typeof r.baseUrl !== 'string' || typeof r.clientId !== 'string') return undefined;
+  const timeout = typeof r.timeoutSeconds === 'number' && r.timeoutSeconds > 0 ? r.timeoutSeconds : DEFAULT_TIMEOUT_SECONDS;
+  return {
+    id: r.id,
+    name: typeof r.name === 'string' && r.name.trim() ? r.name : r.baseUrl,
+    baseUrl: r.baseUrl,
+    clientId: r.clientId,
+    verifyTls: r.verifyTls !== false,
+    timeoutSeconds: timeout,
+  };
+}
+
+/**
+ * Where connections live: the profile (URL, client ID, name, TLS flag, timeout) in the user setting
+ * `looker.connections`; the client secret only in SecretStorage, keyed by connection id; the active
+ * connection's id in global state.
+ */
+export class ConnectionStore implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when the list, the active connection or a secret changed (here or in another window). */
+  readonly onDidChange = this.changed.event;
+  private readonly secretChanged = new vscode.EventEmitter<string>();
+  /** Fires with a connection id when its secret changed (here or in another window). */
+  readonly onDidChangeSecret = this.secretChanged.event;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: Log,
+  ) {
+    this.disposables.push(
+      this.changed,
+      this.secretChanged,
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(`looker.${SETTING}`)) this.changed.fire();
+      }),
+      context.secrets.onDidChange((e) => {
+        const prefix = 'looker.clientSecret.';
+        if (e.key.startsWith(prefix)) {
+          this.secretChanged.fire(e.key.slice(prefix.length));
+          this.changed.fire();
+        }
+      }),
+    );
+  }
+
+  list(): ConnectionProfile[] {
+    const raw = vscode.workspace.getConfiguration('looker').get<unknown[]>(SETTING, []);
+    const seen = new Set<string>();
+    const out: ConnectionProfile[] = [];
+    for (const r of Array.isArray(raw) ? raw : []) {
+      const p = sanitize(r);
+      if (p && !seen.has(p.id)) {
+        seen.add(p.id);
+        out.push(p);
+      }
+    }
+    return out;
+  }
+
+  get(id: string): ConnectionProfile | undefined {
+    return this.list().find((p) => p.id === id);
+  }
+
+  /** The active connection: the one chosen last, else the first. */
+  active(): ConnectionProfile | undefined {
+    const all = this.list();
+    const id = this.context.globalState.get<string>(ACTIVE_KEY);
+    return all.find((p) => p.id === id) ?? all[0];
+  }
+
+  async setActive(id: string): Promise<void> {
+    await this.context.globalState.update(ACTIVE_KEY, id);
+    this.changed.fire();
+  }
+
+  /** Adds or replaces a profile; stores the secret when one is given. */
+  async save(profile: ConnectionProfile, secret?: string): Promise<void> {
+    if (secret !== undefined) {
+      this.log.addSecret(secret);
+      await this.context.secrets.store(secretKey(profile.id), secret);
+    }
+    const list = this.list().filter((p) => p.id !== profile.id);
+    const index = this.list().findIndex((p) => p.id === profile.id);
+    if (index >= 0) list.splice(index, 0, profile);
+    else list.push(profile);
+    await this.writeList(list);
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.context.secrets.delete(secretKey(id));
+    await this.writeList(this.list().filter((p) => p.id !== id));
+    if (this.context.globalState.get<string>(ACTIVE_KEY) === id) {
+      await this.context.globalState.update(ACTIVE_KEY, undefined);
+    }
+    this.changed.fire();
+  }
+
+  /** The client secret, or undefined when SecretStorage has none (or cannot be read). */
+  async getSecret(id: string): Promise<string | undefined> {
+    try {
+      const s = await this.context.secrets.get(secretKey(id));
+      this.log.addSecret(s);
+      return s;
+    } catch (err) {
+      this.log.error(`Could not read the secret of connection ${id} from SecretStorage`, err);
+      return undefined;
+    }
+  }
+
+  async hasSecret(id: string): Promise<boolean> {
+    return (await this.getSecret(id)) !== undefined;
+  }
+
+  newId(): string {
+    return `c${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+  }
+
+  private async writeList(list: ConnectionProfile[]): Promise<void> {
+    await vscode.workspace.getConfiguration('looker').update(SETTING, list, vscode.ConfigurationTarget.Global);
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,344 @@
+import * as vscode from 'vscode';
+import type { IUser } from '@looker/sdk';
+import type { ConnectionManager } from '../connections/manager';
+import type { CredentialType, LookerClient } from '../looker/client';
+import { LookerApiError } from '../looker/errors';
+import type { Log } from '../log';
+import { registerCommand, reportError } from '../commands/register';
+import { QUERY_HELP, parseQuery } from './query';
+import { GroupNode, MoreNode, QueryError, UserNode, userLabel, type UsersTreeProvider } from './tree';
+
+const RECENT_KEY = 'looker.recentQueries';
+const RECENT_MAX = 20;
+
+/** Opens a user's details (the details panel registers itself here). */
+export type OpenUser = (userId: string, connectionId?: string) => Promise<unknown>;
+
+/** A user as commands receive it: a tree node, an id, or an object with an id. */
+export type UserRef = UserNode | string | { id?: string | null };
+
+export function userIdOf(ref: unknown): string | undefined {
+  if (ref instanceof UserNode) return ref.id;
+  if (typeof ref === 'string' && ref.trim()) return ref.trim();
+  if (ref && typeof ref === 'object' && 'id' in ref) {
+    const id = (ref as { id?: unknown }).id;
+    if (typeof id === 'string' || typeof id === 'number') return String(id);
+  }
+  return undefined;
+}
+
+/**
+ * The users a command acts on: every selected user when the clicked item is part of a multi-selection (VS Code
+ * passes `(clicked, selected[])`), else the clicked one, else (command palette) the view's selection.
+ */
+export function targetUsers(clicked: unknown, selected: unknown, view?: vscode.TreeView<unknown>): UserNode[] {
+  const fromList = (list: readonly unknown[]) => list.filter((n): n is UserNode => n instanceof UserNode);
+  if (Array.isArray(selected) && selected.length) return dedupe(fromList(selected));
+  if (clicked instanceof UserNode) return [clicked];
+  if (clicked === undefined && view) return dedupe(fromList(view.selection));
+  return [];
+}
+
+function dedupe(nodes: UserNode[]): UserNode[] {
+  const seen = new Set<string>();
+  return nodes.filter((n) => (seen.has(n.id) ? false : (seen.add(n.id), true)));
+}
+
+/** Runs `fn` over items with at most `limit` at once; resolves when all settled. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+  const results: PromiseSettledResult<R>[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      try {
+        results[i] = { status: 'fulfilled', value: await fn(items[i], i) };
+      } catch (reason) {
+        results[i] = { status: 'rejected', reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+export class UserCommands {
+  constructor(
+    private readonly manager: ConnectionManager,
+    private readonly tree: UsersTreeProvider,
+    private readonly log: Log,
+    private readonly context: vscode.ExtensionContext,
+    private readonly openUser: OpenUser,
+    private view?: vscode.TreeView<unknown>,
+  ) {}
+
+  setView(view: vscode.TreeView<unknown>): void {
+    this.view = view;
+  }
+
+  register(): void {
+    const r = (id: string, h: (...a: any[]) => unknown) => registerCommand(this.context, this.log, id, h); // eslint-disable-line @typescript-eslint/no-explicit-any
+    r('looker.search', (initial?: string) => this.search(initial));
+    r('looker.clearSearch', () => this.tree.setQuery(undefined));
+    r('looker.refresh', () => this.tree.refresh());
+    r('looker.refreshGroup', (g?: GroupNode) => (g instanceof GroupNode ? this.tree.refresh(g) : this.tree.refresh()));
+    r('looker.loadMore', (n: MoreNode | GroupNode) => this.tree.loadMore(n));
+    r('looker.findByCredential', (type?: CredentialType, id?: string) => this.findByCredential(type, id));
+    r('looker.openUser', (ref?: UserRef) => this.open(ref));
+    r('looker.copyEmail', (c?: unknown, s?: unknown) => this.copy(targetUsers(c, s, this.view), (u) => u.email ?? u.credentials_email?.email ?? ''));
+    r('looker.copyId', (c?: unknown, s?: unknown) => this.copy(targetUsers(c, s, this.view), (u) => String(u.id ?? '')));
+    r('looker.openInLooker', (c?: unknown, s?: unknown) => this.openInLooker(targetUsers(c, s, this.view)));
+    r('looker.disableUsers', (c?: unknown, s?: unknown) => this.setDisabled(targetUsers(c, s, this.view), true));
+    r('looker.enableUsers', (c?: unknown, s?: unknown) => this.setDisabled(targetUsers(c, s, this.view), false));
+  }
+
+  private client(): LookerClient {
+    const c = this.manager.client();
+    if (!c) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('No active Looker connection. Add one with "Looker: Add Connection…".') });
+    return c;
+  }
+
+  private recent(): string[] {
+    return this.context.globalState.get<string[]>(RECENT_KEY, []);
+  }
+
+  private async remember(text: string): Promise<void> {
+    const list = [text, ...this.recent().filter((q) => q !== text)].slice(0, RECENT_MAX);
+    await this.context.globalState.update(RECENT_KEY, list);
+  }
+
+  /**
+   * The search box: validated as you type (a wrong key or value is named, the text is kept), a history button
+   * for recent and saved queries, Enter applies. An empty query clears the search.
+   */
+  async search(initial?: string): Promise<string | undefined> {
+    if (initial !== undefined) {
+      // Scripted use (tests, other commands): apply directly, errors are thrown to the caller's wrapper.
+      await this.apply(initial);
+      return initial;
+    }
+    const history = { iconPath: new vscode.ThemeIcon('history'), tooltip: vscode.l10n.t('Recent and saved searches') };
+    let value = this.tree.currentQuery?.text ?? '';
+    for (;;) {
+      const outcome = await new Promise<{ kind: 'accept' | 'history' | 'cancel'; value: string }>((resolve) => {
+        const box = vscode.window.createInputBox();
+        box.title = vscode.l10n.t('Search Looker Users');
+        box.prompt = QUERY_HELP;
+        box.placeholder = vscode.l10n.t('e.g. ann%  ·  email:%@acme.com disabled:false  ·  group:Marketing  ·  sort:"last_name desc"');
+        box.value = value;
+        box.ignoreFocusOut = true;
+        box.buttons = [history];
+        const validate = (v: string) => {
+          const r = v.trim() ? parseQuery(v) : undefined;
+          box.validationMessage = r && !r.ok ? { message: r.error, severity: vscode.InputBoxValidationSeverity.Error } : undefined;
+          return !r || r.ok;
+        };
+        validate(value);
+        let done = false;
+        const finish = (kind: 'accept' | 'history' | 'cancel') => {
+          if (done) return;
+          done = true;
+          resolve({ kind, value: box.value });
+          box.dispose();
+        };
+        box.onDidChangeValue(validate);
+        box.onDidTriggerButton(() => finish('history'));
+        box.onDidHide(() => finish('cancel'));
+        box.onDidAccept(async () => {
+          if (!validate(box.value)) return;
+          box.busy = true;
+          box.enabled = false;
+          try {
+            await this.apply(box.value);
+            finish('accept');
+          } catch (err) {
+            // Keep the box open with the text as typed; say what is wrong.
+            box.validationMessage = {
+              message: err instanceof QueryError ? err.message : String(err instanceof Error ? err.message : err),
+              severity: vscode.InputBoxValidationSeverity.Error,
+            };
+          } finally {
+            box.busy = false;
+            box.enabled = true;
+          }
+        });
+        box.show();
+      });
+      if (outcome.kind === 'cancel') return undefined;
+      if (outcome.kind === 'accept') return outcome.value;
+      value = outcome.value;
+      const picked = await this.pickFromHistory();
+      if (picked !== undefined) value = picked;
+    }
+  }
+
+  private async pickFromHistory(): Promise<string | undefined> {
+    type Item = vscode.QuickPickItem & { query?: string };
+    const saved = vscode.workspace.getConfiguration('looker').get<{ name: string; query: string }[]>('savedSearches', []);
+    const items: Item[] = [];
+    const recent = this.recent();
+    if (recent.length) items.push({ label: vscode.l10n.t('Recent'), kind: vscode.QuickPickItemKind.Separator });
+    for (const q of recent) items.push({ label: q, query: q, iconPath: new vscode.ThemeIcon('history') });
+    if (Array.isArray(saved) && saved.length) items.push({ label: vscode.l10n.t('Saved'), kind: vscode.QuickPickItemKind.Separator });
+    for (const s of Array.isArray(saved) ? saved : []) {
+      if (s && typeof s.query === 'string') items.push({ label: s.name, description: s.query, query: s.query, iconPath: new vscode.ThemeIcon('bookmark') });
+    }
+    if (!items.length) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('No recent or saved searches yet.'));
+      return undefined;
+    }
+    const pick = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Pick a search to edit or run') });
+    return pick?.query;
+  }
+
+  private async apply(text: string): Promise<void> {
+    if (!text.trim()) {
+      await this.tree.setQuery(undefined);
+      return;
+    }
+    const r = parseQuery(text);
+    if (!r.ok) throw new QueryError(r.error);
+    await this.tree.setQuery(r.query);
+    await this.remember(r.query.text);
+    this.log.info(`Search: ${r.query.text}`);
+  }
+
+  async findByCredential(type?: CredentialType, credentialId?: string): Promise<IUser | undefined> {
+    const kinds: { type: CredentialType; label: string; prompt: string }[] = [
+      { type: 'email', label: vscode.l10n.t('Email'), prompt: vscode.l10n.t('Login email address') },
+      { type: 'google', label: vscode.l10n.t('Google'), prompt: vscode.l10n.t('Google user ID') },
+      { type: 'saml', label: vscode.l10n.t('SAML'), prompt: vscode.l10n.t('SAML user ID') },
+      { type: 'oidc', label: vscode.l10n.t('OpenID Connect'), prompt: vscode.l10n.t('OIDC user ID') },
+      { type: 'ldap', label: vscode.l10n.t('LDAP'), prompt: vscode.l10n.t('LDAP ID') },
+      { type: 'api3', label: vscode.l10n.t('API key'), prompt: vscode.l10n.t('API3 client ID') },
+      { type: 'embed', label: vscode.l10n.t('Embed'), prompt: vscode.l10n.t('Embed external user ID') },
+      { type: 'looker_openid', label: vscode.l10n.t('Looker OpenID'), prompt: vscode.l10n.t('Looker OpenID email') },
+    ];
+    let kind = kinds.find((k) => k.type === type);
+    if (!kind) {
+      const pick = await vscode.window.showQuickPick(
+        kinds.map((k) => ({ label: k.label, description: k.prompt, credential: k })),
+        { placeHolder: vscode.l10n.t('Find a user by which credential?') },
+      );
+      if (!pick) return undefined;
+      kind = pick.credential;
+    }
+    const chosen = kind;
+    let id = credentialId;
+    for (;;) {
+      if (id === undefined) {
+        id = await vscode.window.showInputBox({
+          title: vscode.l10n.t('Find User by {0} Credential', chosen.label),
+          prompt: chosen.prompt,
+          value: id,
+          ignoreFocusOut: true,
+          validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Enter the credential ID.')),
+        });
+        if (id === undefined) return undefined;
+      }
+      try {
+        const user = await this.client().userForCredential(chosen.type, id.trim(), 'id,first_name,last_name,display_name,email');
+        await this.openUser(String(user.id));
+        return user;
+      } catch (err) {
+        if (err instanceof LookerApiError && err.status === 404) {
+          const again = vscode.l10n.t('Search Again');
+          const pick = await vscode.window.showWarningMessage(
+            vscode.l10n.t('No user has the {0} credential "{1}" on {2}.', chosen.label, id.trim(), this.manager.active()?.name ?? ''),
+            again,
+          );
+          if (pick !== again || credentialId !== undefined) return undefined;
+          // Keep the typed id for correction.
+          const retyped = await vscode.window.showInputBox({ title: vscode.l10n.t('Find User by {0} Credential', chosen.label), prompt: chosen.prompt, value: id, ignoreFocusOut: true });
+          if (retyped === undefined) return undefined;
+          id = retyped;
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  private async open(ref?: UserRef): Promise<unknown> {
+    let id = userIdOf(ref);
+    if (!id) {
+      id = await vscode.window.showInputBox({
+        title: vscode.l10n.t('Open Looker User'),
+        prompt: vscode.l10n.t('User ID or login email'),
+        ignoreFocusOut: true,
+        validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Enter a user ID or an email address.')),
+      });
+      if (!id) return undefined;
+      if (id.includes('@')) {
+        const u = await this.client().userForCredential('email', id.trim(), 'id');
+        id = String(u.id);
+      }
+    }
+    return this.openUser(id.trim());
+  }
+
+  private async copy(nodes: UserNode[], pick: (u: IUser) => string): Promise<string | undefined> {
+    const values = nodes.map((n) => pick(n.user)).filter(Boolean);
+    if (!values.length) return undefined;
+    const text = values.join('\n');
+    await vscode.env.clipboard.writeText(text);
+    vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0} value(s)', values.length), 3000);
+    return text;
+  }
+
+  private async openInLooker(nodes: UserNode[]): Promise<void> {
+    const base = this.manager.active()?.baseUrl;
+    if (!base) return;
+    for (const n of nodes.slice(0, 10)) {
+      await vscode.env.openExternal(vscode.Uri.parse(`${base}/admin/users/${encodeURIComponent(n.id)}/edit`));
+    }
+  }
+
+  /** Disables or enables the selected users (one PATCH each, at most 4 at once), then refreshes only them. */
+  async setDisabled(nodes: UserNode[], disabled: boolean): Promise<{ done: string[]; failed: string[] }> {
+    const targets = nodes.filter((n) => (n.user.is_disabled === true) !== disabled);
+    if (!targets.length) {
+      void vscode.window.showInformationMessage(
+        disabled ? vscode.l10n.t('The selected users are already disabled.') : vscode.l10n.t('The selected users are already enabled.'),
+      );
+      return { done: [], failed: [] };
+    }
+    if (targets.length > 1) {
+      const go = disabled ? vscode.l10n.t('Disable') : vscode.l10n.t('Enable');
+      const pick = await vscode.window.showWarningMessage(
+        disabled ? vscode.l10n.t('Disable {0} users?', targets.length) : vscode.l10n.t('Enable {0} users?', targets.length),
+        { modal: true, detail: targets.slice(0, 15).map((n) => `${userLabel(n.user)} <${n.user.email ?? ''}>`).join('\n') + (targets.length > 15 ? '\n…' : '') },
+        go,
+      );
+      if (pick !== go) return { done: [], failed: [] };
+    }
+    const client = this.client();
+    const api = this.manager.connectedInfo(client.profile.id)?.userName ?? client.profile.clientId;
+    const done: string[] = [];
+    const failed: string[] = [];
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: disabled ? vscode.l10n.t('Disabling users') : vscode.l10n.t('Enabling users'), cancellable: true },
+      async (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        const results = await mapLimit(targets, 4, async (n) => {
+          if (abort.signal.aborted) throw new LookerApiError({ kind: 'cancelled', message: 'Cancelled.' });
+          await client.updateUser(n.id, { is_disabled: disabled }, 'id,is_disabled', abort.signal);
+          progress.report({ increment: 100 / targets.length, message: `${done.length + 1}/${targets.length}` });
+          this.log.info(`[${client.profile.name}] ${api}: user ${n.id} is_disabled ${!disabled} → ${disabled}`);
+          done.push(n.id);
+        });
+        results.forEach((r, i) => {
+          if (r.status === 'rejected') {
+            failed.push(targets[i].id);
+            this.log.error(`Could not ${disabled ? 'disable' : 'enable'} user ${targets[i].id}`, r.reason);
+          }
+        });
+        const firstError = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (firstError) void reportError(this.log, firstError.reason, disabled ? vscode.l10n.t('disabling {0} user(s)', failed.length) : vscode.l10n.t('enabling {0} user(s)', failed.length));
+      },
+    );
+    if (done.length) await this.tree.updateUsers(done);
+    return { done, failed };
+  }
+}

@@ -1,0 +1,531 @@
+import * as vscode from 'vscode';
+import type { IUser } from '@looker/sdk';
+import type { LookerClient, Page } from '../looker/client';
+import type { ConnectionManager } from '../connections/manager';
+import type { Log } from '../log';
+import { describeError } from '../commands/errors';
+import { describeQuery, parseQuery, resolveGroup, type UserQuery } from './query';
+import {
+  SMART_SEARCHES,
+  TREE_USER_FIELDS,
+  USER_GROUPS,
+  classifyUser,
+  combineQuery,
+  ungroupedRequest,
+  type SmartSearch,
+  type UserGroup,
+  type UserStatus,
+} from './status';
+
+/** Fetches `limit` users from `offset`; `total` when the server (or the client-side filter) knows it. */
+type PageFetcher = (offset: number, limit: number, signal: AbortSignal) => Promise<Page<IUser>>;
+
+export type UsersNode = GroupNode | UserNode | MoreNode | MessageNode;
+
+export class GroupNode {
+  readonly kind = 'group';
+  users: UserNode[] = [];
+  total: number | undefined;
+  loaded = false;
+  loading: Promise<void> | undefined;
+  error: unknown;
+  constructor(
+    readonly key: string,
+    readonly label: string,
+    readonly fetcher: PageFetcher,
+    readonly expandedByDefault: boolean,
+    /** Saved and smart searches load when expanded, not with the view. */
+    readonly lazy: boolean,
+    readonly tooltip?: string,
+  ) {}
+  get remaining(): number | undefined {
+    return this.total === undefined ? undefined : Math.max(0, this.total - this.users.length);
+  }
+  /** Whether a further page exists: from the total when known, else from whether the last page was full. */
+  hasMore(): boolean {
+    if (this.total !== undefined) return this.users.length < this.total;
+    return this.lastPageFull;
+  }
+  lastPageFull = false;
+}
+
+export class UserNode {
+  readonly kind = 'user';
+  constructor(
+    public user: IUser,
+    public status: UserStatus,
+    readonly parent: GroupNode,
+  ) {}
+  get id(): string {
+    return String(this.user.id ?? '');
+  }
+}
+
+export class MoreNode {
+  readonly kind = 'more';
+  loading = false;
+  constructor(readonly parent: GroupNode) {}
+}
+
+export class MessageNode {
+  readonly kind = 'message';
+  constructor(
+    readonly text: string,
+    readonly icon: string,
+    readonly parent?: GroupNode,
+    readonly command?: vscode.Command,
+    readonly tooltip?: string,
+  ) {}
+}
+
+const GROUP_LABELS: Record<UserGroup, () => string> = {
+  active: () => vscode.l10n.t('Active'),
+  disabled: () => vscode.l10n.t('Disabled'),
+  embed: () => vscode.l10n.t('Embed'),
+  service: () => vscode.l10n.t('Service accounts'),
+};
+
+export interface SavedSearch {
+  name: string;
+  query: string;
+}
+
+/** The user's display name, safe to show as plain text. */
+export function userLabel(u: IUser): string {
+  const name = (u.display_name ?? '').trim() || [u.first_name, u.last_name].filter(Boolean).join(' ').trim();
+  return name || u.email || vscode.l10n.t('User {0}', String(u.id ?? '?'));
+}
+
+/**
+ * The Users view: the active connection's users under status groups that page server-side, plus the saved and
+ * smart searches. A query (set by the Search command) narrows every group.
+ */
+export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<UsersNode | undefined | void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private roots: UsersNode[] | undefined;
+  private rootsLoading: Promise<UsersNode[]> | undefined;
+  private generation = 0;
+  private abort = new AbortController();
+  private query: UserQuery | undefined;
+  private lockedOut = new Set<string>();
+  private readonly countChanged = new vscode.EventEmitter<number | undefined>();
+  /** Fires with the number of users the view covers (all status groups) once known. */
+  readonly onDidChangeCount = this.countChanged.event;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly manager: ConnectionManager,
+    private readonly log: Log,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.disposables.push(
+      this.changed,
+      this.countChanged,
+      manager.onDidChangeActive(() => {
+        this.query = undefined;
+        void vscode.commands.executeCommand('setContext', 'looker.searchActive', false);
+        this.refresh();
+      }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('looker.pageSize') || e.affectsConfiguration('looker.savedSearches')) this.refresh();
+      }),
+    );
+  }
+
+  get pageSize(): number {
+    const n = vscode.workspace.getConfiguration('looker').get<number>('pageSize', 100);
+    return Number.isInteger(n) && n >= 1 && n <= 1000 ? n : 100;
+  }
+
+  get currentQuery(): UserQuery | undefined {
+    return this.query;
+  }
+
+  /** Applies a parsed query (group names resolved here); undefined clears it. */
+  async setQuery(query: UserQuery | undefined): Promise<void> {
+    let q = query && query.text ? query : undefined;
+    if (q?.groupName !== undefined) {
+      const client = this.manager.client();
+      if (!client) throw new Error(vscode.l10n.t('No active Looker connection.'));
+      const groups = await client.allGroups({ fields: 'id,name' });
+      const r = resolveGroup(q, groups);
+      if (!r.ok) throw new QueryError(r.error);
+      q = r.query;
+    }
+    this.query = q;
+    void vscode.commands.executeCommand('setContext', 'looker.searchActive', !!q);
+    this.refresh();
+  }
+
+  /** Reloads everything (no argument) or one group. */
+  refresh(group?: GroupNode): void {
+    if (group) {
+      group.users = [];
+      group.total = undefined;
+      group.loaded = false;
+      group.loading = undefined;
+      group.error = undefined;
+      this.changed.fire(group);
+      return;
+    }
+    this.generation++;
+    this.abort.abort();
+    this.abort = new AbortController();
+    this.roots = undefined;
+    this.rootsLoading = undefined;
+    this.changed.fire();
+  }
+
+  /** Re-reads these users and updates their items in place; a user who moved group reloads the groups. */
+  async updateUsers(ids: string[]): Promise<void> {
+    const client = this.manager.client();
+    if (!client || !this.roots || ids.length === 0) return;
+    const fresh = await client.allUsers(ids, TREE_USER_FIELDS);
+    const byId = new Map(fresh.map((u) => [String(u.id), u]));
+    let regroup = false;
+    for (const node of this.allUserNodes()) {
+      const u = byId.get(node.id);
+      if (!u) continue;
+      const status = classifyUser(u, this.now(), this.lockedOut);
+      const statusGroupKey = `status:${status.group}`;
+      if (node.parent.key.startsWith('status:') && node.parent.key !== statusGroupKey) regroup = true;
+      node.user = u;
+      node.status = status;
+      this.changed.fire(node);
+    }
+    if (regroup) this.refresh();
+  }
+
+  /** Removes deleted users from the view. */
+  removeUsers(ids: string[]): void {
+    if (!this.roots) return;
+    const gone = new Set(ids);
+    for (const g of this.roots) {
+      if (!(g instanceof GroupNode)) continue;
+      const before = g.users.length;
+      g.users = g.users.filter((n) => !gone.has(n.id));
+      if (g.users.length !== before) {
+        if (g.total !== undefined) g.total -= before - g.users.length;
+        this.changed.fire(g);
+      }
+    }
+  }
+
+  *allUserNodes(): Iterable<UserNode> {
+    for (const g of this.roots ?? []) if (g instanceof GroupNode) yield* g.users;
+  }
+
+  /** The groups currently shown (for tests and commands). */
+  groups(): GroupNode[] {
+    return (this.roots ?? []).filter((n): n is GroupNode => n instanceof GroupNode);
+  }
+
+  getParent(node: UsersNode): UsersNode | undefined {
+    return node instanceof GroupNode ? undefined : node.parent;
+  }
+
+  async getChildren(node?: UsersNode): Promise<UsersNode[]> {
+    if (!node) return this.getRoots();
+    if (!(node instanceof GroupNode)) return [];
+    if (!node.loaded) await this.loadFirst(node);
+    if (node.error) {
+      return [
+        new MessageNode(describeError(node.error, vscode.l10n.t('loading users')), 'error', node, {
+          command: 'looker.refreshGroup',
+          title: vscode.l10n.t('Retry'),
+          arguments: [node],
+        }, vscode.l10n.t('Click to retry')),
+      ];
+    }
+    if (node.users.length === 0) return [new MessageNode(vscode.l10n.t('No users'), 'info', node)];
+    const out: UsersNode[] = [...node.users];
+    if (node.hasMore()) out.push(new MoreNode(node));
+    return out;
+  }
+
+  private async getRoots(): Promise<UsersNode[]> {
+    if (this.roots) return this.roots;
+    if (!this.rootsLoading) this.rootsLoading = this.buildRoots(this.generation);
+    return this.rootsLoading;
+  }
+
+  private async buildRoots(generation: number): Promise<UsersNode[]> {
+    const client = this.manager.client();
+    if (!client) return [];
+    const query = this.query;
+    const signal = this.abort.signal;
+    const groups: GroupNode[] = [];
+    const baseQuery: UserQuery = query ?? { text: '', mode: 'search', params: {}, filterOr: false };
+    const statuses = USER_GROUPS.map((g) => ({ g, params: combineQuery(baseQuery, g) }));
+    if (statuses.some((s) => s.params === 'ungrouped')) {
+      const fetcher = this.requestFetcher(client, baseQuery);
+      groups.push(new GroupNode('results', vscode.l10n.t('Results'), fetcher, true, false));
+    } else {
+      for (const { g, params } of statuses) {
+        if (params === null || params === 'ungrouped') continue;
+        const fetcher: PageFetcher = (offset, limit, s) =>
+          client.searchUsers({ ...params, sorts: params.sorts ?? 'last_name,first_name', fields: TREE_USER_FIELDS, limit, offset }, s);
+        groups.push(new GroupNode(`status:${g}`, GROUP_LABELS[g](), fetcher, g === 'active', false));
+      }
+    }
+    if (!query) {
+      for (const saved of this.savedSearches()) {
+        const parsed = parseQuery(saved.query);
+        if (!parsed.ok) {
+          this.log.warn(`Saved search "${saved.name}" is not valid: ${parsed.error}`);
+          continue;
+        }
+        const fetcher: PageFetcher = async (offset, limit, s) => {
+          let q = parsed.query;
+          if (q.groupName !== undefined) {
+            const r = resolveGroup(q, await client.allGroups({ fields: 'id,name' }, s));
+            if (!r.ok) throw new QueryError(r.error);
+            q = r.query;
+          }
+          return this.requestFetcher(client, q)(offset, limit, s);
+        };
+        groups.push(new GroupNode(`saved:${saved.name}`, saved.name, fetcher, false, true, saved.query));
+      }
+      for (const smart of SMART_SEARCHES) {
+        groups.push(new GroupNode(`smart:${smart.id}`, smartLabel(smart), this.smartFetcher(client, smart), false, true, smart.description));
+      }
+    }
+    // First pages of the status groups and the lockout list, in parallel.
+    const lockouts = client
+      .allLoginLockouts('user_id', signal)
+      .then((list) => new Set(list.map((l) => String(l.user_id ?? '')).filter(Boolean)))
+      .catch(() => new Set<string>());
+    await Promise.all(groups.filter((g) => !g.lazy).map((g) => this.loadFirst(g, signal)));
+    this.lockedOut = await lockouts;
+    if (generation !== this.generation) return [];
+    for (const g of groups) for (const n of g.users) n.status = classifyUser(n.user, this.now(), this.lockedOut);
+    this.roots = groups;
+    const statusGroups = groups.filter((g) => g.key.startsWith('status:'));
+    if (!query && statusGroups.length && statusGroups.every((g) => g.total !== undefined)) {
+      this.countChanged.fire(statusGroups.reduce((n, g) => n + (g.total ?? 0), 0));
+    }
+    return groups;
+  }
+
+  private savedSearches(): SavedSearch[] {
+    const raw = vscode.workspace.getConfiguration('looker').get<unknown[]>('savedSearches', []);
+    return (Array.isArray(raw) ? raw : []).filter(
+      (s): s is SavedSearch => !!s && typeof (s as SavedSearch).name === 'string' && typeof (s as SavedSearch).query === 'string',
+    );
+  }
+
+  private requestFetcher(client: LookerClient, q: UserQuery): PageFetcher {
+    const req = ungroupedRequest(q);
+    return (offset, limit, s) => {
+      if (req.endpoint === 'search_users_names') {
+        const { pattern, ...rest } = req.params;
+        return client.searchUsersNames(pattern, { ...rest, fields: TREE_USER_FIELDS, limit, offset }, s);
+      }
+      return client.searchUsers({ sorts: 'last_name,first_name', ...req.params, fields: TREE_USER_FIELDS, limit, offset }, s);
+    };
+  }
+
+  /** Smart searches filter on the client: all matching users are collected once, then paged locally. */
+  private smartFetcher(client: LookerClient, smart: SmartSearch): PageFetcher {
+    let all: IUser[] | undefined;
+    return async (offset, limit, s) => {
+      if (!all) {
+        const lockouts = smart.needsLockouts ? (await client.allLoginLockouts('user_id', s)).map((l) => String(l.user_id ?? '')) : undefined;
+        const ctx = { now: this.now(), lockedOutUserIds: lockouts };
+        const params = smart.params(ctx);
+        const found: IUser[] = [];
+        if (params) {
+          const batch = 1000;
+          for (let off = 0; ; off += batch) {
+            const page = await client.searchUsers({ ...params, sorts: 'last_name,first_name', fields: TREE_USER_FIELDS, limit: batch, offset: off }, s);
+            found.push(...page.items.filter((u) => smart.matches(u, ctx)));
+            if (page.items.length < batch || (page.total !== undefined && off + batch >= page.total)) break;
+          }
+        }
+        all = found;
+      }
+      return { items: all.slice(offset, offset + limit), total: all.length, limit, offset };
+    };
+  }
+
+  private loadFirst(group: GroupNode, signal = this.abort.signal): Promise<void> {
+    if (group.loaded) return Promise.resolve();
+    if (!group.loading) {
+      group.loading = this.loadPage(group, signal).finally(() => {
+        group.loading = undefined;
+      });
+    }
+    return group.loading;
+  }
+
+  private async loadPage(group: GroupNode, signal: AbortSignal): Promise<void> {
+    const size = this.pageSize;
+    try {
+      const page = await group.fetcher(group.users.length, size, signal);
+      const now = this.now();
+      group.users.push(...page.items.map((u) => new UserNode(u, classifyUser(u, now, this.lockedOut), group)));
+      group.total = page.total;
+      group.lastPageFull = page.items.length >= size;
+      group.error = undefined;
+    } catch (err) {
+      if (signal.aborted) throw err;
+      group.error = err;
+      this.log.error(`Loading ${group.label} failed`, err);
+    } finally {
+      group.loaded = true;
+    }
+  }
+
+  /** The "Load more…" action: appends the next page of a group. */
+  async loadMore(node: MoreNode | GroupNode): Promise<void> {
+    const group = node instanceof MoreNode ? node.parent : node;
+    if (node instanceof MoreNode) {
+      if (node.loading) return;
+      node.loading = true;
+      this.changed.fire(node);
+    }
+    await this.loadPage(group, this.abort.signal);
+    this.changed.fire(group);
+  }
+
+  getTreeItem(node: UsersNode): vscode.TreeItem {
+    if (node instanceof GroupNode) return this.groupItem(node);
+    if (node instanceof UserNode) return this.userItem(node);
+    if (node instanceof MoreNode) {
+      const remaining = node.parent.remaining;
+      const label = node.loading
+        ? vscode.l10n.t('Loading…')
+        : remaining !== undefined
+          ? vscode.l10n.t('Load more… ({0} remaining)', remaining.toLocaleString())
+          : vscode.l10n.t('Load more…');
+      const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
+      item.id = `${node.parent.key}/more/${node.parent.users.length}`;
+      item.iconPath = new vscode.ThemeIcon(node.loading ? 'loading~spin' : 'ellipsis');
+      item.contextValue = 'more';
+      if (!node.loading) item.command = { command: 'looker.loadMore', title: vscode.l10n.t('Load more'), arguments: [node] };
+      return item;
+    }
+    const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+    item.iconPath = new vscode.ThemeIcon(node.icon);
+    item.tooltip = node.tooltip;
+    item.command = node.command;
+    item.contextValue = 'message';
+    return item;
+  }
+
+  private groupItem(g: GroupNode): vscode.TreeItem {
+    const expanded = g.expandedByDefault ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+    const empty = g.loaded && !g.error && g.users.length === 0 && !g.lazy;
+    const item = new vscode.TreeItem(g.label, empty ? vscode.TreeItemCollapsibleState.None : expanded);
+    item.id = `${this.manager.active()?.id ?? ''}/${this.generation}/${g.key}`;
+    if (g.error) item.description = vscode.l10n.t('failed — click to retry');
+    else if (g.total !== undefined) item.description = g.total.toLocaleString();
+    else if (g.loaded) item.description = g.users.length.toLocaleString();
+    else if (g.lazy) item.description = '';
+    item.iconPath = new vscode.ThemeIcon(groupIcon(g.key));
+    item.contextValue = g.key.startsWith('status:') ? 'group.status' : g.key.startsWith('smart:') ? 'group.smart' : g.key.startsWith('saved:') ? 'group.saved' : 'group.results';
+    if (g.tooltip) item.tooltip = g.tooltip;
+    return item;
+  }
+
+  private userItem(n: UserNode): vscode.TreeItem {
+    const u = n.user;
+    const item = new vscode.TreeItem(userLabel(u), vscode.TreeItemCollapsibleState.None);
+    item.id = `${this.manager.active()?.id ?? ''}/${this.generation}/${n.parent.key}/${n.id}`;
+    item.description = u.email ?? u.credentials_email?.email ?? '';
+    const f = n.status.flags;
+    const { icon, color } = userIcon(n.status);
+    item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+    item.tooltip = userTooltip(n);
+    const tokens = ['user', `group=${n.status.group}`];
+    if (u.credentials_email || u.email) tokens.push('email');
+    if (f.lockedOut) tokens.push('lockedOut');
+    if (f.forcedReset) tokens.push('forcedReset');
+    item.contextValue = tokens.join(';') + ';';
+    item.command = { command: 'looker.openUser', title: vscode.l10n.t('Open User'), arguments: [n] };
+    item.accessibilityInformation = { label: `${userLabel(u)}, ${item.description}, ${statusWords(n.status).join(', ')}` };
+    return item;
+  }
+
+  dispose(): void {
+    this.abort.abort();
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+/** A query that parsed but cannot be applied (e.g. an unknown group name). */
+export class QueryError extends Error {}
+
+function smartLabel(s: SmartSearch): string {
+  switch (s.id) {
+    case 'inactive90':
+      return vscode.l10n.t('Inactive > 90 days');
+    case 'neverSignedIn':
+      return vscode.l10n.t('Never signed in');
+    default:
+      return vscode.l10n.t('Locked out');
+  }
+}
+
+function groupIcon(key: string): string {
+  if (key === 'status:active') return 'pass';
+  if (key === 'status:disabled') return 'circle-slash';
+  if (key === 'status:embed') return 'link';
+  if (key === 'status:service') return 'server-process';
+  if (key.startsWith('saved:')) return 'bookmark';
+  if (key.startsWith('smart:')) return 'sparkle';
+  return 'search';
+}
+
+function userIcon(s: UserStatus): { icon: string; color?: string } {
+  const f = s.flags;
+  if (f.lockedOut) return { icon: 'lock', color: 'list.errorForeground' };
+  if (s.group === 'disabled') return { icon: 'circle-slash', color: 'disabledForeground' };
+  if (f.setupLinkExpired) return { icon: 'warning', color: 'list.warningForeground' };
+  if (f.forcedReset) return { icon: 'key', color: 'list.warningForeground' };
+  if (s.group === 'embed') return { icon: 'link' };
+  if (s.group === 'service') return { icon: 'server-process' };
+  if (f.lookerEmployee) return { icon: 'verified' };
+  if (f.neverSignedIn) return { icon: 'circle-large-outline' };
+  return { icon: 'account' };
+}
+
+export function statusWords(s: UserStatus): string[] {
+  const f = s.flags;
+  const words = [GROUP_LABELS[s.group]()];
+  if (f.lockedOut) words.push(vscode.l10n.t('locked out'));
+  if (f.neverSignedIn) words.push(vscode.l10n.t('never signed in'));
+  if (f.forcedReset) words.push(vscode.l10n.t('password reset required at next login'));
+  if (f.setupLinkExpired) words.push(vscode.l10n.t('setup link expired'));
+  if (f.setupLinkPending) words.push(vscode.l10n.t('setup link pending'));
+  if (f.noSso) words.push(vscode.l10n.t('no SSO credential'));
+  if (f.lookerEmployee) words.push(vscode.l10n.t('Looker employee'));
+  return words;
+}
+
+function userTooltip(n: UserNode): vscode.MarkdownString {
+  const u = n.user;
+  const md = new vscode.MarkdownString(undefined, false);
+  md.isTrusted = false;
+  md.supportHtml = false;
+  md.appendMarkdown('**');
+  md.appendText(userLabel(u));
+  md.appendMarkdown('**  \n');
+  if (u.email) {
+    md.appendText(u.email);
+    md.appendMarkdown('  \n');
+  }
+  md.appendText(vscode.l10n.t('ID {0}', String(u.id ?? '')));
+  md.appendMarkdown('  \n');
+  md.appendText(statusWords(n.status).join(' · '));
+  md.appendMarkdown('  \n');
+  md.appendText(
+    n.status.lastLogin
+      ? vscode.l10n.t('Last login {0} ({1} days ago)', n.status.lastLogin.toISOString().slice(0, 10), n.status.daysSinceLogin ?? 0)
+      : vscode.l10n.t('Never signed in'),
+  );
+  return md;
+}
+
+export { describeQuery };

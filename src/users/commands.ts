@@ -5,6 +5,7 @@ import type { CredentialType, LookerClient } from '../looker/client';
 import { LookerApiError } from '../looker/errors';
 import type { Log } from '../log';
 import { registerCommand, reportError } from '../commands/register';
+import { mapLimit } from '../util/concurrency';
 import { QUERY_HELP, parseQuery } from './query';
 import { GroupNode, MoreNode, QueryError, UserNode, userLabel, type UsersTreeProvider } from './tree';
 
@@ -42,24 +43,6 @@ export function targetUsers(clicked: unknown, selected: unknown, view?: vscode.T
 function dedupe(nodes: UserNode[]): UserNode[] {
   const seen = new Set<string>();
   return nodes.filter((n) => (seen.has(n.id) ? false : (seen.add(n.id), true)));
-}
-
-/** Runs `fn` over items with at most `limit` at once; resolves when all settled. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
-  const results: PromiseSettledResult<R>[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      try {
-        results[i] = { status: 'fulfilled', value: await fn(items[i], i) };
-      } catch (reason) {
-        results[i] = { status: 'rejected', reason };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 export class UserCommands {

@@ -1,0 +1,330 @@
+/**
+ * Status groups of the Users tree, the finer per-user flags, and the search parameters of each group.
+ * Pure code: no `vscode` import.
+ *
+ * Groups partition the users (every user is in exactly one):
+ *   disabled  is_disabled
+ *   embed     has an embed credential (search filter embed_user), not disabled
+ *   service   is_service_account, not disabled, not embed
+ *   active    everyone else
+ *
+ * Server-side grouping (`combineQuery`) ANDs the group's filters with the query's. That is impossible when
+ *   - the query uses `or` (filter_or=true would OR the group filters into the query), or
+ *   - the query has free text: search_users_names has is_disabled but no embed_user / is_service_account.
+ * For those queries `combineQuery` answers 'ungrouped' for every group and the tree shows one flat, paged
+ * list (built with `ungroupedRequest`) whose items still get their group icon from `classifyUser`.
+ * Splitting only "disabled" off server-side would give three of the four groups wrong counts, so we don't.
+ */
+import type { IRequestSearchUsers, IRequestSearchUsersNames, IUser } from '@looker/sdk';
+import type { UserQuery, UserSearchParams } from './query';
+
+export type UserGroup = 'active' | 'disabled' | 'embed' | 'service';
+
+/** Display order of the groups. */
+export const USER_GROUPS: readonly UserGroup[] = ['active', 'disabled', 'embed', 'service'];
+
+export interface UserFlags {
+  /** The user's id is in the login lockout list (search_user_login_lockouts / all_user_login_lockouts). */
+  readonly lockedOut: boolean;
+  /** No credential of any kind records a login. */
+  readonly neverSignedIn: boolean;
+  /** credentials_email.forced_password_reset_at_next_login. */
+  readonly forcedReset: boolean;
+  /** Email user who never signed in and whose setup link (account setup or password reset URL) has expired. */
+  readonly setupLinkExpired: boolean;
+  /** Email user who never signed in and has a setup link that is still valid. */
+  readonly setupLinkPending: boolean;
+  /** A person (active or disabled group) without any SSO credential (saml, oidc, google, ldap, workforce). */
+  readonly noSso: boolean;
+  /** verified_looker_employee. */
+  readonly lookerEmployee: boolean;
+  /** presumed_looker_employee (deprecated in the API, still reported). */
+  readonly presumedLookerEmployee: boolean;
+}
+
+export interface UserStatus {
+  readonly group: UserGroup;
+  readonly flags: UserFlags;
+  /** Latest login over every credential (see `lastLoginAt`). */
+  readonly lastLogin?: Date;
+  /** Whole days between `lastLogin` and `now` (0 for a login in the future). */
+  readonly daysSinceLogin?: number;
+}
+
+/** Anything that lists user ids: a Set, an array. */
+export type UserIdCollection = ReadonlySet<string> | readonly string[];
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * `fields` for the tree's search requests: what items, icons, tooltips, the flags and the smart searches need.
+ * Note: the account setup / password reset URLs carry one-time tokens — treat response bodies as secret
+ * (never log them). `classifyUser` works without the URL fields too (see `setupLink`), at the cost of not
+ * detecting expired links; `TREE_USER_FIELDS_NO_URLS` is that variant.
+ */
+export const TREE_USER_FIELDS =
+  'id,first_name,last_name,display_name,email,is_disabled,is_service_account,service_account_name,' +
+  'verified_looker_employee,presumed_looker_employee,' +
+  'credentials_email(email,created_at,logged_in_at,forced_password_reset_at_next_login,' +
+  'account_setup_url,account_setup_url_expired,password_reset_url,password_reset_url_expired),' +
+  'credentials_embed(id,external_user_id,created_at,logged_in_at),' +
+  'credentials_saml(created_at,logged_in_at),credentials_oidc(created_at,logged_in_at),' +
+  'credentials_google(created_at,logged_in_at),credentials_ldap(created_at,logged_in_at),' +
+  'credentials_workforce(created_at,logged_in_at),credentials_looker_openid(created_at,logged_in_at)';
+
+/** TREE_USER_FIELDS without the token-bearing URLs (expired setup links are then not detected). */
+export const TREE_USER_FIELDS_NO_URLS = TREE_USER_FIELDS.replace('account_setup_url,', '').replace(
+  'password_reset_url,',
+  '',
+);
+
+/** The server-side filters that select exactly one group with search_users. */
+export function groupFilter(group: UserGroup): Readonly<UserSearchParams> {
+  switch (group) {
+    case 'disabled':
+      return { is_disabled: true };
+    case 'embed':
+      return { is_disabled: false, embed_user: true };
+    case 'service':
+      return { is_disabled: false, embed_user: false, is_service_account: true };
+    case 'active':
+      return { is_disabled: false, embed_user: false, is_service_account: false };
+  }
+}
+
+/**
+ * The search_users parameters (without fields/limit/offset) for `group` under `query`:
+ *   - null when no user of the group can match (the query pins a filter to the other value),
+ *   - 'ungrouped' when server-side grouping is impossible (filter_or or free-text queries; see the file header).
+ * A query with an unresolved `groupName` must go through `resolveGroup` first: that is a programming error
+ * and throws, because dropping the group filter would silently show the wrong users.
+ */
+export function combineQuery(query: UserQuery, group: UserGroup): UserSearchParams | null | 'ungrouped' {
+  if (query.mode === 'names' || query.filterOr) return 'ungrouped';
+  assertResolved(query);
+  const out: Record<string, unknown> = { ...query.params };
+  for (const [key, value] of Object.entries(groupFilter(group))) {
+    const current = out[key];
+    if (current !== undefined && current !== null && current !== value) return null;
+    out[key] = value;
+  }
+  return out as UserSearchParams;
+}
+
+/** The request of a flat (ungrouped) list for `query`. */
+export type UsersRequest =
+  | { readonly endpoint: 'search_users'; readonly params: IRequestSearchUsers }
+  | { readonly endpoint: 'search_users_names'; readonly params: IRequestSearchUsersNames };
+
+/** The flat-list request for `query` (used when `combineQuery` says 'ungrouped', or for a group-less view). */
+export function ungroupedRequest(query: UserQuery): UsersRequest {
+  assertResolved(query);
+  if (query.mode === 'names') {
+    const { id, first_name, last_name, email, is_disabled, verified_looker_employee, sorts } = query.params;
+    const params: IRequestSearchUsersNames = { pattern: query.namesPattern ?? '%' };
+    const extra = { id, first_name, last_name, email, is_disabled, verified_looker_employee, sorts };
+    for (const [k, v] of Object.entries(extra)) {
+      if (v !== undefined && v !== null) (params as unknown as Record<string, unknown>)[k] = v;
+    }
+    return { endpoint: 'search_users_names', params };
+  }
+  const params: IRequestSearchUsers = { ...query.params };
+  if (query.filterOr) params.filter_or = true;
+  return { endpoint: 'search_users', params };
+}
+
+function assertResolved(query: UserQuery): void {
+  if (query.groupName !== undefined && (query.params.group_id === undefined || query.params.group_id === null)) {
+    throw new Error('The group name of the query must be resolved to group_id first (resolveGroup)');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Classification
+
+/** The group a user belongs to (same rules as `groupFilter`). */
+export function groupOf(user: IUser): UserGroup {
+  if (user.is_disabled === true) return 'disabled';
+  if ((user.credentials_embed?.length ?? 0) > 0) return 'embed';
+  if (user.is_service_account === true) return 'service';
+  return 'active';
+}
+
+interface CredentialLike {
+  readonly logged_in_at?: string | null;
+  readonly created_at?: string | null;
+}
+
+/** Every credential object of the user, of every kind (single ones and the api3 / embed lists). */
+function credentials(user: IUser, signInOnly = false): CredentialLike[] {
+  const single = [
+    user.credentials_email,
+    user.credentials_saml,
+    user.credentials_oidc,
+    user.credentials_google,
+    user.credentials_ldap,
+    user.credentials_looker_openid,
+    user.credentials_workforce,
+    ...(signInOnly ? [] : [user.credentials_totp]),
+  ];
+  const lists = [...(signInOnly ? [] : (user.credentials_api3 ?? [])), ...(user.credentials_embed ?? [])];
+  return [...single, ...lists].filter((c): c is NonNullable<typeof c> => c !== undefined && c !== null) as CredentialLike[];
+}
+
+function parseTime(value: string | null | undefined): number | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+function toMs(now: Date | number): number {
+  return typeof now === 'number' ? now : now.getTime();
+}
+
+/** Latest `logged_in_at` across every credential kind; undefined when none records a login. */
+export function lastLoginAt(user: IUser): Date | undefined {
+  let best: number | undefined;
+  for (const c of credentials(user)) {
+    const t = parseTime(c.logged_in_at);
+    if (t !== undefined && (best === undefined || t > best)) best = t;
+  }
+  return best === undefined ? undefined : new Date(best);
+}
+
+/**
+ * Earliest `created_at` across the user's sign-in credentials (email, SSO kinds, looker_openid, embed) — the
+ * User model has no creation time of its own. TOTP and API keys are left out: they are not ways to sign in
+ * to the UI, and TREE_USER_FIELDS does not fetch them.
+ */
+export function firstCredentialAt(user: IUser): Date | undefined {
+  let best: number | undefined;
+  for (const c of credentials(user, true)) {
+    const t = parseTime(c.created_at);
+    if (t !== undefined && (best === undefined || t < best)) best = t;
+  }
+  return best === undefined ? undefined : new Date(best);
+}
+
+/**
+ * True when the user shows no activity in the last `days` days before `now`: the latest login is older, or
+ * there was never a login and the oldest credential is older (or no credential carries a date at all).
+ */
+export function isInactiveSince(user: IUser, days: number, now: Date | number): boolean {
+  const cutoff = toMs(now) - days * DAY_MS;
+  const reference = lastLoginAt(user) ?? firstCredentialAt(user);
+  return reference === undefined || reference.getTime() < cutoff;
+}
+
+const SSO_KINDS = ['credentials_saml', 'credentials_oidc', 'credentials_google', 'credentials_ldap', 'credentials_workforce'] as const;
+
+function hasId(ids: UserIdCollection | undefined, id: string | undefined): boolean {
+  if (!ids || id === undefined) return false;
+  return 'has' in ids ? ids.has(id) : ids.includes(id);
+}
+
+/**
+ * The setup-link state of an email user who never signed in. Looker sends new users either an account
+ * setup URL or (older instances) a password reset URL; the `*_expired` flags mean "expired or not present",
+ * so a link counts only when its URL is present — or, when the URL field was not requested at all
+ * (undefined), when its expired flag is false (then it must be present and valid).
+ */
+function setupLink(user: IUser, neverSignedIn: boolean): 'none' | 'pending' | 'expired' {
+  const ce = user.credentials_email;
+  if (!ce || !neverSignedIn) return 'none';
+  const links: Array<[string | null | undefined, boolean | undefined]> = [
+    [ce.account_setup_url, ce.account_setup_url_expired],
+    [ce.password_reset_url, ce.password_reset_url_expired],
+  ];
+  let expired = false;
+  for (const [url, isExpired] of links) {
+    if (typeof url === 'string' && url !== '') {
+      if (isExpired !== true) return 'pending';
+      expired = true;
+    } else if (url === undefined && isExpired === false) {
+      return 'pending';
+    }
+  }
+  return expired ? 'expired' : 'none';
+}
+
+/** Group, flags and last login of a user. `lockedOutUserIds` comes from the login-lockout endpoints. */
+export function classifyUser(user: IUser, now: Date | number, lockedOutUserIds?: UserIdCollection): UserStatus {
+  const group = groupOf(user);
+  const last = lastLoginAt(user);
+  const neverSignedIn = last === undefined;
+  const link = setupLink(user, neverSignedIn);
+  const person = group === 'active' || group === 'disabled';
+  const flags: UserFlags = {
+    lockedOut: hasId(lockedOutUserIds, user.id),
+    neverSignedIn,
+    forcedReset: user.credentials_email?.forced_password_reset_at_next_login === true,
+    setupLinkExpired: link === 'expired',
+    setupLinkPending: link === 'pending',
+    noSso: person && SSO_KINDS.every((k) => user[k] === undefined || user[k] === null),
+    lookerEmployee: user.verified_looker_employee === true,
+    presumedLookerEmployee: user.presumed_looker_employee === true,
+  };
+  if (last === undefined) return { group, flags };
+  return { group, flags, lastLogin: last, daysSinceLogin: Math.max(0, Math.floor((toMs(now) - last.getTime()) / DAY_MS)) };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Smart searches
+
+export interface SmartSearchContext {
+  readonly now: Date | number;
+  /** Needed by "Locked out": user ids from search_user_login_lockouts / all_user_login_lockouts. */
+  readonly lockedOutUserIds?: UserIdCollection;
+}
+
+export interface SmartSearch {
+  readonly id: 'inactive90' | 'neverSignedIn' | 'lockedOut';
+  readonly label: string;
+  readonly description: string;
+  /** The caller must fetch the login lockouts and pass their user ids in the context. */
+  readonly needsLockouts: boolean;
+  /**
+   * Server-side filters (with TREE_USER_FIELDS and paging added by the caller). null = no user can match, skip
+   * the request. Results must still pass `matches`, so counts are only known once every page is fetched.
+   */
+  params(ctx: SmartSearchContext): UserSearchParams | null;
+  /** Client-side predicate over a user fetched with TREE_USER_FIELDS. */
+  matches(user: IUser, ctx: SmartSearchContext): boolean;
+}
+
+/** Ids for a search_users `id` filter from a lockout list (unique, numeric, in the given order). */
+function idList(ids: UserIdCollection | undefined): string[] {
+  const out: string[] = [];
+  for (const id of ids ?? []) if (/^[0-9]+$/.test(id) && !out.includes(id)) out.push(id);
+  return out;
+}
+
+export const SMART_SEARCHES: readonly SmartSearch[] = [
+  {
+    id: 'inactive90',
+    label: 'Inactive > 90 days',
+    description: 'Enabled people whose latest login on any credential is more than 90 days old (or who never signed in and were created more than 90 days ago)',
+    needsLockouts: false,
+    params: () => groupFilter('active'),
+    matches: (user, ctx) => groupOf(user) === 'active' && isInactiveSince(user, 90, ctx.now),
+  },
+  {
+    id: 'neverSignedIn',
+    label: 'Never signed in',
+    description: 'Enabled people without a login on any credential',
+    needsLockouts: false,
+    params: () => groupFilter('active'),
+    matches: (user) => groupOf(user) === 'active' && lastLoginAt(user) === undefined,
+  },
+  {
+    id: 'lockedOut',
+    label: 'Locked out',
+    description: 'Users with a login lockout (too many failed attempts)',
+    needsLockouts: true,
+    params: (ctx) => {
+      const ids = idList(ctx.lockedOutUserIds);
+      return ids.length ? { id: ids.join(',') } : null;
+    },
+    matches: (user, ctx) => hasId(ctx.lockedOutUserIds, user.id),
+  },
+];

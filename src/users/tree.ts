@@ -109,6 +109,7 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
   private abort = new AbortController();
   private query: UserQuery | undefined;
   private lockedOut = new Set<string>();
+  private pinned: { key: string; label: string; users: IUser[]; reasons: Map<string, string>; tooltip?: string } | undefined;
   private readonly countChanged = new vscode.EventEmitter<number | undefined>();
   /** Fires with the number of users the view covers (all status groups) once known. */
   readonly onDidChangeCount = this.countChanged.event;
@@ -156,6 +157,21 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
     this.query = q;
     void vscode.commands.executeCommand('setContext', 'looker.searchActive', !!q);
     this.refresh();
+  }
+
+  /**
+   * Shows a fixed list of users as an extra, expanded group at the top (e.g. "Access to model X"), each with a
+   * reason shown as its description (e.g. "role Developer via group Analysts"). undefined removes it.
+   */
+  showPinnedGroup(group: { key: string; label: string; users: IUser[]; reasons?: Map<string, string>; tooltip?: string } | undefined): void {
+    this.pinned = group ? { ...group, reasons: group.reasons ?? new Map() } : undefined;
+    void vscode.commands.executeCommand('setContext', 'looker.pinnedGroup', !!group);
+    this.refresh();
+  }
+
+  /** The reason shown for a user of the pinned group. */
+  pinnedReason(node: UserNode): string | undefined {
+    return node.parent.key.startsWith('pinned:') ? this.pinned?.reasons.get(node.id) : undefined;
   }
 
   /** Reloads everything (no argument) or one group. */
@@ -256,6 +272,11 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
     const query = this.query;
     const signal = this.abort.signal;
     const groups: GroupNode[] = [];
+    const pinned = this.pinned;
+    if (pinned) {
+      const fetcher: PageFetcher = async (offset, limit) => ({ items: pinned.users.slice(offset, offset + limit), total: pinned.users.length, limit, offset });
+      groups.push(new GroupNode(`pinned:${pinned.key}`, pinned.label, fetcher, true, false, pinned.tooltip));
+    }
     const baseQuery: UserQuery = query ?? { text: '', mode: 'search', params: {}, filterOr: false };
     const statuses = USER_GROUPS.map((g) => ({ g, params: combineQuery(baseQuery, g) }));
     if (statuses.some((s) => s.params === 'ungrouped')) {
@@ -424,7 +445,7 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
     else if (g.loaded) item.description = g.users.length.toLocaleString();
     else if (g.lazy) item.description = '';
     item.iconPath = new vscode.ThemeIcon(groupIcon(g.key));
-    item.contextValue = g.key.startsWith('status:') ? 'group.status' : g.key.startsWith('smart:') ? 'group.smart' : g.key.startsWith('saved:') ? 'group.saved' : 'group.results';
+    item.contextValue = g.key.startsWith('status:') ? 'group.status' : g.key.startsWith('smart:') ? 'group.smart' : g.key.startsWith('saved:') ? 'group.saved' : g.key.startsWith('pinned:') ? 'group.pinned' : 'group.results';
     if (g.tooltip) item.tooltip = g.tooltip;
     return item;
   }
@@ -433,7 +454,7 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
     const u = n.user;
     const item = new vscode.TreeItem(userLabel(u), vscode.TreeItemCollapsibleState.None);
     item.id = `${this.manager.active()?.id ?? ''}/${this.generation}/${n.parent.key}/${n.id}`;
-    item.description = u.email ?? u.credentials_email?.email ?? '';
+    item.description = this.pinnedReason(n) ?? u.email ?? u.credentials_email?.email ?? '';
     const f = n.status.flags;
     const { icon, color } = userIcon(n.status);
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
@@ -475,6 +496,7 @@ function groupIcon(key: string): string {
   if (key === 'status:service') return 'server-process';
   if (key.startsWith('saved:')) return 'bookmark';
   if (key.startsWith('smart:')) return 'sparkle';
+  if (key.startsWith('pinned:')) return 'pinned';
   return 'search';
 }
 

@@ -43,6 +43,8 @@ async function main() {
     sourcesContent: false,
     logLevel: 'silent',
     plugins: [problemMatcherPlugin, lookerSdkEsmFix],
+    // Test-only hooks (e.g. answering modal dialogs from in-host tests) are compiled out of production builds.
+    define: { __TEST_HOOKS__: production ? 'false' : 'true' },
   };
   const contexts = [
     await esbuild.context({

@@ -4,6 +4,7 @@ import { ConnectionManager } from './connections/manager';
 import { ConnectionStatusBar } from './connections/statusBar';
 import { ConnectionStore } from './connections/store';
 import { UserDetailsController } from './details/controller';
+import { dialogTestHooks } from './commands/prompt';
 import { Log } from './log';
 import { UserCommands } from './users/commands';
 import { UsersTreeProvider, type UsersNode } from './users/tree';
@@ -19,6 +20,9 @@ export interface ExtensionApi {
   details: UserDetailsController;
   statusBar: ConnectionStatusBar;
   log: Log;
+  context: vscode.ExtensionContext;
+  /** Answers for modal dialogs, for in-host tests (inert in production builds). */
+  dialogs: typeof dialogTestHooks;
 }
 
 /** Composition root: builds the pieces and registers them; nothing else. */
@@ -55,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   updateViewDescription();
 
   void connections.importEnvironment(true).catch((err) => log.error('Importing the LOOKERSDK_* connection failed', err));
-  return { store, manager, tree, view, connections, users, details, statusBar, log };
+  return { store, manager, tree, view, connections, users, details, statusBar, log, context, dialogs: dialogTestHooks };
 }
 
 export function deactivate(): void {

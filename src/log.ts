@@ -6,6 +6,8 @@ import * as vscode from 'vscode';
  */
 export class Log implements vscode.Disposable {
   private readonly secrets = new Set<string>();
+  /** The last lines written (already redacted), for "what happened" checks and diagnostics. */
+  private readonly recent: string[] = [];
 
   constructor(private readonly channel: vscode.LogOutputChannel) {}
 
@@ -21,17 +23,28 @@ export class Log implements vscode.Disposable {
   }
 
   info(message: string): void {
-    this.channel.info(this.redact(message));
+    this.channel.info(this.keep(this.redact(message)));
   }
   warn(message: string): void {
-    this.channel.warn(this.redact(message));
+    this.channel.warn(this.keep(this.redact(message)));
   }
   error(message: string, err?: unknown): void {
     const detail = err instanceof Error ? ` — ${err.name}: ${err.message}` : err !== undefined ? ` — ${String(err)}` : '';
-    this.channel.error(this.redact(message + detail));
+    this.channel.error(this.keep(this.redact(message + detail)));
+  }
+
+  private keep(line: string): string {
+    this.recent.push(line);
+    if (this.recent.length > 2000) this.recent.splice(0, this.recent.length - 2000);
+    return line;
+  }
+
+  /** The most recent log lines, oldest first. */
+  recentLines(): readonly string[] {
+    return this.recent;
   }
   trace(message: string): void {
-    this.channel.trace(this.redact(message));
+    this.channel.trace(this.keep(this.redact(message)));
   }
   show(): void {
     this.channel.show(true);

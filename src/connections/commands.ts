@@ -5,6 +5,7 @@ import type { Log } from '../log';
 import { describeError } from '../commands/errors';
 import { registerCommand, reportError } from '../commands/register';
 import { BACK, showInputStep } from './input';
+import { confirmModal } from '../commands/prompt';
 import { parseLookerIni } from './ini';
 import type { ConnectionManager } from './manager';
 
@@ -238,9 +239,9 @@ export class ConnectionCommands {
     const profile = id ? this.manager.store.get(id) : await this.pickConnection(vscode.l10n.t('Connection to remove'));
     if (!profile) return false;
     const remove = vscode.l10n.t('Remove');
-    const pick = await vscode.window.showWarningMessage(
+    const pick = await confirmModal(
       vscode.l10n.t('Remove the connection "{0}" and delete its client secret from this machine?', profile.name),
-      { modal: true },
+      undefined,
       remove,
     );
     if (pick !== remove) return false;

@@ -6,6 +6,7 @@ import { LookerApiError } from '../looker/errors';
 import type { Log } from '../log';
 import { registerCommand, reportError } from '../commands/register';
 import { mapLimit } from '../util/concurrency';
+import { confirmModal } from '../commands/prompt';
 import { QUERY_HELP, parseQuery } from './query';
 import { GroupNode, MoreNode, QueryError, UserNode, userLabel, type UsersTreeProvider } from './tree';
 
@@ -288,9 +289,9 @@ export class UserCommands {
     }
     if (targets.length > 1) {
       const go = disabled ? vscode.l10n.t('Disable') : vscode.l10n.t('Enable');
-      const pick = await vscode.window.showWarningMessage(
+      const pick = await confirmModal(
         disabled ? vscode.l10n.t('Disable {0} users?', targets.length) : vscode.l10n.t('Enable {0} users?', targets.length),
-        { modal: true, detail: targets.slice(0, 15).map((n) => `${userLabel(n.user)} <${n.user.email ?? ''}>`).join('\n') + (targets.length > 15 ? '\n…' : '') },
+        targets.slice(0, 15).map((n) => `${userLabel(n.user)} <${n.user.email ?? ''}>`).join('\n') + (targets.length > 15 ? '\n…' : ''),
         go,
       );
       if (pick !== go) return { done: [], failed: [] };

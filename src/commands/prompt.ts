@@ -1,0 +1,28 @@
+import * as vscode from 'vscode';
+
+/**
+ * Replaced by esbuild: true in development/test bundles, false in the production bundle, where the hook below is
+ * removed as dead code.
+ */
+declare const __TEST_HOOKS__: boolean;
+
+/**
+ * Answers for modal dialogs, queued by tests that run inside the extension host: VS Code offers an extension no way
+ * to press a button of a modal message box. Each queued answer is used once, in order; every prompt is recorded.
+ */
+export const dialogTestHooks = { answers: [] as (string | undefined)[], prompts: [] as string[] };
+
+function hooked(message: string): { answered: boolean; value?: string } {
+  if (typeof __TEST_HOOKS__ !== 'undefined' && __TEST_HOOKS__ && dialogTestHooks.answers.length > 0) {
+    dialogTestHooks.prompts.push(message);
+    return { answered: true, value: dialogTestHooks.answers.shift() };
+  }
+  return { answered: false };
+}
+
+/** A modal confirmation; resolves to the chosen item or undefined (cancelled). */
+export async function confirmModal(message: string, detail: string | undefined, ...items: string[]): Promise<string | undefined> {
+  const h = hooked(message);
+  if (h.answered) return h.value;
+  return vscode.window.showWarningMessage(message, { modal: true, detail }, ...items);
+}

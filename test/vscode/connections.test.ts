@@ -1,0 +1,77 @@
+// Connections in the real extension host: the add-connection path, SecretStorage, where things are (not) stored.
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import type { LookerApiError } from '../../src/looker/errors';
+import { api, connectSandbox, sandbox, sandboxLog } from './helpers';
+
+describe('connections', function () {
+  const sb = sandbox();
+  before(function () {
+    if (!sb) this.skip();
+  });
+
+  it('tests, saves and activates a connection; the secret is only in SecretStorage @smoke', async () => {
+    const a = await api();
+    const id = await connectSandbox(a, sb!);
+    const profile = a.store.get(id);
+    assert.ok(profile);
+    assert.strictEqual(profile.baseUrl, sb!.url);
+    assert.strictEqual(a.manager.active()?.id, id);
+    assert.strictEqual(await a.store.getSecret(id), sb!.clientSecret, 'secret read back from SecretStorage');
+    const settings = JSON.stringify(vscode.workspace.getConfiguration('looker').inspect('connections'));
+    assert.ok(settings.includes(sb!.clientId), 'the profile is in settings');
+    assert.ok(!settings.includes(sb!.clientSecret), 'no secret in settings');
+    for (const key of a.context.globalState.keys()) {
+      assert.ok(!JSON.stringify(a.context.globalState.get(key) ?? null).includes(sb!.clientSecret), `no secret in global state ${key}`);
+    }
+    assert.ok(!a.log.recentLines().some((l) => l.includes(sb!.clientSecret)), 'no secret in the log');
+    assert.match(a.statusBar.text, /Sandbox/);
+  });
+
+  it('a wrong secret gives a credentials error, one login attempt, and sends the user back to the secret', async () => {
+    const a = await api();
+    await sandboxLog.clear(sb!);
+    const outcome = await a.connections.testDraft({ baseUrl: sb!.url, clientId: sb!.clientId, secret: 'not-the-secret', name: 'x', verifyTls: true, timeoutSeconds: 10 });
+    assert.strictEqual(outcome.ok, false);
+    const err = outcome.error as LookerApiError;
+    assert.strictEqual(err.name, 'LookerApiError');
+    assert.strictEqual(err.kind, 'credentials');
+    assert.strictEqual(outcome.fixStep, 'secret');
+    const logins = (await sandboxLog.get(sb!)).filter((r) => r.op === 'login');
+    assert.strictEqual(logins.length, 1, 'no retry storm on bad credentials');
+    assert.ok(!err.message.includes('not-the-secret'));
+  });
+
+  it('an unreachable URL is a network error that points at the URL', async () => {
+    const a = await api();
+    const outcome = await a.connections.testDraft({ baseUrl: 'http://127.0.0.1:9', clientId: 'x', secret: 'y', name: 'x', verifyTls: true, timeoutSeconds: 5 });
+    assert.strictEqual(outcome.ok, false);
+    assert.strictEqual((outcome.error as LookerApiError).kind, 'network');
+    assert.strictEqual(outcome.fixStep, 'url');
+  });
+
+  it('a revoked token is renewed by one fresh login and the call succeeds', async () => {
+    const a = await api();
+    await connectSandbox(a, sb!);
+    const client = a.manager.client()!;
+    await client.me('id');
+    await sandboxLog.revoke(sb!);
+    await sandboxLog.clear(sb!);
+    const me = await client.me('id');
+    assert.strictEqual(String(me.id), '1');
+    const log = await sandboxLog.get(sb!);
+    assert.deepStrictEqual(log.map((r) => `${r.op}:${r.status}`), ['me:401', 'login:200', 'me:200']);
+  });
+
+  it('removing a connection deletes its secret', async () => {
+    const a = await api();
+    const r = await a.connections.testAndSave({ baseUrl: sb!.url, clientId: sb!.clientId, secret: sb!.clientSecret, name: 'Temp', verifyTls: true, timeoutSeconds: 30, id: 'temp-test-conn' });
+    assert.ok(r.profile);
+    assert.strictEqual(await a.store.getSecret('temp-test-conn'), sb!.clientSecret);
+    a.dialogs.answers.push('Remove');
+    assert.strictEqual(await a.connections.remove('temp-test-conn'), true);
+    assert.strictEqual(a.store.get('temp-test-conn'), undefined);
+    assert.strictEqual(await a.store.getSecret('temp-test-conn'), undefined);
+    await connectSandbox(a, sb!);
+  });
+});

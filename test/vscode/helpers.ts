@@ -1,0 +1,93 @@
+// Shared by the in-host test files: the extension's API, the sandbox's coordinates and its control endpoints.
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../src/extension';
+
+export const EXTENSION_ID = 'looker-users-oss.looker-users';
+
+export async function api(): Promise<ExtensionApi> {
+  const ext = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
+  assert.ok(ext, 'extension not installed');
+  return ext.activate();
+}
+
+export interface SandboxEnv {
+  url: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+/** The sandbox started by the outer runner, or undefined (then the calling test skips). */
+export function sandbox(): SandboxEnv | undefined {
+  const url = process.env.LOOKER_SANDBOX_URL;
+  const clientId = process.env.LOOKER_SANDBOX_CLIENT_ID;
+  const clientSecret = process.env.LOOKER_SANDBOX_CLIENT_SECRET;
+  return url && clientId && clientSecret ? { url, clientId, clientSecret } : undefined;
+}
+
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  apiPath: string;
+  op: string | null;
+  query: Record<string, string>;
+  body: unknown;
+  status: number | null;
+}
+
+async function control(sb: SandboxEnv, method: string, path: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(`${sb.url}/__sandbox/${path}`, {
+    method,
+    headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  assert.ok(res.ok, `sandbox control ${method} ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+export const sandboxLog = {
+  clear: (sb: SandboxEnv) => control(sb, 'DELETE', 'requests'),
+  get: async (sb: SandboxEnv) => {
+    const r = (await control(sb, 'GET', 'requests')) as LoggedRequest[] | { requests: LoggedRequest[] };
+    return Array.isArray(r) ? r : r.requests;
+  },
+  rule: (sb: SandboxEnv, rule: Record<string, unknown>) => control(sb, 'POST', 'rules', rule),
+  clearRules: (sb: SandboxEnv) => control(sb, 'DELETE', 'rules'),
+  revoke: (sb: SandboxEnv) => control(sb, 'POST', 'revoke'),
+};
+
+/** Calls the sandbox's API directly (independently of the extension) as the admin API user. */
+export async function sandboxApi<T>(sb: SandboxEnv, path: string): Promise<{ body: T; headers: Headers }> {
+  const login = await fetch(`${sb.url}/api/4.0/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ client_id: sb.clientId, client_secret: sb.clientSecret }).toString(),
+  });
+  const { access_token } = (await login.json()) as { access_token: string };
+  const res = await fetch(`${sb.url}/api/4.0${path}`, { headers: { Authorization: `token ${access_token}` } });
+  assert.ok(res.ok, `${path}: ${res.status}`);
+  return { body: (await res.json()) as T, headers: res.headers };
+}
+
+/** Makes sure the sandbox connection exists and is active (through the same path as the Add Connection flow). */
+export async function connectSandbox(a: ExtensionApi, sb: SandboxEnv, name = 'Sandbox'): Promise<string> {
+  const existing = a.store.list().find((p) => p.baseUrl === sb.url && p.clientId === sb.clientId);
+  if (existing) {
+    await a.store.setActive(existing.id);
+    return existing.id;
+  }
+  const r = await a.connections.testAndSave({ baseUrl: sb.url, clientId: sb.clientId, secret: sb.clientSecret, name, verifyTls: true, timeoutSeconds: 30 });
+  assert.ok(r.profile, `connecting to the sandbox failed: ${String(r.outcome.error)}`);
+  return r.profile.id;
+}
+
+export async function waitFor<T>(fn: () => T | Promise<T>, what: string, ms = 10000): Promise<NonNullable<T>> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

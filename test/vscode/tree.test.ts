@@ -1,0 +1,169 @@
+// The Users tree in the real extension host, checked against the sandbox's own data.
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import type { IUser } from '@looker/sdk';
+import type { GroupNode, MoreNode, UserNode, UsersNode } from '../../src/users/tree';
+
+// The extension runs from its bundle (dist/extension.js): its classes are not the ones in out/, so nodes are told
+// apart by their `kind`, never with instanceof.
+const isGroup = (n: UsersNode): n is GroupNode => n.kind === 'group';
+const isUser = (n: UsersNode): n is UserNode => n.kind === 'user';
+const isMore = (n: UsersNode): n is MoreNode => n.kind === 'more';
+import { api, connectSandbox, sandbox, sandboxApi, sandboxLog, waitFor } from './helpers';
+
+type Truth = Record<'active' | 'disabled' | 'embed' | 'service', number>;
+
+/** Counts per status group computed from the full user list, independently of the extension's code. */
+async function truth(sb: NonNullable<ReturnType<typeof sandbox>>, filter: (u: IUser) => boolean = () => true): Promise<Truth> {
+  const { body } = await sandboxApi<IUser[]>(sb, '/users?fields=id,email,is_disabled,is_service_account,credentials_embed(id)');
+  const t: Truth = { active: 0, disabled: 0, embed: 0, service: 0 };
+  for (const u of body.filter(filter)) {
+    if (u.is_disabled) t.disabled++;
+    else if ((u.credentials_embed ?? []).length > 0) t.embed++;
+    else if (u.is_service_account) t.service++;
+    else t.active++;
+  }
+  return t;
+}
+
+async function roots(): Promise<GroupNode[]> {
+  const a = await api();
+  return (await a.tree.getChildren()).filter(isGroup);
+}
+
+describe('users tree', function () {
+  const sb = sandbox();
+  before(async function () {
+    if (!sb) return this.skip();
+    const a = await api();
+    await connectSandbox(a, sb);
+    await a.tree.setQuery(undefined);
+  });
+
+  it('shows status groups whose counts match the sandbox @smoke', async () => {
+    const expected = await truth(sb!);
+    const groups = await roots();
+    const byKey = Object.fromEntries(groups.map((g) => [g.key, g.total]));
+    assert.deepStrictEqual(
+      { active: byKey['status:active'], disabled: byKey['status:disabled'], embed: byKey['status:embed'], service: byKey['status:service'] },
+      expected,
+    );
+    const a = await api();
+    const item = a.tree.getTreeItem(groups[0]);
+    assert.strictEqual(item.label, 'Active');
+    assert.strictEqual(item.description, expected.active.toLocaleString());
+    await waitFor(() => /·/.test(a.statusBar.text), 'the user count in the status bar');
+  });
+
+  it('each group costs one request with narrowed fields', async () => {
+    const a = await api();
+    await sandboxLog.clear(sb!);
+    a.tree.refresh();
+    await roots();
+    const searches = (await sandboxLog.get(sb!)).filter((r) => r.op === 'search_users');
+    assert.strictEqual(searches.length, 4, 'one search per status group');
+    for (const r of searches) {
+      assert.ok(r.query.fields && !r.query.fields.includes('roles'), 'fields narrowed');
+      assert.strictEqual(r.query.limit, String(a.tree.pageSize));
+    }
+  });
+
+  it('Load more appends the next page', async () => {
+    const a = await api();
+    const active = (await roots()).find((g) => g.key === 'status:active')!;
+    const first = await a.tree.getChildren(active);
+    const users1 = first.filter(isUser);
+    assert.strictEqual(users1.length, a.tree.pageSize);
+    const more = first[first.length - 1];
+    assert.ok(isMore(more), 'a Load more item ends a full page');
+    assert.match(String(a.tree.getTreeItem(more).label), /remaining/);
+    await vscode.commands.executeCommand('looker.loadMore', more);
+    const second = (await a.tree.getChildren(active)).filter(isUser);
+    assert.strictEqual(second.length, Math.min(2 * a.tree.pageSize, active.total!));
+    assert.deepStrictEqual(second.slice(0, users1.length).map((n) => n.id), users1.map((n) => n.id));
+    assert.strictEqual(new Set(second.map((n) => n.id)).size, second.length, 'no user twice');
+  });
+
+  it('a search narrows the groups and shows in the view', async () => {
+    const a = await api();
+    await vscode.commands.executeCommand('looker.search', 'disabled:true email:%@brightlane.io');
+    const groups = await roots();
+    assert.deepStrictEqual(groups.map((g) => g.key), ['status:disabled']);
+    const expected = await truth(sb!, (u) => !!u.is_disabled && /@brightlane\.io$/i.test(u.email ?? ''));
+    assert.strictEqual(groups[0].total, expected.disabled);
+    assert.match(a.view.description ?? '', /disabled:true/);
+    await vscode.commands.executeCommand('looker.clearSearch');
+    assert.ok((await roots()).length >= 4);
+  });
+
+  it('free text searches names and email in one flat group', async () => {
+    await vscode.commands.executeCommand('looker.search', 'Raman');
+    const groups = await roots();
+    assert.strictEqual(groups.length, 1);
+    const a = await api();
+    const users = (await a.tree.getChildren(groups[0])).filter(isUser);
+    assert.ok(users.some((u) => u.id === '15'), 'Priya Raman (user 15) is found');
+    await vscode.commands.executeCommand('looker.clearSearch');
+  });
+
+  it('hostile names are plain text labels', async () => {
+    const a = await api();
+    await vscode.commands.executeCommand('looker.search', 'id:3,12');
+    const group = (await roots())[0];
+    const users = (await a.tree.getChildren(group)).filter(isUser);
+    const labels = users.map((u) => String(a.tree.getTreeItem(u).label));
+    assert.ok(labels.some((l) => l.includes('<script>')), 'the <script> name is shown literally');
+    const tip = a.tree.getTreeItem(users[0]).tooltip as vscode.MarkdownString;
+    assert.strictEqual(tip.isTrusted, false);
+    assert.ok(!tip.value.includes('<script>'), 'markdown tooltip escapes the markup');
+    await vscode.commands.executeCommand('looker.clearSearch');
+  });
+
+  it('find by credential opens the right user', async () => {
+    const a = await api();
+    const opened: string[] = [];
+    const original = a.details.open.bind(a.details);
+    a.details.open = async (id: string, c?: string) => {
+      opened.push(id);
+      return original(id, c);
+    };
+    try {
+      const user = (await vscode.commands.executeCommand('looker.findByCredential', 'embed', 'ext-10')) as IUser;
+      assert.strictEqual(String(user.id), '10');
+      assert.deepStrictEqual(opened, ['10']);
+    } finally {
+      a.details.open = original;
+    }
+  });
+
+  it('a multi-select Disable acts on every selected user, then Enable restores them', async () => {
+    const a = await api();
+    const active = (await roots()).find((g) => g.key === 'status:active')!;
+    const nodes = (await a.tree.getChildren(active)).filter(isUser).filter((n) => Number(n.id) > 20).slice(0, 3);
+    assert.strictEqual(nodes.length, 3);
+    await sandboxLog.clear(sb!);
+    a.dialogs.answers.push('Disable');
+    await vscode.commands.executeCommand('looker.disableUsers', nodes[0], nodes as UsersNode[]);
+    const patches = (await sandboxLog.get(sb!)).filter((r) => r.op === 'update_user');
+    assert.deepStrictEqual(patches.map((r) => r.apiPath.split('/').pop()).sort(), nodes.map((n) => n.id).sort());
+    for (const p of patches) assert.deepStrictEqual(p.body, { is_disabled: true });
+    const { body } = await sandboxApi<IUser[]>(sb!, `/users?ids=${nodes.map((n) => n.id).join(',')}&fields=id,is_disabled`);
+    assert.ok(body.every((u) => u.is_disabled === true));
+    // The tree moved them to Disabled; select them there and enable them again.
+    const disabled = (await roots()).find((g) => g.key === 'status:disabled')!;
+    const ids = new Set(nodes.map((n) => n.id));
+    let again: UserNode[] = [];
+    for (let i = 0; i < 50 && again.length < 3; i++) {
+      const kids = await a.tree.getChildren(disabled);
+      again = kids.filter(isUser).filter((n) => ids.has(n.id));
+      const more = kids.find(isMore);
+      if (again.length < 3 && more) await a.tree.loadMore(more);
+      else if (!more) break;
+    }
+    assert.strictEqual(again.length, 3, 'the three users are listed as disabled');
+    a.dialogs.answers.push('Enable');
+    await vscode.commands.executeCommand('looker.enableUsers', again[0], again);
+    const after = await sandboxApi<IUser[]>(sb!, `/users?ids=${nodes.map((n) => n.id).join(',')}&fields=id,is_disabled`);
+    assert.ok(after.body.every((u) => u.is_disabled === false));
+  });
+});

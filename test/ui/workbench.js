@@ -1,0 +1,73 @@
+// Playwright helpers for the code-server workbench, shared by the UI scenarios (test/ui) and scripts/demo.js.
+// The UI runner (test/runner/ui.js) fills in the session with setSession() before mocha loads the scenarios.
+const fs = require('fs');
+const path = require('path');
+
+let session = null;
+
+/**
+ * @param {{ browser: import('playwright-core').Browser, workbenchUrl: string, screenshotDir: string,
+ *           resultsDir: string, sandbox: object | null }} s
+ */
+function setSession(s) {
+  session = s;
+}
+
+/** The running workbench: browser, URL (with the extension under development loaded), folders, sandbox. */
+function getSession() {
+  if (!session) throw new Error('test/ui scenarios run through test/runner/run.js (npm test), which starts code-server');
+  return session;
+}
+
+/** A new browser page with the workbench loaded and idle. The caller closes page.context(). */
+async function openWorkbench(browser, url, { timeoutMs = 90000 } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 850 } });
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.locator('.monaco-workbench').waitFor({ timeout: timeoutMs });
+  // The activity bar is populated once the extension host has registered the contributed containers.
+  await page.locator('.activitybar').waitFor({ timeout: timeoutMs });
+  return page;
+}
+
+/** The Looker item of the activity bar. */
+function lookerActivity(page) {
+  return page.locator('.activitybar .action-item a[aria-label^="Looker"], .activitybar .action-item[aria-label^="Looker"]').first();
+}
+
+/** The pane of the Users view (header + body). */
+function usersPane(page) {
+  return page.locator('.pane:has(.pane-header[aria-label^="Users"]), .pane:has(.pane-header:has-text("Users"))').first();
+}
+
+/** Clicks the Looker activity-bar item unless the Looker container is already showing; returns the Users pane. */
+async function openLookerView(page, { timeoutMs = 60000 } = {}) {
+  const item = lookerActivity(page);
+  await item.waitFor({ timeout: timeoutMs });
+  const checked = await item.evaluate((el) => (el.closest('.action-item') || el).classList.contains('checked'));
+  if (!checked) await item.click();
+  const pane = usersPane(page);
+  await pane.waitFor({ timeout: timeoutMs });
+  return pane;
+}
+
+/** Runs a command through the command palette, as a person would (F1, type, Enter). */
+async function runCommand(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+/** Saves a screenshot as <dir>/<name>.png and returns its path. */
+async function screenshot(page, name, dir) {
+  const d = dir || getSession().screenshotDir;
+  fs.mkdirSync(d, { recursive: true });
+  const file = path.join(d, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+module.exports = { setSession, getSession, openWorkbench, openLookerView, lookerActivity, usersPane, runCommand, screenshot };

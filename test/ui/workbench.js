@@ -45,8 +45,9 @@ async function openLookerView(page, { timeoutMs = 60000 } = {}) {
   const item = lookerActivity(page);
   await item.waitFor({ timeout: timeoutMs });
   const checked = await item.evaluate((el) => (el.closest('.action-item') || el).classList.contains('checked'));
-  if (!checked) await item.click();
   const pane = usersPane(page);
+  // After a window reload the item can be restored as checked while the side bar is closed: click then too.
+  if (!checked || !(await pane.isVisible())) await item.click();
   await pane.waitFor({ timeout: timeoutMs });
   return pane;
 }

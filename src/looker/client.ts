@@ -1,0 +1,659 @@
+import type { HttpMethod, IApiSettings, IRawResponse, IRequestProps } from '@looker/sdk-rtl';
+import type {
+  IApiSession,
+  IApiVersion,
+  ICredentialsApi3,
+  ICredentialsEmail,
+  ICredentialsEmailSearch,
+  ICredentialsEmbed,
+  ICredentialsGoogle,
+  ICredentialsLDAP,
+  ICredentialsLookerOpenid,
+  ICredentialsOIDC,
+  ICredentialsSaml,
+  ICredentialsTotp,
+  IGroup,
+  IRequestAllGroupUsers,
+  IRequestAllGroups,
+  IRequestAllUsers,
+  IRequestSearchCredentialsEmail,
+  IRequestSearchGroups,
+  IRequestSearchRoles,
+  IRequestSearchUserLoginLockouts,
+  IRequestSearchUsers,
+  IRequestSearchUsersNames,
+  IRequestUserAttributeUserValues,
+  IRole,
+  IServiceAccount,
+  ISession,
+  IUser,
+  IUserAttribute,
+  IUserAttributeWithValue,
+  IUserLoginLockout,
+  IWriteCredentialsEmail,
+  IWriteServiceAccount,
+  IWriteUser,
+} from '@looker/sdk';
+import { LookerApiError, fetchError, httpError, toLookerApiError } from './errors';
+import type { ConnectionProfile } from './profile';
+import { DEFAULT_RETRY, abortable, backoffMs, isIdempotent, parseRetryAfter, sleep, type RetryPolicy } from './retry';
+import { LookerSession } from './session';
+import { closeDispatcher, createInsecureDispatcher, type Dispatcher } from './tls';
+import { LookerTransport } from './transport';
+
+export interface ClientOptions {
+  /** Async secret source (VS Code SecretStorage in the extension); read at each login, never kept. */
+  getSecret: () => Promise<string | undefined>;
+  /** Request log lines: method, path, status, ms — never secrets or tokens. */
+  log?: (line: string) => void;
+  retry?: { maxAttempts?: number; maxTotalMs?: number; baseDelayMs?: number };
+  onRequest?: (info: { method: string; path: string; status?: number; bytes?: number; ms: number }) => void;
+}
+
+/** One page of a list, with the total from `X-Total-Count` when Looker sent it. */
+export interface Page<T> {
+  items: T[];
+  total?: number;
+  limit: number;
+  offset: number;
+}
+
+/** `credential_type` values of `user_for_credential`. */
+export type CredentialType = 'email' | 'google' | 'saml' | 'oidc' | 'ldap' | 'api' | 'api3' | 'embed' | 'looker_openid';
+
+/** Single (non-list) credential kinds of a user, and their models. */
+export interface SingleCredentialModels {
+  email: ICredentialsEmail;
+  totp: ICredentialsTotp;
+  ldap: ICredentialsLDAP;
+  google: ICredentialsGoogle;
+  saml: ICredentialsSaml;
+  oidc: ICredentialsOIDC;
+  looker_openid: ICredentialsLookerOpenid;
+}
+export type SingleCredentialKind = keyof SingleCredentialModels;
+
+type Query = Record<string, unknown>;
+
+interface Req {
+  method: HttpMethod;
+  /** Path below `/api/4.0`, path parameters already encoded. */
+  path: string;
+  query?: Query;
+  body?: unknown;
+  signal?: AbortSignal;
+  /** Send the bearer token (default true). */
+  auth?: boolean;
+  /** Safe to repeat after a 503 or a dropped connection (default: by method). */
+  idempotent?: boolean;
+}
+
+interface Res {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+const AGENT_TAG = 'looker-users-vscode';
+/** IDs per `all_users?ids=` request, to keep URLs short. */
+const IDS_PER_REQUEST = 100;
+
+/** Encodes a path parameter (always, unlike the SDK, which skips values that already look encoded). */
+function seg(value: string | number): string {
+  return encodeURIComponent(String(value));
+}
+
+/**
+ * Query string as the SDK sends it (§3) with one difference: values are always percent-encoded, so a LIKE pattern
+ * such as `%20` reaches Looker as typed. `undefined` and `null` are left out; arrays are comma-joined.
+ */
+export function encodeQuery(query: Query | undefined): string {
+  if (!query) return '';
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(query)) {
+    if (v === undefined || v === null) continue;
+    let s: string;
+    if (Array.isArray(v)) s = v.map(String).join(',');
+    else if (v instanceof Date) s = v.toISOString();
+    else if (typeof v === 'object') s = JSON.stringify(v);
+    else s = String(v);
+    parts.push(`${encodeURIComponent(k)}=${encodeURIComponent(s)}`);
+  }
+  return parts.length ? `?${parts.join('&')}` : '';
+}
+
+function parseBody(raw: IRawResponse): unknown {
+  if (raw.statusCode === 204) return undefined;
+  const body: unknown = raw.body;
+  const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : undefined;
+  if (text === undefined) return body;
+  if (!text) return undefined;
+  if (/json/i.test(raw.contentType ?? '')) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+function byteLength(body: unknown): number | undefined {
+  if (typeof body === 'string') return Buffer.byteLength(body);
+  if (body && typeof (body as { size?: unknown }).size === 'number') return (body as { size: number }).size;
+  return undefined;
+}
+
+/**
+ * Authenticated client of one Looker instance (API 4.0). Logs in lazily with the API key, shares one login between
+ * concurrent calls, logs in again once after a 401, retries 429 (always) and 503/502/504/dropped connections (only
+ * idempotent requests) with backoff that honours `Retry-After`, enforces the per-request timeout, and keeps a
+ * "verify TLS: off" setting inside this connection. Every method rejects with {@link LookerApiError} only.
+ */
+export class LookerClient {
+  readonly profile: ConnectionProfile;
+  private readonly options: ClientOptions;
+  private readonly retry: RetryPolicy;
+  private readonly transport: LookerTransport;
+  private readonly session: LookerSession;
+  private readonly apiUrl: string;
+  private readonly host: string;
+  private dispatcher: Promise<Dispatcher> | undefined;
+  private disposed = false;
+
+  constructor(profile: ConnectionProfile, options: ClientOptions) {
+    this.profile = { ...profile };
+    this.options = options;
+    this.retry = {
+      maxAttempts: Math.max(1, options.retry?.maxAttempts ?? DEFAULT_RETRY.maxAttempts),
+      maxTotalMs: Math.max(0, options.retry?.maxTotalMs ?? DEFAULT_RETRY.maxTotalMs),
+      baseDelayMs: Math.max(0, options.retry?.baseDelayMs ?? DEFAULT_RETRY.baseDelayMs),
+    };
+    const base = profile.baseUrl.replace(/\/+$/, '');
+    this.apiUrl = `${base}/api/4.0`;
+    try {
+      this.host = new URL(base).host;
+    } catch {
+      this.host = base;
+    }
+    const timeout = profile.timeoutSeconds > 0 ? profile.timeoutSeconds : 60;
+    const settings: IApiSettings = {
+      base_url: base,
+      verify_ssl: profile.verifyTls,
+      timeout,
+      agentTag: AGENT_TAG,
+      readConfig: () => ({}),
+      isConfigured: () => !!base,
+    };
+    this.transport = new LookerTransport(settings);
+    this.session = new LookerSession(
+      settings,
+      this.transport,
+      { clientId: profile.clientId, getSecret: options.getSecret, name: profile.name || this.host },
+      {
+        login: (form) => this.send({ method: 'POST', path: '/login', body: form, auth: false, idempotent: true }),
+        logout: (token) => this.send({ method: 'DELETE', path: '/logout', auth: false }, token),
+      },
+    );
+  }
+
+  /** Login requests sent so far (diagnostics). */
+  get loginCount(): number {
+    return this.session.loginCount;
+  }
+
+  /** True while a token is held that has not reached its renewal time. */
+  isLoggedIn(): boolean {
+    return this.session.isAuthenticated();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Plumbing
+
+  private log(line: string): void {
+    try {
+      this.options.log?.(line);
+    } catch {
+      // a broken logger must not break requests
+    }
+  }
+
+  private report(info: { method: string; path: string; status?: number; bytes?: number; ms: number }, note?: string): void {
+    let shown = info.path;
+    try {
+      shown = decodeURIComponent(info.path);
+    } catch {
+      // keep the encoded form
+    }
+    this.log(`${info.method} ${shown} → ${info.status ?? note ?? 'failed'} ${info.ms} ms${info.bytes !== undefined ? ` ${info.bytes} B` : ''}`);
+    try {
+      this.options.onRequest?.(info);
+    } catch {
+      // ignored
+    }
+  }
+
+  private async ensureDispatcher(): Promise<void> {
+    if (this.profile.verifyTls) return;
+    if (!this.dispatcher) {
+      this.dispatcher = createInsecureDispatcher();
+      this.dispatcher.catch(() => undefined);
+    }
+    try {
+      this.transport.setDispatcher(await this.dispatcher);
+    } catch (e) {
+      this.dispatcher = undefined;
+      throw new LookerApiError({
+        kind: 'config',
+        code: 'TLS_OFF_UNSUPPORTED',
+        message: `TLS verification cannot be turned off for this connection here (${e instanceof Error ? e.message : String(e)}).`,
+      });
+    }
+  }
+
+  /** One HTTP exchange, no retries. Rejects with LookerApiError for failures below HTTP. */
+  private async attempt(req: Req, token: string | undefined): Promise<Res> {
+    await this.ensureDispatcher();
+    const qs = encodeQuery(req.query);
+    const logPath = req.path + qs;
+    const authenticator = token
+      ? (props: IRequestProps) => {
+          props.headers = { ...props.headers, Authorization: `Bearer ${token}` };
+          return props;
+        }
+      : undefined;
+    const started = Date.now();
+    let raw: IRawResponse;
+    try {
+      raw = await this.transport.rawRequest(req.method, this.apiUrl + logPath, undefined, req.body, authenticator, {
+        signal: req.signal,
+        timeout: this.profile.timeoutSeconds > 0 ? this.profile.timeoutSeconds : 60,
+      });
+    } catch (e) {
+      const err = fetchError(e, {
+        method: req.method,
+        path: req.path,
+        host: this.host,
+        timeoutSeconds: this.profile.timeoutSeconds,
+        timedOut: false,
+        cancelled: !!req.signal?.aborted,
+      });
+      this.report({ method: req.method, path: logPath, ms: Date.now() - started }, err.code ?? err.kind);
+      throw err;
+    }
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(raw.headers ?? {})) headers[k.toLowerCase()] = String(v);
+    const res: Res = { status: raw.statusCode, headers, body: parseBody(raw) };
+    this.report({ method: req.method, path: logPath, status: raw.statusCode, bytes: byteLength(raw.body), ms: Date.now() - started });
+    return res;
+  }
+
+  /**
+   * An exchange with retries: 429 always (Looker refused before doing anything); 502/503/504 and dropped connections
+   * only when the request is idempotent. Bounded by attempts and total time; `Retry-After` is honoured.
+   */
+  private async send(req: Req, token?: string): Promise<Res> {
+    const idempotent = req.idempotent ?? isIdempotent(req.method);
+    const start = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      let res: Res | undefined;
+      let wait: number;
+      try {
+        res = await this.attempt(req, token);
+      } catch (e) {
+        const err = toLookerApiError(e, req.method, req.path);
+        if (!(err.kind === 'network' && err.retryable && idempotent)) throw err;
+        wait = backoffMs(attempt, this.retry.baseDelayMs);
+        if (attempt >= this.retry.maxAttempts || Date.now() - start + wait > this.retry.maxTotalMs) throw err;
+        this.log(`${req.method} ${req.path}: ${err.code ?? 'network error'}, retry ${attempt} in ${wait} ms`);
+        await sleep(wait, req.signal);
+        continue;
+      }
+      const s = res.status;
+      const retryable = s === 429 || ((s === 502 || s === 503 || s === 504) && idempotent);
+      if (!retryable) return res;
+      const after = parseRetryAfter(res.headers['retry-after']);
+      wait = after !== undefined ? Math.ceil(after * 1000) : backoffMs(attempt, this.retry.baseDelayMs);
+      if (attempt >= this.retry.maxAttempts || Date.now() - start + wait > this.retry.maxTotalMs) return res;
+      this.log(`${req.method} ${req.path}: ${s}, retry ${attempt} in ${wait} ms${after !== undefined ? ' (Retry-After)' : ''}`);
+      await sleep(wait, req.signal);
+    }
+  }
+
+  /** An authenticated call: login when needed, one fresh login + retry after a 401, HTTP errors thrown. */
+  private async call(req: Req): Promise<Res> {
+    if (this.disposed) throw new LookerApiError({ kind: 'cancelled', message: 'This connection was closed.', method: req.method, path: req.path });
+    try {
+      const auth = req.auth !== false;
+      let token = auth ? await abortable(this.session.getToken(), req.signal) : undefined;
+      let res = await this.send(req, token);
+      if (auth && token && res.status === 401) {
+        this.log(`${req.method} ${req.path}: 401, logging in again`);
+        this.session.invalidate(token);
+        token = await abortable(this.session.getToken(), req.signal);
+        res = await this.send(req, token);
+      }
+      if (res.status < 200 || res.status > 226) {
+        throw httpError(res.status, res.body, req.method, req.path, parseRetryAfter(res.headers['retry-after']));
+      }
+      return res;
+    } catch (e) {
+      if (req.signal?.aborted && !(e instanceof LookerApiError && e.kind !== 'cancelled')) {
+        throw new LookerApiError({ kind: 'cancelled', message: `Cancelled ${req.method} ${req.path}.`, method: req.method, path: req.path });
+      }
+      throw toLookerApiError(e, req.method, req.path);
+    }
+  }
+
+  private async json<T>(req: Req): Promise<T> {
+    return (await this.call(req)).body as T;
+  }
+
+  private async list<T>(req: Req): Promise<T[]> {
+    const body = (await this.call(req)).body;
+    return Array.isArray(body) ? (body as T[]) : [];
+  }
+
+  private async page<T>(req: Req): Promise<Page<T>> {
+    const res = await this.call(req);
+    const items = Array.isArray(res.body) ? (res.body as T[]) : [];
+    const header = res.headers['x-total-count'];
+    const total = header !== undefined && /^\s*\d+\s*$/.test(header) ? Number(header) : undefined;
+    const q = req.query ?? {};
+    const limit = typeof q.limit === 'number' ? q.limit : items.length;
+    const offset = typeof q.offset === 'number' ? q.offset : 0;
+    return total === undefined ? { items, limit, offset } : { items, total, limit, offset };
+  }
+
+  private async none(req: Req): Promise<void> {
+    await this.call(req);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Session
+
+  /** Logs in (when needed), reads the API user and the Looker version. */
+  async testConnection(signal?: AbortSignal): Promise<{ user: IUser; lookerVersion: string }> {
+    const user = await this.me('id,first_name,last_name,display_name,email,is_disabled,role_ids', signal);
+    const v = await this.versions(signal);
+    return { user, lookerVersion: v?.looker_release_version ?? '' };
+  }
+
+  /** GET /versions */
+  versions(signal?: AbortSignal): Promise<IApiVersion> {
+    return this.json({ method: 'GET', path: '/versions', signal });
+  }
+
+  /** GET /session (API session of the API user). */
+  apiSession(signal?: AbortSignal): Promise<IApiSession> {
+    return this.json({ method: 'GET', path: '/session', signal });
+  }
+
+  /** DELETE /logout if logged in; never throws. */
+  async logout(): Promise<void> {
+    try {
+      await this.session.logout();
+    } catch {
+      // never throws
+    }
+  }
+
+  /** Logs out in the background and releases this connection's TLS dispatcher. Later calls fail as 'cancelled'. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    const d = this.dispatcher;
+    this.logout().finally(() => {
+      if (d) d.then(closeDispatcher, () => undefined);
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Users
+
+  me(fields?: string, signal?: AbortSignal): Promise<IUser> {
+    return this.json({ method: 'GET', path: '/user', query: { fields }, signal });
+  }
+
+  /** GET /users/search; `total` from `X-Total-Count` (present when `limit` is given). */
+  searchUsers(req: IRequestSearchUsers, signal?: AbortSignal): Promise<Page<IUser>> {
+    return this.page({ method: 'GET', path: '/users/search', query: { ...req }, signal });
+  }
+
+  /** GET /users/search/names/{pattern}: pattern matched against first name, last name or email. */
+  searchUsersNames(pattern: string, req: Omit<IRequestSearchUsersNames, 'pattern'> = {}, signal?: AbortSignal): Promise<Page<IUser>> {
+    const { pattern: _ignored, ...rest } = req as IRequestSearchUsersNames;
+    return this.page({ method: 'GET', path: `/users/search/names/${seg(pattern)}`, query: { ...rest }, signal });
+  }
+
+  /** GET /users?ids=… for exactly these users (in batches of 100 ids). */
+  async allUsers(ids: string[], fields?: string, signal?: AbortSignal): Promise<IUser[]> {
+    const out: IUser[] = [];
+    for (let i = 0; i < ids.length; i += IDS_PER_REQUEST) {
+      const batch = ids.slice(i, i + IDS_PER_REQUEST);
+      out.push(...(await this.list<IUser>({ method: 'GET', path: '/users', query: { fields, ids: batch }, signal })));
+    }
+    return out;
+  }
+
+  /** GET /users (paged list of all users). */
+  listUsers(req: IRequestAllUsers = {}, signal?: AbortSignal): Promise<Page<IUser>> {
+    return this.page({ method: 'GET', path: '/users', query: { ...req }, signal });
+  }
+
+  user(id: string, fields?: string, signal?: AbortSignal): Promise<IUser> {
+    return this.json({ method: 'GET', path: `/users/${seg(id)}`, query: { fields }, signal });
+  }
+
+  userForCredential(type: CredentialType, credentialId: string, fields?: string, signal?: AbortSignal): Promise<IUser> {
+    return this.json({ method: 'GET', path: `/users/credential/${seg(type)}/${seg(credentialId)}`, query: { fields }, signal });
+  }
+
+  createUser(body: Partial<IWriteUser>, fields?: string, signal?: AbortSignal): Promise<IUser> {
+    return this.json({ method: 'POST', path: '/users', query: { fields }, body, signal });
+  }
+
+  /** PATCH /users/{id} with exactly the given fields. */
+  updateUser(id: string, body: Partial<IWriteUser>, fields?: string, signal?: AbortSignal): Promise<IUser> {
+    return this.json({ method: 'PATCH', path: `/users/${seg(id)}`, query: { fields }, body, signal });
+  }
+
+  deleteUser(id: string, signal?: AbortSignal): Promise<void> {
+    return this.none({ method: 'DELETE', path: `/users/${seg(id)}`, signal });
+  }
+
+  /** POST /users/{id}/update_emails: overwrites the email of all credentials of a disabled user. */
+  wipeoutUserEmails(id: string, email: string, fields?: string, signal?: AbortSignal): Promise<IUser> {
+    return this.json({ method: 'POST', path: `/users/${seg(id)}/update_emails`, query: { fields }, body: { email }, signal });
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Email credential
+
+  userCredentialsEmail(id: string, fields?: string, signal?: AbortSignal): Promise<ICredentialsEmail> {
+    return this.json({ method: 'GET', path: `/users/${seg(id)}/credentials_email`, query: { fields }, signal });
+  }
+
+  createUserCredentialsEmail(id: string, body: Partial<IWriteCredentialsEmail>, fields?: string, signal?: AbortSignal): Promise<ICredentialsEmail> {
+    return this.json({ method: 'POST', path: `/users/${seg(id)}/credentials_email`, query: { fields }, body, signal });
+  }
+
+  updateUserCredentialsEmail(id: string, body: Partial<IWriteCredentialsEmail>, fields?: string, signal?: AbortSignal): Promise<ICredentialsEmail> {
+    return this.json({ method: 'PATCH', path: `/users/${seg(id)}/credentials_email`, query: { fields }, body, signal });
+  }
+
+  deleteUserCredentialsEmail(id: string, signal?: AbortSignal): Promise<void> {
+    return this.none({ method: 'DELETE', path: `/users/${seg(id)}/credentials_email`, signal });
+  }
+
+  /** POST …/credentials_email/password_reset: a new reset URL in `password_reset_url` (`expires`: valid 60 min). */
+  createPasswordResetUrl(id: string, expires?: boolean, fields?: string, signal?: AbortSignal): Promise<ICredentialsEmail> {
+    return this.json({ method: 'POST', path: `/users/${seg(id)}/credentials_email/password_reset`, query: { expires, fields }, signal });
+  }
+
+  /** POST …/credentials_email/send_password_reset: Looker emails the user a reset (or setup) link. */
+  sendPasswordReset(id: string, fields?: string, signal?: AbortSignal): Promise<ICredentialsEmail> {
+    return this.json({ method: 'POST', path: `/users/${seg(id)}/credentials_email/send_password_reset`, query: { fields }, signal });
+  }
+
+  searchCredentialsEmail(req: IRequestSearchCredentialsEmail, signal?: AbortSignal): Promise<ICredentialsEmailSearch[]> {
+    return this.list({ method: 'GET', path: '/credentials_email/search', query: { ...req }, signal });
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Other credentials
+
+  /** GET /users/{id}/credentials_{kind} (404 when the user has none). */
+  userCredential<K extends SingleCredentialKind>(id: string, kind: K, fields?: string, signal?: AbortSignal): Promise<SingleCredentialModels[K]> {
+    return this.json({ method: 'GET', path: `/users/${seg(id)}/credentials_${kind}`, query: { fields }, signal });
+  }
+
+  /** DELETE /users/{id}/credentials_{kind} */
+  deleteUserCredential(id: string, kind: SingleCredentialKind, signal?: AbortSignal): Promise<void> {
+    return this.none({ method: 'DELETE', path: `/users/${seg(id)}/credentials_${kind}`, signal });
+  }
+
+  userCredentialsApi3(id: string, fields?: string, signal?: AbortSignal): Promise<ICredentialsApi3[]> {
+    return this.list({ method: 'GET', path: `/users/${seg(id)}/credentials_api3`, query: { fields }, signal });
+  }
+
+  userCredentialApi3(id: string, credentialId: string, fields?: string, signal?: AbortSignal): Promise<ICredentialsApi3> {
+    return this.json({ method: 'GET', path: `/users/${seg(id)}/credentials_api3/${seg(credentialId)}`, query: { fields }, signal });
+  }
+
+  deleteUserCredentialApi3(id: string, credentialId: string, signal?: AbortSignal): Promise<void> {
+    return this.none({ method: 'DELETE', path: `/users/${seg(id)}/credentials_api3/${seg(credentialId)}`, signal });
+  }
+
+  userCredentialsEmbed(id: string, fields?: string, signal?: AbortSignal): Promise<ICredentialsEmbed[]> {
+    return this.list({ method: 'GET', path: `/users/${seg(id)}/credentials_embed`, query: { fields }, signal });
+  }
+
+  userCredentialEmbed(id: string, credentialId: string, fields?: string, signal?: AbortSignal): Promise<ICredentialsEmbed> {
+    return this.json({ method: 'GET', path: `/users/${seg(id)}/credentials_embed/${seg(credentialId)}`, query: { fields }, signal });
+  }
+
+  deleteUserCredentialEmbed(id: string, credentialId: string, signal?: AbortSignal): Promise<void> {
+    return this.none({ method: 'DELETE', path: `/users/${seg(id)}/credentials_embed/${seg(credentialId)}`, signal });
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Web sessions
+
+  userSessions(id: string, fields?: string, signal?: AbortSignal): Promise<ISession[]> {
+    return this.list({ method: 'GET', path: `/users/${seg(id)}/sessions`, query: { fields }, signal });
+  }
+
+  userSession(id: string, sessionId: string, fields?: string, signal?: AbortSignal): Promise<ISession> {
+    return this.json({ method: 'GET', path: `/users/${seg(id)}/sessions/${seg(sessionId)}`, query: { fields }, signal });
+  }
+
+  deleteUserSession(id: string, sessionId: string, signal?: AbortSignal): Promise<void> {
+    return this.none({ method: 'DELETE', path: `/users/${seg(id)}/sessions/${seg(sessionId)}`, signal });
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Roles
+
+  allRoles(fields?: string, signal?: AbortSignal): Promise<IRole[]> {
+    return this.list({ method: 'GET', path: '/roles', query: { fields }, signal });
+  }
+
+  searchRoles(req: IRequestSearchRoles, signal?: AbortSignal): Promise<IRole[]> {
+    return this.list({ method: 'GET', path: '/roles/search', query: { ...req }, signal });
+  }
+
+  /** GET /users/{id}/roles; `directAssociationOnly` leaves out roles inherited through groups. */
+  userRoles(id: string, fields?: string, directAssociationOnly?: boolean, signal?: AbortSignal): Promise<IRole[]> {
+    return this.list({ method: 'GET', path: `/users/${seg(id)}/roles`, query: { fields, direct_association_only: directAssociationOnly }, signal });
+  }
+
+  /** PUT /users/{id}/roles: replaces the user's direct roles. */
+  setUserRoles(id: string, roleIds: string[], fields?: string, signal?: AbortSignal): Promise<IRole[]> {
+    return this.list({ method: 'PUT', path: `/users/${seg(id)}/roles`, query: { fields }, body: [...roleIds], signal });
+  }
+
+  roleUsers(roleId: string, fields?: string, directAssociationOnly?: boolean, signal?: AbortSignal): Promise<IUser[]> {
+    return this.list({ method: 'GET', path: `/roles/${seg(roleId)}/users`, query: { fields, direct_association_only: directAssociationOnly }, signal });
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Groups
+
+  allGroups(req: IRequestAllGroups = {}, signal?: AbortSignal): Promise<IGroup[]> {
+    return this.list({ method: 'GET', path: '/groups', query: { ...req }, signal });
+  }
+
+  searchGroups(req: IRequestSearchGroups, signal?: AbortSignal): Promise<IGroup[]> {
+    return this.list({ method: 'GET', path: '/groups/search', query: { ...req }, signal });
+  }
+
+  /** GET /groups/{id}/users (direct members). */
+  groupUsers(groupId: string, req: Omit<IRequestAllGroupUsers, 'group_id'> = {}, signal?: AbortSignal): Promise<IUser[]> {
+    const { group_id: _ignored, ...rest } = req as IRequestAllGroupUsers;
+    return this.list({ method: 'GET', path: `/groups/${seg(groupId)}/users`, query: { ...rest }, signal });
+  }
+
+  addGroupUser(groupId: string, userId: string, signal?: AbortSignal): Promise<IUser> {
+    return this.json({ method: 'POST', path: `/groups/${seg(groupId)}/users`, body: { user_id: userId }, signal });
+  }
+
+  deleteGroupUser(groupId: string, userId: string, signal?: AbortSignal): Promise<void> {
+    return this.none({ method: 'DELETE', path: `/groups/${seg(groupId)}/users/${seg(userId)}`, signal });
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Login lockouts
+
+  allLoginLockouts(fields?: string, signal?: AbortSignal): Promise<IUserLoginLockout[]> {
+    return this.list({ method: 'GET', path: '/user_login_lockouts', query: { fields }, signal });
+  }
+
+  searchLoginLockouts(req: IRequestSearchUserLoginLockouts, signal?: AbortSignal): Promise<IUserLoginLockout[]> {
+    return this.list({ method: 'GET', path: '/user_login_lockouts/search', query: { ...req }, signal });
+  }
+
+  /** DELETE /user_login_lockout/{key} (singular path segment). */
+  deleteLoginLockout(key: string, signal?: AbortSignal): Promise<void> {
+    return this.none({ method: 'DELETE', path: `/user_login_lockout/${seg(key)}`, signal });
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // User attributes
+
+  allUserAttributes(fields?: string, sorts?: string, signal?: AbortSignal): Promise<IUserAttribute[]> {
+    return this.list({ method: 'GET', path: '/user_attributes', query: { fields, sorts }, signal });
+  }
+
+  userAttributeValues(
+    id: string,
+    req: Omit<IRequestUserAttributeUserValues, 'user_id'> = {},
+    signal?: AbortSignal,
+  ): Promise<IUserAttributeWithValue[]> {
+    const { user_id: _ignored, ...rest } = req as IRequestUserAttributeUserValues;
+    return this.list({ method: 'GET', path: `/users/${seg(id)}/attribute_values`, query: { ...rest }, signal });
+  }
+
+  setUserAttributeValue(id: string, userAttributeId: string, value: string, signal?: AbortSignal): Promise<IUserAttributeWithValue> {
+    return this.json({ method: 'PATCH', path: `/users/${seg(id)}/attribute_values/${seg(userAttributeId)}`, body: { value }, signal });
+  }
+
+  deleteUserAttributeValue(id: string, userAttributeId: string, signal?: AbortSignal): Promise<void> {
+    return this.none({ method: 'DELETE', path: `/users/${seg(id)}/attribute_values/${seg(userAttributeId)}`, signal });
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Service accounts (alpha in Looker)
+
+  createServiceAccount(body: Partial<IWriteServiceAccount>, fields?: string, signal?: AbortSignal): Promise<IServiceAccount> {
+    return this.json({ method: 'POST', path: '/users/service_accounts', query: { fields }, body, signal });
+  }
+
+  updateServiceAccount(id: string, body: Partial<IWriteServiceAccount>, fields?: string, signal?: AbortSignal): Promise<IServiceAccount> {
+    return this.json({ method: 'PATCH', path: `/users/service_accounts/${seg(id)}`, query: { fields }, body, signal });
+  }
+
+  deleteServiceAccount(id: string, signal?: AbortSignal): Promise<void> {
+    return this.none({ method: 'DELETE', path: `/users/service_accounts/${seg(id)}`, signal });
+  }
+}

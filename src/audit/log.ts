@@ -1,0 +1,207 @@
+/**
+ * The audit log (plain Node, no `vscode`): one JSON line per change the extension made — time, connection, API user,
+ * action, user id, before → after of the changed fields. Secrets, tokens and reset/setup URLs are never written.
+ */
+import { promises as fs } from 'fs';
+import * as path from 'path';
+
+export type AuditValues = Record<string, unknown>;
+
+export interface AuditConnection {
+  id: string;
+  name: string;
+  url: string;
+}
+
+/** What callers pass to {@link AuditLog.record}. */
+export interface AuditInput {
+  connection: AuditConnection;
+  /** The API user's name or id (never its client secret). */
+  apiUser: string;
+  /**
+   * A bulk action name (`disable`, `addToGroup`, …) or a single edit: `updateUser` (PATCH /users/{id}),
+   * `updateCredentialsEmail` (PATCH …/credentials_email), or any other verb a caller chooses.
+   */
+  action: string;
+  userId: string;
+  before?: AuditValues;
+  after?: AuditValues;
+  /** The bulk job this change belongs to. */
+  jobId?: string;
+  /** Parameters needed to reverse it (group or role id). */
+  params?: { groupId?: string; roleId?: string; groupName?: string; roleName?: string };
+  /** The job id or entry id this change undoes. */
+  undoOf?: string;
+}
+
+export interface AuditEntry extends AuditInput {
+  id: string;
+  time: string;
+}
+
+const SECRET_KEY = /secret|token|passw(or)?d$|^password$|_url$|^url$|api_?key|otp|credential_?id/i;
+const SECRET_VALUE = /^https?:\/\/\S*(reset|setup|token|secret)/i;
+
+/** Copies `values` without secret-looking keys or reset/setup URLs (nested objects included). */
+export function scrub(values: AuditValues | undefined): AuditValues | undefined {
+  if (!values) return undefined;
+  const out: AuditValues = {};
+  for (const [k, v] of Object.entries(values)) {
+    if (SECRET_KEY.test(k)) continue;
+    if (typeof v === 'string' && SECRET_VALUE.test(v)) continue;
+    if (v && typeof v === 'object' && !Array.isArray(v)) out[k] = scrub(v as AuditValues);
+    else out[k] = v;
+  }
+  return out;
+}
+
+let counter = 0;
+
+export class AuditLog {
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly file: string,
+    private readonly onError?: (err: unknown) => void,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Appends one line; resolves with the entry as written. Writes are serialised, so lines never interleave. */
+  record(input: AuditInput): Promise<AuditEntry> {
+    const t = this.now();
+    const entry: AuditEntry = {
+      id: `${t.toString(36)}-${(++counter).toString(36)}-${Math.random().toString(36).slice(2, 6)}`,
+      time: new Date(t).toISOString(),
+      connection: { id: input.connection.id, name: input.connection.name, url: input.connection.url },
+      apiUser: input.apiUser,
+      action: input.action,
+      userId: String(input.userId),
+    };
+    const before = scrub(input.before);
+    const after = scrub(input.after);
+    if (before) entry.before = before;
+    if (after) entry.after = after;
+    if (input.jobId) entry.jobId = input.jobId;
+    if (input.params) entry.params = { ...input.params };
+    if (input.undoOf) entry.undoOf = input.undoOf;
+    const line = JSON.stringify(entry) + '\n';
+    const write = this.chain.then(async () => {
+      await fs.mkdir(path.dirname(this.file), { recursive: true });
+      await fs.appendFile(this.file, line, 'utf8');
+    });
+    this.chain = write.catch(() => undefined);
+    return write.then(
+      () => entry,
+      (err) => {
+        this.onError?.(err);
+        throw err;
+      },
+    );
+  }
+
+  /** Waits for pending writes. */
+  flush(): Promise<void> {
+    return this.chain.then(() => undefined);
+  }
+
+  /** All entries, oldest first; unreadable lines are skipped. */
+  async read(): Promise<AuditEntry[]> {
+    await this.flush();
+    let text: string;
+    try {
+      text = await fs.readFile(this.file, 'utf8');
+    } catch {
+      return [];
+    }
+    const out: AuditEntry[] = [];
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        const v = JSON.parse(line) as AuditEntry;
+        if (v && typeof v.id === 'string' && typeof v.action === 'string' && typeof v.userId === 'string') out.push(v);
+      } catch {
+        // a torn or edited line
+      }
+    }
+    return out;
+  }
+}
+
+/** Fields of PATCH /users/{id} an undo may write back. */
+export const WRITABLE_USER_FIELDS = ['first_name', 'last_name', 'is_disabled', 'locale', 'home_folder_id', 'models_dir_validated', 'can_manage_api3_creds'];
+/** Fields of PATCH /users/{id}/credentials_email an undo may write back. */
+export const WRITABLE_EMAIL_FIELDS = ['email', 'forced_password_reset_at_next_login'];
+
+const INVERSE: Record<string, string> = {
+  disable: 'enable',
+  enable: 'disable',
+  addToGroup: 'removeFromGroup',
+  removeFromGroup: 'addToGroup',
+  addRole: 'removeRole',
+  removeRole: 'addRole',
+  forcePasswordReset: 'clearPasswordReset',
+  clearPasswordReset: 'forcePasswordReset',
+};
+
+/** How to reverse one entry: a bulk action on the same user, or a PATCH writing the `before` values back. */
+export type UndoStep =
+  | { kind: 'action'; action: string; userId: string; params?: AuditEntry['params'] }
+  | { kind: 'patchUser'; userId: string; body: AuditValues }
+  | { kind: 'patchCredentialsEmail'; userId: string; body: AuditValues };
+
+function pick(values: AuditValues | undefined, keys: string[]): AuditValues | undefined {
+  if (!values) return undefined;
+  const out: AuditValues = {};
+  for (const k of keys) if (k in values) out[k] = values[k];
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** The undo of one entry, or undefined when it cannot be reversed (delete, sent email, ended sessions…). */
+export function undoStep(e: AuditEntry): UndoStep | undefined {
+  const inverse = INVERSE[e.action];
+  if (inverse) return { kind: 'action', action: inverse, userId: e.userId, params: e.params };
+  if (e.action === 'updateUser') {
+    const body = pick(e.before, WRITABLE_USER_FIELDS);
+    return body ? { kind: 'patchUser', userId: e.userId, body } : undefined;
+  }
+  if (e.action === 'updateCredentialsEmail') {
+    const body = pick(e.before, WRITABLE_EMAIL_FIELDS);
+    return body ? { kind: 'patchCredentialsEmail', userId: e.userId, body } : undefined;
+  }
+  return undefined;
+}
+
+export interface UndoableJob {
+  jobId: string;
+  action: string;
+  inverse: string;
+  connectionId: string;
+  time: string;
+  userIds: string[];
+  params?: AuditEntry['params'];
+}
+
+/**
+ * Bulk jobs in the log that can be undone, newest first: reversible action, and not already undone (an entry
+ * whose `undoOf` names the job).
+ */
+export function undoableJobs(entries: AuditEntry[]): UndoableJob[] {
+  const undone = new Set(entries.map((e) => e.undoOf).filter((x): x is string => !!x));
+  const jobs = new Map<string, UndoableJob>();
+  for (const e of entries) {
+    if (!e.jobId || undone.has(e.jobId) || !INVERSE[e.action]) continue;
+    let j = jobs.get(e.jobId);
+    if (!j) {
+      j = { jobId: e.jobId, action: e.action, inverse: INVERSE[e.action], connectionId: e.connection.id, time: e.time, userIds: [], params: e.params };
+      jobs.set(e.jobId, j);
+    }
+    if (!j.userIds.includes(e.userId)) j.userIds.push(e.userId);
+  }
+  return [...jobs.values()].sort((a, b) => b.time.localeCompare(a.time));
+}
+
+/** Single (non-job) entries that can be undone, newest first. */
+export function undoableEntries(entries: AuditEntry[]): AuditEntry[] {
+  const undone = new Set(entries.map((e) => e.undoOf).filter((x): x is string => !!x));
+  return entries.filter((e) => !e.jobId && !undone.has(e.id) && undoStep(e) !== undefined).reverse();
+}

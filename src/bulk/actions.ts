@@ -1,0 +1,108 @@
+/** What one bulk action does to one user, as HTTP calls through {@link LookerClient}. No `vscode` import. */
+import type { LookerClient } from '../looker/client';
+import { LookerApiError } from '../looker/errors';
+import type { BulkAction, BulkParams, FieldValues } from './types';
+
+/** The part of {@link LookerClient} the bulk actions use (tests may pass a recording stand-in). */
+export type BulkClient = Pick<
+  LookerClient,
+  | 'updateUser'
+  | 'updateUserCredentialsEmail'
+  | 'sendPasswordReset'
+  | 'userSessions'
+  | 'deleteUserSession'
+  | 'addGroupUser'
+  | 'deleteGroupUser'
+  | 'userRoles'
+  | 'setUserRoles'
+  | 'deleteUser'
+  | 'allUsers'
+>;
+
+export interface ActionOutcome {
+  status: 'done' | 'skipped';
+  message?: string;
+  before?: FieldValues;
+  after?: FieldValues;
+}
+
+function need(value: string | undefined, what: string): string {
+  if (!value) throw new LookerApiError({ kind: 'config', message: `The job has no ${what}.` });
+  return value;
+}
+
+function is404(err: unknown): boolean {
+  return err instanceof LookerApiError && err.status === 404;
+}
+
+/**
+ * Applies `action` to one user. Writes only; reads only where the write needs the current value (roles, sessions).
+ * The HTTP requests take no abort signal on purpose: a request that was sent is allowed to finish, so a cancelled
+ * job knows for sure whether each user was done.
+ */
+export async function applyAction(client: BulkClient, action: BulkAction, params: BulkParams, userId: string): Promise<ActionOutcome> {
+  switch (action) {
+    case 'disable':
+    case 'enable': {
+      const disabled = action === 'disable';
+      await client.updateUser(userId, { is_disabled: disabled }, 'id,is_disabled');
+      return { status: 'done', before: { is_disabled: !disabled }, after: { is_disabled: disabled } };
+    }
+    case 'forcePasswordReset':
+    case 'clearPasswordReset': {
+      const flag = action === 'forcePasswordReset';
+      await client.updateUserCredentialsEmail(userId, { forced_password_reset_at_next_login: flag }, 'email,forced_password_reset_at_next_login');
+      return { status: 'done', before: { forced_password_reset_at_next_login: !flag }, after: { forced_password_reset_at_next_login: flag } };
+    }
+    case 'sendPasswordReset':
+      // Only the fact is kept: the response holds a reset URL, which must never reach a log or the audit file.
+      await client.sendPasswordReset(userId, 'email');
+      return { status: 'done', after: { password_reset_email: 'sent' } };
+    case 'endSessions': {
+      const sessions = await client.userSessions(userId, 'id');
+      if (!sessions.length) return { status: 'skipped', message: 'No active sessions.' };
+      for (const s of sessions) {
+        try {
+          await client.deleteUserSession(userId, String(s.id));
+        } catch (err) {
+          if (!is404(err)) throw err; // already ended
+        }
+      }
+      return { status: 'done', before: { sessions: sessions.length }, after: { sessions: 0 } };
+    }
+    case 'addToGroup': {
+      const groupId = need(params.groupId, 'group');
+      await client.addGroupUser(groupId, userId);
+      return { status: 'done', before: { group: null }, after: { group: groupId } };
+    }
+    case 'removeFromGroup': {
+      const groupId = need(params.groupId, 'group');
+      await client.deleteGroupUser(groupId, userId);
+      return { status: 'done', before: { group: groupId }, after: { group: null } };
+    }
+    case 'addRole':
+    case 'removeRole': {
+      const roleId = need(params.roleId, 'role');
+      const current = (await client.userRoles(userId, 'id', true)).map((r) => String(r.id));
+      const has = current.includes(roleId);
+      if (action === 'addRole' && has) return { status: 'skipped', message: 'Already has the role.' };
+      if (action === 'removeRole' && !has) return { status: 'skipped', message: 'Does not have the role directly.' };
+      const next = action === 'addRole' ? [...current, roleId] : current.filter((r) => r !== roleId);
+      await client.setUserRoles(userId, next, 'id');
+      return { status: 'done', before: { role_ids: current }, after: { role_ids: next } };
+    }
+    case 'delete':
+      try {
+        await client.deleteUser(userId);
+      } catch (err) {
+        if (is404(err)) return { status: 'skipped', message: 'Already deleted.' };
+        throw err;
+      }
+      return { status: 'done', before: { exists: true }, after: { exists: false } };
+    case 'updateEmail': {
+      const email = need(params.emails?.[userId], `new email for user ${userId}`);
+      const cred = await client.updateUserCredentialsEmail(userId, { email }, 'email');
+      return { status: 'done', after: { email: cred?.email ?? email } };
+    }
+  }
+}

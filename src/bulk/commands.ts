@@ -1,0 +1,719 @@
+import * as vscode from 'vscode';
+import { promises as fs } from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { IUser } from '@looker/sdk';
+import type { ConnectionManager } from '../connections/manager';
+import { LookerClient } from '../looker/client';
+import { LookerApiError } from '../looker/errors';
+import type { ConnectionProfile } from '../looker/profile';
+import type { Log } from '../log';
+import { registerCommand } from '../commands/register';
+import { describeError } from '../commands/errors';
+import type { GroupNode, UserNode, UsersTreeProvider } from '../users/tree';
+import { AuditLog, undoStep, undoableEntries, undoableJobs, type AuditEntry, type UndoableJob } from '../audit/log';
+import { EXPORT_FIELDS, apiFields, parseEmailCsv, toCsv, usersToCsv, usersToJson, type BadRow } from './csv';
+import { jobFromPlan, planJob, type Plan } from './plan';
+import { BulkPreview } from './preview';
+import { DEFAULT_CONCURRENCY, runJob, type RunProgress, type RunResult } from './runner';
+import { JobStore } from './store';
+import { isBulkAction, jobCounts, type BulkAction, type BulkJob, type BulkParams } from './types';
+
+/** How a bulk command may be called from code (tests, other commands): explicit users and parameters. */
+export interface BulkRequest {
+  userIds?: string[];
+  params?: BulkParams;
+  /** Skip the preview and run (used by Undo after its own confirmation, and by tests). */
+  noPreview?: boolean;
+}
+
+export interface BulkOutcome {
+  job: BulkJob;
+  result: RunResult;
+}
+
+const ACTION_COMMANDS: [string, BulkAction][] = [
+  ['looker.disableUsers', 'disable'],
+  ['looker.enableUsers', 'enable'],
+  ['looker.bulk.forcePasswordReset', 'forcePasswordReset'],
+  ['looker.bulk.sendPasswordReset', 'sendPasswordReset'],
+  ['looker.bulk.endSessions', 'endSessions'],
+  ['looker.bulk.addToGroup', 'addToGroup'],
+  ['looker.bulk.removeFromGroup', 'removeFromGroup'],
+  ['looker.bulk.addRole', 'addRole'],
+  ['looker.bulk.removeRole', 'removeRole'],
+  ['looker.bulk.delete', 'delete'],
+];
+
+function actionTitle(a: BulkAction): string {
+  switch (a) {
+    case 'disable': return vscode.l10n.t('Disable');
+    case 'enable': return vscode.l10n.t('Enable');
+    case 'forcePasswordReset': return vscode.l10n.t('Force Password Reset at Next Login');
+    case 'clearPasswordReset': return vscode.l10n.t('Clear Forced Password Reset');
+    case 'sendPasswordReset': return vscode.l10n.t('Send Password Reset Email');
+    case 'endSessions': return vscode.l10n.t('End All Sessions');
+    case 'addToGroup': return vscode.l10n.t('Add to Group');
+    case 'removeFromGroup': return vscode.l10n.t('Remove from Group');
+    case 'addRole': return vscode.l10n.t('Add Role');
+    case 'removeRole': return vscode.l10n.t('Remove Role');
+    case 'delete': return vscode.l10n.t('Delete');
+    case 'updateEmail': return vscode.l10n.t('Update Emails');
+  }
+}
+
+function formatEta(ms: number | undefined): string {
+  if (ms === undefined) return '';
+  const s = Math.round(ms / 1000);
+  return s >= 60 ? vscode.l10n.t('about {0} min left', Math.ceil(s / 60)) : vscode.l10n.t('about {0} s left', s);
+}
+
+/** A group node of the Users tree (told apart by shape: tests may hold nodes from another copy of the classes). */
+function asGroup(v: unknown): GroupNode | undefined {
+  return v && typeof v === 'object' && (v as GroupNode).kind === 'group' && typeof (v as GroupNode).fetcher === 'function' ? (v as GroupNode) : undefined;
+}
+
+function asUser(v: unknown): UserNode | undefined {
+  return v && typeof v === 'object' && (v as UserNode).kind === 'user' && (v as UserNode).user ? (v as UserNode) : undefined;
+}
+
+/**
+ * The users a command acts on, as `targetUsers` in users/commands.ts: the multi-selection VS Code passes as the
+ * second argument, else the clicked item, else (command palette) the view's selection.
+ */
+export function selectedUserIds(clicked: unknown, selected: unknown, view?: vscode.TreeView<unknown>): string[] {
+  const ids = (list: readonly unknown[]) => [...new Set(list.map(asUser).filter((n): n is UserNode => !!n).map((n) => n.id))];
+  if (Array.isArray(selected) && selected.length) return ids(selected);
+  if (asUser(clicked)) return ids([clicked]);
+  if (clicked === undefined && view) return ids(view.selection);
+  return [];
+}
+
+function cancelled(): LookerApiError {
+  return new LookerApiError({ kind: 'cancelled', message: 'Cancelled.' });
+}
+
+/**
+ * Bulk actions (with dry run, progress, report, resume), Export Users…, the audit log and Undo. Takes over
+ * `looker.disableUsers` / `looker.enableUsers`.
+ */
+export class BulkCommands implements vscode.Disposable {
+  readonly audit: AuditLog;
+  readonly jobs: JobStore;
+  readonly preview: BulkPreview;
+  /** The last finished or stopped run (tests and the report commands read it). */
+  last: BulkOutcome | undefined;
+  private readonly running = new Map<string, Promise<BulkOutcome>>();
+  private readonly apiUsers = new Map<string, { id: string; name: string }>();
+
+  constructor(
+    private readonly manager: ConnectionManager,
+    private readonly tree: UsersTreeProvider,
+    private readonly log: Log,
+    private readonly context: vscode.ExtensionContext,
+    private view?: vscode.TreeView<unknown>,
+    storageDir?: string,
+  ) {
+    const dir = storageDir ?? context.globalStorageUri.fsPath;
+    this.audit = new AuditLog(path.join(dir, 'audit.jsonl'), (err) => this.log.error('Writing the audit log failed', err));
+    this.jobs = new JobStore(path.join(dir, 'bulk-jobs'));
+    this.preview = new BulkPreview(context.extensionUri);
+  }
+
+  setView(view: vscode.TreeView<unknown>): void {
+    this.view = view;
+  }
+
+  register(): void {
+    const r = (id: string, h: (...a: any[]) => unknown) => registerCommand(this.context, this.log, id, h); // eslint-disable-line @typescript-eslint/no-explicit-any
+    for (const [id, action] of ACTION_COMMANDS) {
+      r(id, (c?: unknown, s?: unknown) => this.start(action, c, s));
+    }
+    r('looker.bulk.updateEmailsFromCsv', (file?: vscode.Uri | string) => this.updateEmailsFromCsv(file));
+    r('looker.exportUsers', (c?: unknown, s?: unknown, opts?: ExportRequest) => this.exportUsers(c, s, opts));
+    r('looker.openAuditLog', () => this.openAuditLog());
+    r('looker.undo', (pick?: { jobId?: string; entryId?: string }) => this.undo(pick));
+    r('looker.bulk.resume', (jobId?: string) => this.resume(jobId));
+    this.context.subscriptions.push(this.preview, this);
+    void this.offerResume();
+  }
+
+  // -----------------------------------------------------------------------------------------------------------
+  // Connections and targets
+
+  private profile(): ConnectionProfile {
+    const p = this.manager.active();
+    if (!p) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('No active Looker connection. Add one with "Looker: Add Connection…".') });
+    return p;
+  }
+
+  /** The bulk job's own client: no retries inside the client, so the runner alone paces requests after a 429. */
+  private bulkClient(profile: ConnectionProfile): LookerClient {
+    return new LookerClient(profile, {
+      getSecret: () => this.manager.store.getSecret(profile.id),
+      retry: { maxAttempts: 1 },
+      log: (line) => this.log.trace(`[${profile.name}] bulk ${line}`),
+    });
+  }
+
+  private async apiUser(profile: ConnectionProfile, client: LookerClient): Promise<{ id: string; name: string }> {
+    const known = this.apiUsers.get(profile.id);
+    if (known) return known;
+    const info = this.manager.connectedInfo(profile.id);
+    let who: { id: string; name: string };
+    if (info?.userId) who = { id: info.userId, name: info.userName };
+    else {
+      const me = await client.me('id,display_name,email');
+      who = { id: String(me.id ?? ''), name: me.display_name || me.email || String(me.id ?? '') };
+    }
+    this.apiUsers.set(profile.id, who);
+    return who;
+  }
+
+  /** User ids of a command's target: explicit ids, a whole group (all pages), or the (multi-)selection. */
+  async resolveTargets(clicked: unknown, selected: unknown): Promise<string[]> {
+    if (clicked && typeof clicked === 'object' && Array.isArray((clicked as BulkRequest).userIds)) {
+      return [...new Set((clicked as BulkRequest).userIds!.map(String))];
+    }
+    const group = asGroup(clicked);
+    if (group) return (await this.allOfGroup(group)).map((u) => String(u.id));
+    return selectedUserIds(clicked, selected, this.view);
+  }
+
+  /** Every user of a group or search result, all pages, with cancellable progress. */
+  async allOfGroup(group: GroupNode, fields?: string): Promise<IUser[]> {
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading {0}', group.label), cancellable: true },
+      async (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        const out: IUser[] = [];
+        const limit = 500;
+        for (let offset = 0; ; ) {
+          if (abort.signal.aborted) throw cancelled();
+          const page = await group.fetcher(offset, limit, abort.signal);
+          out.push(...page.items);
+          offset += page.items.length;
+          progress.report({ message: page.total !== undefined ? vscode.l10n.t('{0} of {1}', out.length, page.total) : String(out.length) });
+          if (page.items.length < limit || (page.total !== undefined && offset >= page.total)) break;
+        }
+        if (!fields) return out;
+        const client = this.manager.client();
+        return client ? client.allUsers(out.map((u) => String(u.id)), fields, abort.signal) : out;
+      },
+    );
+  }
+
+  // -----------------------------------------------------------------------------------------------------------
+  // Bulk actions
+
+  private async pickGroup(client: LookerClient): Promise<BulkParams | undefined> {
+    const groups = await client.allGroups({ fields: 'id,name,externally_managed' });
+    const pick = await vscode.window.showQuickPick(
+      groups.map((g) => ({ label: g.name ?? String(g.id), description: g.externally_managed ? vscode.l10n.t('externally managed') : undefined, id: String(g.id) })),
+      { placeHolder: vscode.l10n.t('Which group?'), matchOnDescription: true },
+    );
+    return pick ? { groupId: pick.id, groupName: pick.label } : undefined;
+  }
+
+  private async pickRole(client: LookerClient): Promise<BulkParams | undefined> {
+    const roles = await client.allRoles('id,name');
+    const pick = await vscode.window.showQuickPick(
+      roles.map((r) => ({ label: r.name ?? String(r.id), id: String(r.id) })),
+      { placeHolder: vscode.l10n.t('Which role?') },
+    );
+    return pick ? { roleId: pick.id, roleName: pick.label } : undefined;
+  }
+
+  /** A bulk command: targets → parameters → dry run → preview → run → report. */
+  async start(action: BulkAction, clicked?: unknown, selected?: unknown): Promise<BulkOutcome | undefined> {
+    const req = clicked && typeof clicked === 'object' && !asGroup(clicked) && 'userIds' in clicked ? (clicked as BulkRequest) : undefined;
+    const ids = await this.resolveTargets(clicked, selected);
+    if (!ids.length) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Select one or more users (or a group) first.'));
+      return undefined;
+    }
+    const profile = this.profile();
+    let params: BulkParams = req?.params ?? {};
+    const client = this.bulkClient(profile);
+    try {
+      const reader = this.manager.client(profile.id) ?? client;
+      if ((action === 'addToGroup' || action === 'removeFromGroup') && !params.groupId) {
+        const p = await this.pickGroup(reader);
+        if (!p) return undefined;
+        params = { ...params, ...p };
+      }
+      if ((action === 'addRole' || action === 'removeRole') && !params.roleId) {
+        const p = await this.pickRole(reader);
+        if (!p) return undefined;
+        params = { ...params, ...p };
+      }
+      return await this.planAndRun(profile, client, action, params, ids, { noPreview: req?.noPreview });
+    } finally {
+      client.dispose();
+    }
+  }
+
+  private async dryRun(profile: ConnectionProfile, bulkClient: LookerClient, action: BulkAction, params: BulkParams, ids: string[]): Promise<Plan> {
+    // Reads go through the connection's usual client, which retries a 429 on its own; only the writes are paced by the runner.
+    const client = this.manager.client(profile.id) ?? bulkClient;
+    const me = await this.apiUser(profile, client);
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking {0} user(s)…', ids.length), cancellable: true },
+      (_p, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        const concurrency = this.concurrency();
+        return planJob(client, action, params, ids, { apiUserId: me.id, signal: abort.signal, concurrency });
+      },
+    );
+  }
+
+  private concurrency(): number {
+    const n = vscode.workspace.getConfiguration('looker').get<number>('bulk.concurrency', DEFAULT_CONCURRENCY);
+    return Number.isInteger(n) && n >= 1 && n <= 16 ? n : DEFAULT_CONCURRENCY;
+  }
+
+  private async planAndRun(
+    profile: ConnectionProfile,
+    client: LookerClient,
+    action: BulkAction,
+    params: BulkParams,
+    ids: string[],
+    opts: { noPreview?: boolean; undoOf?: string } = {},
+  ): Promise<BulkOutcome | undefined> {
+    const plan = await this.dryRun(profile, client, action, params, ids);
+    const what = actionTitle(action) + (params.groupName ? ` — ${params.groupName}` : params.roleName ? ` — ${params.roleName}` : '');
+    if (!opts.noPreview) {
+      const ok = await this.preview.show(plan, {
+        title: vscode.l10n.t('{0}: {1} user(s)', what, plan.items.length),
+        confirmLabel: vscode.l10n.t('{0} {1} user(s)', actionTitle(action), plan.counts.change),
+        typeToConfirm: action === 'delete' ? String(plan.counts.change) : undefined,
+      });
+      if (!ok) return undefined;
+    } else if (plan.counts.change === 0) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Nothing to change: the users are already in the target state.'));
+    }
+    const job = jobFromPlan(plan, profile.id, { undoOf: opts.undoOf });
+    await this.jobs.save(job);
+    return this.execute(job, profile, client);
+  }
+
+  /** Runs a saved job with progress, audit lines and the final report. */
+  private execute(job: BulkJob, profile: ConnectionProfile, client: LookerClient): Promise<BulkOutcome> {
+    const existing = this.running.get(job.id);
+    if (existing) return existing;
+    const p = this.executeNow(job, profile, client).finally(() => this.running.delete(job.id));
+    this.running.set(job.id, p);
+    return p;
+  }
+
+  private async executeNow(job: BulkJob, profile: ConnectionProfile, client: LookerClient): Promise<BulkOutcome> {
+    const me = await this.apiUser(profile, client);
+    const title = actionTitle(job.action);
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+      async (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        let lastPct = 0;
+        const report = (p: RunProgress) => {
+          const finished = p.done + p.skipped + p.failed;
+          const pct = p.total ? (finished / p.total) * 100 : 100;
+          const parts = [vscode.l10n.t('{0} of {1}', finished, p.total)];
+          if (p.failed) parts.push(vscode.l10n.t('{0} failed', p.failed));
+          if (p.paused) parts.push(vscode.l10n.t('Looker asked to slow down'));
+          const eta = formatEta(p.etaMs);
+          if (eta) parts.push(eta);
+          progress.report({ increment: Math.max(0, pct - lastPct), message: parts.join(' · ') });
+          lastPct = pct;
+        };
+        return runJob(job, {
+          client,
+          concurrency: this.concurrency(),
+          signal: abort.signal,
+          onProgress: report,
+          persist: (j) => this.jobs.save(j),
+          onUserDone: (userId, state) =>
+            this.audit
+              .record({
+                connection: { id: profile.id, name: profile.name, url: profile.baseUrl },
+                apiUser: me.name,
+                action: job.action,
+                userId,
+                before: state.before,
+                after: state.after,
+                jobId: job.id,
+                params: job.params.groupId || job.params.roleId ? { groupId: job.params.groupId, roleId: job.params.roleId, groupName: job.params.groupName, roleName: job.params.roleName } : undefined,
+                undoOf: job.undoOf,
+              })
+              .then(() => undefined),
+        });
+      },
+    );
+    const counts = result.counts;
+    this.log.info(`[${profile.name}] ${me.name}: bulk ${job.action} job ${job.id}: ${counts.done} done, ${counts.skipped} skipped, ${counts.failed} failed, ${counts.pending} pending, ${result.retries} retries, ${result.ms} ms`);
+    const changed = job.userIds.filter((id) => job.state[id]?.status === 'done');
+    if (changed.length) {
+      if (job.action === 'delete') this.tree.removeUsers(changed);
+      else void this.tree.updateUsers(changed).catch((err) => this.log.error('Refreshing users failed', err));
+    }
+    const outcome = { job, result };
+    this.last = outcome;
+    if (counts.pending === 0) await this.jobs.remove(job.id).catch(() => undefined);
+    void this.showReport(outcome, profile);
+    return outcome;
+  }
+
+  private async showReport(o: BulkOutcome, profile: ConnectionProfile): Promise<void> {
+    const c = o.result.counts;
+    const openReport = vscode.l10n.t('Open Report');
+    const saveCsv = vscode.l10n.t('Save as CSV…');
+    const retry = vscode.l10n.t('Retry Failed');
+    const resume = vscode.l10n.t('Resume');
+    const items = [openReport, saveCsv];
+    if (c.failed) items.push(retry);
+    if (c.pending) items.push(resume);
+    let text = vscode.l10n.t('{0}: {1} succeeded, {2} skipped, {3} failed.', actionTitle(o.job.action), c.done, c.skipped, c.failed);
+    if (o.result.fatal) text += ' ' + describeError(o.result.fatal);
+    else if (c.pending) text += ' ' + vscode.l10n.t('Stopped with {0} user(s) left; the job can be resumed.', c.pending);
+    const show = c.failed || o.result.fatal ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    const pick = await show(text, ...items);
+    if (pick === openReport) await this.openReport(o.job);
+    else if (pick === saveCsv) await this.saveReportCsv(o.job);
+    else if (pick === retry) await this.retryFailed(o.job, profile);
+    else if (pick === resume) await this.resume(o.job.id);
+  }
+
+  /** The report as CSV: user id, user, status, message, before, after. */
+  reportCsv(job: BulkJob): string {
+    return toCsv(
+      ['user_id', 'user', 'status', 'message', 'before', 'after'],
+      job.userIds.map((id) => {
+        const s = job.state[id] ?? { status: 'pending' };
+        return [id, s.label ?? '', s.status, s.message ?? '', s.before ?? '', s.after ?? ''];
+      }),
+    );
+  }
+
+  async openReport(job: BulkJob): Promise<vscode.TextDocument> {
+    const c = jobCounts(job);
+    const lines = [
+      `# ${actionTitle(job.action)} — ${job.id}`,
+      '',
+      vscode.l10n.t('{0} succeeded, {1} skipped, {2} failed, {3} pending.', c.done, c.skipped, c.failed, c.pending),
+      '',
+      `| ${vscode.l10n.t('User')} | ${vscode.l10n.t('Status')} | ${vscode.l10n.t('Message')} |`,
+      '|---|---|---|',
+      ...job.userIds.map((id) => {
+        const s = job.state[id] ?? { status: 'pending' };
+        const cell = (v: string) => v.replace(/[|\\`*_[\]<>]/g, (ch) => `\\${ch}`).replace(/\r?\n/g, ' ');
+        return `| ${cell(s.label ?? id)} | ${s.status} | ${cell(s.message ?? '')} |`;
+      }),
+    ];
+    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: lines.join('\n') + '\n' });
+    await vscode.window.showTextDocument(doc, { preview: false });
+    return doc;
+  }
+
+  async saveReportCsv(job: BulkJob, target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+    const uri =
+      target ??
+      (await vscode.window.showSaveDialog({ filters: { CSV: ['csv'] }, defaultUri: vscode.Uri.file(path.join(this.defaultDir(), `looker-${job.action}-${job.id}.csv`)) }));
+    if (!uri) return undefined;
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(this.reportCsv(job), 'utf8'));
+    return uri;
+  }
+
+  private defaultDir(): string {
+    return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir();
+  }
+
+  /** "Retry failed": a new dry run and job for the users that failed. */
+  async retryFailed(job: BulkJob, profile?: ConnectionProfile): Promise<BulkOutcome | undefined> {
+    const failed = job.userIds.filter((id) => job.state[id]?.status === 'failed');
+    if (!failed.length) return undefined;
+    const p = profile ?? this.manager.store.get(job.connectionId);
+    if (!p) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('The connection of this job no longer exists.') });
+    const client = this.bulkClient(p);
+    try {
+      return await this.planAndRun(p, client, job.action, job.params, failed);
+    } finally {
+      client.dispose();
+    }
+  }
+
+  /** Resumes a cancelled or interrupted job (picked from a list when no id is given). */
+  async resume(jobId?: string): Promise<BulkOutcome | undefined> {
+    let job: BulkJob | undefined;
+    if (jobId) job = await this.jobs.load(jobId);
+    else {
+      const list = await this.jobs.unfinished();
+      if (!list.length) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('No interrupted bulk jobs.'));
+        return undefined;
+      }
+      const pick = await vscode.window.showQuickPick(
+        list.map((j) => {
+          const c = jobCounts(j);
+          return { label: actionTitle(j.action), description: new Date(j.createdAt).toLocaleString(), detail: vscode.l10n.t('{0} of {1} left', c.pending, c.total), job: j };
+        }),
+        { placeHolder: vscode.l10n.t('Which job to resume?') },
+      );
+      job = pick?.job;
+    }
+    if (!job) return undefined;
+    const profile = this.manager.store.get(job.connectionId);
+    if (!profile) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('The connection of this job no longer exists.') });
+    const client = this.bulkClient(profile);
+    try {
+      return await this.execute(job, profile, client);
+    } finally {
+      client.dispose();
+    }
+  }
+
+  private async offerResume(): Promise<void> {
+    try {
+      const list = await this.jobs.unfinished();
+      if (!list.length) return;
+      const resume = vscode.l10n.t('Resume');
+      const discard = vscode.l10n.t('Discard');
+      const j = list[0];
+      const c = jobCounts(j);
+      const pick = await vscode.window.showInformationMessage(
+        vscode.l10n.t('A bulk job "{0}" stopped with {1} of {2} user(s) left.', actionTitle(j.action), c.pending, c.total),
+        resume,
+        discard,
+      );
+      if (pick === resume) await vscode.commands.executeCommand('looker.bulk.resume', j.id);
+      else if (pick === discard) await this.jobs.remove(j.id);
+    } catch (err) {
+      this.log.error('Reading interrupted bulk jobs failed', err);
+    }
+  }
+
+  // -----------------------------------------------------------------------------------------------------------
+  // Update Emails from CSV
+
+  async updateEmailsFromCsv(file?: vscode.Uri | string): Promise<BulkOutcome | undefined> {
+    let uri = typeof file === 'string' ? vscode.Uri.file(file) : file;
+    if (!uri) {
+      const picked = await vscode.window.showOpenDialog({
+        canSelectMany: false,
+        filters: { CSV: ['csv', 'txt'] },
+        openLabel: vscode.l10n.t('Use this CSV'),
+        title: vscode.l10n.t('CSV with two columns: user id or current email, new email'),
+      });
+      uri = picked?.[0];
+    }
+    if (!uri) return undefined;
+    const text = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
+    const { rows, bad } = parseEmailCsv(text);
+    const profile = this.profile();
+    const client = this.bulkClient(profile);
+    try {
+      const emails: Record<string, string> = {};
+      const unresolved: BadRow[] = [...bad];
+      for (const row of rows) {
+        let id = row.key;
+        if (row.by === 'email') {
+          try {
+            id = String((await client.userForCredential('email', row.key, 'id')).id);
+          } catch (err) {
+            if (err instanceof LookerApiError && err.status === 404) {
+              unresolved.push({ line: row.line, message: vscode.l10n.t('No user has the login email {0}.', row.key) });
+              continue;
+            }
+            throw err;
+          }
+        }
+        if (emails[id]) {
+          unresolved.push({ line: row.line, message: vscode.l10n.t('User {0} appears more than once.', id) });
+          continue;
+        }
+        emails[id] = row.newEmail;
+      }
+      if (unresolved.length) {
+        const detail = unresolved.sort((a, b) => a.line - b.line).slice(0, 20).map((b) => vscode.l10n.t('Line {0}: {1}', b.line, b.message)).join('\n');
+        const go = vscode.l10n.t('Continue Without Them');
+        const pick = await vscode.window.showWarningMessage(
+          vscode.l10n.t('{0} row(s) of the CSV cannot be used.', unresolved.length),
+          { modal: true, detail },
+          ...(Object.keys(emails).length ? [go] : []),
+        );
+        if (pick !== go) return undefined;
+      }
+      if (!Object.keys(emails).length) return undefined;
+      return await this.planAndRun(profile, client, 'updateEmail', { emails }, Object.keys(emails));
+    } finally {
+      client.dispose();
+    }
+  }
+
+  // -----------------------------------------------------------------------------------------------------------
+  // Export
+
+  async exportUsers(clicked?: unknown, selected?: unknown, opts: ExportRequest = {}): Promise<vscode.Uri | undefined> {
+    let group = asGroup(clicked);
+    const picked = group ? [] : selectedUserIds(clicked, selected, this.view);
+    if (!group && !picked.length) {
+      const groups = this.tree.groups();
+      if (!groups.length) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('No active Looker connection. Add one with "Looker: Add Connection…".') });
+      const pick = groups.length === 1 ? { group: groups[0] } : await vscode.window.showQuickPick(groups.map((g) => ({ label: g.label, description: g.total !== undefined ? String(g.total) : undefined, group: g })), { placeHolder: vscode.l10n.t('Export which users?') });
+      if (!pick) return undefined;
+      group = pick.group;
+    }
+    let paths = opts.fields;
+    if (!paths) {
+      const picks = await vscode.window.showQuickPick(
+        EXPORT_FIELDS.map((f) => ({ label: f.path, picked: f.picked })),
+        { canPickMany: true, placeHolder: vscode.l10n.t('Fields to export') },
+      );
+      if (!picks?.length) return undefined;
+      paths = picks.map((p) => p.label);
+    }
+    let format = opts.format;
+    if (!format) {
+      const f = await vscode.window.showQuickPick([{ label: 'CSV', format: 'csv' as const }, { label: 'JSON', format: 'json' as const }], { placeHolder: vscode.l10n.t('Format') });
+      if (!f) return undefined;
+      format = f.format;
+    }
+    const fields = apiFields(['id', ...paths]);
+    let users: IUser[];
+    if (group) users = await this.allOfGroup(group, fields);
+    else {
+      const client = this.manager.client();
+      if (!client) return undefined;
+      users = await client.allUsers(picked, fields);
+    }
+    const uri =
+      opts.target ??
+      (await vscode.window.showSaveDialog({
+        filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
+        defaultUri: vscode.Uri.file(path.join(this.defaultDir(), `looker-users.${format}`)),
+      }));
+    if (!uri) return undefined;
+    const text = format === 'csv' ? usersToCsv(users, paths) : usersToJson(users, paths);
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
+    const open = vscode.l10n.t('Open');
+    if (!opts.target) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Exported {0} user(s).', users.length), open).then((p) => {
+        if (p === open) void vscode.window.showTextDocument(uri);
+      });
+    }
+    return uri;
+  }
+
+  // -----------------------------------------------------------------------------------------------------------
+  // Audit log and Undo
+
+  async openAuditLog(): Promise<vscode.TextEditor> {
+    await this.audit.flush();
+    try {
+      await fs.access(this.audit.file);
+    } catch {
+      await fs.mkdir(path.dirname(this.audit.file), { recursive: true });
+      await fs.writeFile(this.audit.file, '', { flag: 'a' });
+    }
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(this.audit.file));
+    return vscode.window.showTextDocument(doc, { preview: false });
+  }
+
+  /** Undo: a reversible bulk job (its done users) or a single reversible edit, picked from the audit log. */
+  async undo(pick?: { jobId?: string; entryId?: string }): Promise<BulkOutcome | AuditEntry | undefined> {
+    const entries = await this.audit.read();
+    const jobs = undoableJobs(entries);
+    const singles = undoableEntries(entries).slice(0, 50);
+    let choice: { job?: UndoableJob; entry?: AuditEntry } | undefined;
+    if (pick?.jobId) choice = { job: jobs.find((j) => j.jobId === pick.jobId) };
+    else if (pick?.entryId) choice = { entry: singles.find((e) => e.id === pick.entryId) };
+    else {
+      type Item = vscode.QuickPickItem & { job?: UndoableJob; entry?: AuditEntry };
+      const items: Item[] = [
+        ...jobs.map((j) => ({
+          label: `$(history) ${actionTitle(isBulkAction(j.action) ? j.action : 'disable')}`,
+          description: vscode.l10n.t('{0} user(s) · {1}', j.userIds.length, new Date(j.time).toLocaleString()),
+          detail: vscode.l10n.t('Undo: {0}', isBulkAction(j.inverse) ? actionTitle(j.inverse) : j.inverse),
+          job: j,
+        })),
+        ...singles.map((e) => ({ label: `$(edit) ${e.action}`, description: vscode.l10n.t('user {0} · {1}', e.userId, new Date(e.time).toLocaleString()), detail: JSON.stringify(e.before ?? {}), entry: e })),
+      ];
+      if (!items.length) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('Nothing in the audit log can be undone.'));
+        return undefined;
+      }
+      choice = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Undo which change?'), matchOnDescription: true });
+    }
+    if (!choice?.job && !choice?.entry) return undefined;
+    if (choice.job) {
+      const j = choice.job;
+      const profile = this.manager.store.get(j.connectionId);
+      if (!profile) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('The connection of this job no longer exists.') });
+      if (!isBulkAction(j.inverse)) return undefined;
+      if (!pick?.jobId) {
+        const go = vscode.l10n.t('Undo');
+        const ok = await vscode.window.showWarningMessage(
+          vscode.l10n.t('{0} for {1} user(s)?', actionTitle(j.inverse), j.userIds.length),
+          { modal: true },
+          go,
+        );
+        if (ok !== go) return undefined;
+      }
+      const client = this.bulkClient(profile);
+      try {
+        return await this.planAndRun(profile, client, j.inverse, { ...(j.params ?? {}) }, j.userIds, { noPreview: true, undoOf: j.jobId });
+      } finally {
+        client.dispose();
+      }
+    }
+    return this.undoEntry(choice.entry!);
+  }
+
+  private async undoEntry(e: AuditEntry): Promise<AuditEntry | BulkOutcome | undefined> {
+    const step = undoStep(e);
+    if (!step) return undefined;
+    const profile = this.manager.store.get(e.connection.id);
+    if (!profile) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('The connection of this change no longer exists.') });
+    const client = this.manager.client(profile.id);
+    if (!client) return undefined;
+    const me = await this.apiUser(profile, client);
+    if (step.kind === 'action') {
+      if (!isBulkAction(step.action)) return undefined;
+      const bulk = this.bulkClient(profile);
+      try {
+        return await this.planAndRun(profile, bulk, step.action, { ...(step.params ?? {}) }, [step.userId], { noPreview: true, undoOf: e.id });
+      } finally {
+        bulk.dispose();
+      }
+    }
+    let after: Record<string, unknown>;
+    if (step.kind === 'patchUser') {
+      const u = await client.updateUser(step.userId, step.body, Object.keys(step.body).join(','));
+      after = Object.fromEntries(Object.keys(step.body).map((k) => [k, (u as Record<string, unknown>)[k]]));
+    } else {
+      const c = await client.updateUserCredentialsEmail(step.userId, step.body, Object.keys(step.body).join(','));
+      after = Object.fromEntries(Object.keys(step.body).map((k) => [k, (c as Record<string, unknown>)[k]]));
+    }
+    void this.tree.updateUsers([step.userId]).catch(() => undefined);
+    return this.audit.record({
+      connection: { id: profile.id, name: profile.name, url: profile.baseUrl },
+      apiUser: me.name,
+      action: e.action,
+      userId: step.userId,
+      before: e.after,
+      after,
+      undoOf: e.id,
+    });
+  }
+
+  dispose(): void {
+    // The preview is disposed through context.subscriptions; running jobs stop with the extension host and resume later.
+  }
+}
+
+export interface ExportRequest {
+  fields?: string[];
+  format?: 'csv' | 'json';
+  target?: vscode.Uri;
+}

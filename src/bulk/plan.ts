@@ -1,0 +1,167 @@
+/**
+ * The dry run (plain Node, no `vscode`): reads the current state of every user and says, per user, what the action
+ * would change (before → after), what is already in the target state (skip) and what cannot be done. It sends
+ * read requests only.
+ */
+import type { IUser } from '@looker/sdk';
+import type { LookerClient } from '../looker/client';
+import { LookerApiError } from '../looker/errors';
+import { mapLimit } from '../util/concurrency';
+import { newJobId, type BulkAction, type BulkJob, type BulkParams, type FieldValues, type UserState } from './types';
+
+export type PlanKind = 'change' | 'skip' | 'impossible';
+
+export interface PlanItem {
+  userId: string;
+  label: string;
+  kind: PlanKind;
+  /** Why it is skipped or impossible. */
+  reason?: string;
+  before?: FieldValues;
+  after?: FieldValues;
+}
+
+export interface Plan {
+  action: BulkAction;
+  params: BulkParams;
+  items: PlanItem[];
+  counts: Record<PlanKind, number>;
+}
+
+export type PlanClient = Pick<LookerClient, 'allUsers' | 'userRoles' | 'userSessions'>;
+
+export interface PlanOptions {
+  /** The API user's id: it cannot disable or delete itself. */
+  apiUserId?: string;
+  signal?: AbortSignal;
+  /** Parallel per-user reads (roles, sessions). */
+  concurrency?: number;
+}
+
+export const PLAN_USER_FIELDS =
+  'id,first_name,last_name,display_name,email,is_disabled,group_ids,role_ids,credentials_email(email,forced_password_reset_at_next_login)';
+
+export function labelOf(u: IUser | undefined, id: string): string {
+  if (!u) return `#${id}`;
+  const name = (u.display_name ?? '').trim() || [u.first_name, u.last_name].filter(Boolean).join(' ').trim();
+  const email = u.email ?? u.credentials_email?.email ?? '';
+  if (name && email) return `${name} <${email}>`;
+  return name || email || `#${id}`;
+}
+
+function item(userId: string, label: string, kind: PlanKind, extra: Partial<PlanItem> = {}): PlanItem {
+  return { userId, label, kind, ...extra };
+}
+
+/** Classifies one user from what was read (roles: the direct role ids; sessions: the count). */
+export function classify(
+  action: BulkAction,
+  params: BulkParams,
+  userId: string,
+  u: IUser | undefined,
+  extra: { roles?: string[]; sessions?: number; apiUserId?: string } = {},
+): PlanItem {
+  const label = labelOf(u, userId);
+  if (!u) return item(userId, label, 'impossible', { reason: 'User not found (deleted?).' });
+  const self = extra.apiUserId !== undefined && String(u.id) === extra.apiUserId;
+  const cred = u.credentials_email ?? undefined;
+  switch (action) {
+    case 'disable':
+      if (self) return item(userId, label, 'impossible', { reason: 'This is the API user of the connection.' });
+      if (u.is_disabled) return item(userId, label, 'skip', { reason: 'Already disabled.' });
+      return item(userId, label, 'change', { before: { is_disabled: false }, after: { is_disabled: true } });
+    case 'enable':
+      if (!u.is_disabled) return item(userId, label, 'skip', { reason: 'Already enabled.' });
+      return item(userId, label, 'change', { before: { is_disabled: true }, after: { is_disabled: false } });
+    case 'forcePasswordReset':
+    case 'clearPasswordReset': {
+      const flag = action === 'forcePasswordReset';
+      if (!cred) return item(userId, label, 'impossible', { reason: 'No email/password login.' });
+      if (!!cred.forced_password_reset_at_next_login === flag) {
+        return item(userId, label, 'skip', { reason: flag ? 'A reset is already required.' : 'No reset is required.' });
+      }
+      return item(userId, label, 'change', { before: { forced_password_reset_at_next_login: !flag }, after: { forced_password_reset_at_next_login: flag } });
+    }
+    case 'sendPasswordReset':
+      if (!cred) return item(userId, label, 'impossible', { reason: 'No email/password login.' });
+      if (u.is_disabled) return item(userId, label, 'impossible', { reason: 'The user is disabled.' });
+      return item(userId, label, 'change', { after: { password_reset_email: 'sent' } });
+    case 'endSessions':
+      if (extra.sessions === 0) return item(userId, label, 'skip', { reason: 'No active sessions.' });
+      return item(userId, label, 'change', { before: { sessions: extra.sessions ?? null }, after: { sessions: 0 } });
+    case 'addToGroup':
+    case 'removeFromGroup': {
+      const g = params.groupId ?? '';
+      const member = (u.group_ids ?? []).map(String).includes(g);
+      if (action === 'addToGroup' && member) return item(userId, label, 'skip', { reason: 'Already a member.' });
+      if (action === 'removeFromGroup' && !member) return item(userId, label, 'skip', { reason: 'Not a direct member.' });
+      return action === 'addToGroup'
+        ? item(userId, label, 'change', { before: { group: null }, after: { group: g } })
+        : item(userId, label, 'change', { before: { group: g }, after: { group: null } });
+    }
+    case 'addRole':
+    case 'removeRole': {
+      const r = params.roleId ?? '';
+      const current = extra.roles ?? (u.role_ids ?? []).map(String);
+      const has = current.includes(r);
+      if (action === 'addRole' && has) return item(userId, label, 'skip', { reason: 'Already has the role.' });
+      if (action === 'removeRole' && !has) return item(userId, label, 'skip', { reason: 'Does not have the role directly.' });
+      const next = action === 'addRole' ? [...current, r] : current.filter((x) => x !== r);
+      return item(userId, label, 'change', { before: { role_ids: current }, after: { role_ids: next } });
+    }
+    case 'delete':
+      if (self) return item(userId, label, 'impossible', { reason: 'This is the API user of the connection.' });
+      return item(userId, label, 'change', { before: { exists: true }, after: { exists: false } });
+    case 'updateEmail': {
+      const next = params.emails?.[userId];
+      if (!next) return item(userId, label, 'impossible', { reason: 'No new email given.' });
+      if (!cred) return item(userId, label, 'impossible', { reason: 'No email/password login.' });
+      if ((cred.email ?? '').toLowerCase() === next.toLowerCase()) return item(userId, label, 'skip', { reason: 'Already has this email.' });
+      return item(userId, label, 'change', { before: { email: cred.email ?? null }, after: { email: next } });
+    }
+  }
+}
+
+/** The dry run: reads (users in batches of 100; roles or sessions per user when the action needs them), no writes. */
+export async function planJob(client: PlanClient, action: BulkAction, params: BulkParams, userIds: string[], opts: PlanOptions = {}): Promise<Plan> {
+  const ids = [...new Set(userIds.map(String))];
+  const users = await client.allUsers(ids, PLAN_USER_FIELDS, opts.signal);
+  const byId = new Map(users.map((u) => [String(u.id), u]));
+  const extras = new Map<string, { roles?: string[]; sessions?: number }>();
+  const needRoles = action === 'addRole' || action === 'removeRole';
+  const needSessions = action === 'endSessions';
+  if (needRoles || needSessions) {
+    const present = ids.filter((id) => byId.has(id));
+    const results = await mapLimit(present, Math.max(1, opts.concurrency ?? 4), async (id) => {
+      if (opts.signal?.aborted) throw new LookerApiError({ kind: 'cancelled', message: 'Cancelled.' });
+      if (needRoles) extras.set(id, { roles: (await client.userRoles(id, 'id', true, opts.signal)).map((r) => String(r.id)) });
+      else extras.set(id, { sessions: (await client.userSessions(id, 'id', opts.signal)).length });
+    });
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+  const items = ids.map((id) => classify(action, params, id, byId.get(id), { ...extras.get(id), apiUserId: opts.apiUserId }));
+  const counts: Record<PlanKind, number> = { change: 0, skip: 0, impossible: 0 };
+  for (const i of items) counts[i.kind]++;
+  return { action, params, items, counts };
+}
+
+/** A job from a confirmed plan: the users to change are pending; skipped and impossible ones are recorded as such. */
+export function jobFromPlan(plan: Plan, connectionId: string, extra: { undoOf?: string; now?: number } = {}): BulkJob {
+  const state: Record<string, UserState> = {};
+  for (const i of plan.items) {
+    if (i.kind === 'change') state[i.userId] = { status: 'pending', label: i.label, before: i.before, after: i.after };
+    else state[i.userId] = { status: i.kind === 'skip' ? 'skipped' : 'failed', label: i.label, message: i.reason };
+  }
+  const job: BulkJob = {
+    id: newJobId(extra.now),
+    connectionId,
+    action: plan.action,
+    params: plan.params,
+    userIds: plan.items.map((i) => i.userId),
+    createdAt: new Date(extra.now ?? Date.now()).toISOString(),
+    state,
+  };
+  if (extra.undoOf) job.undoOf = extra.undoOf;
+  return job;
+}

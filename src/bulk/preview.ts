@@ -1,0 +1,161 @@
+import * as vscode from 'vscode';
+import type { Plan, PlanItem } from './plan';
+import { parsePageMessage, type HostToPage, type PreviewData, type PreviewRow } from './protocol';
+
+/** Reasons of plan.ts, localised (plan.ts has no vscode; its English text is the key). */
+const REASONS: Record<string, () => string> = {
+  'User not found (deleted?).': () => vscode.l10n.t('User not found (deleted?).'),
+  'This is the API user of the connection.': () => vscode.l10n.t('This is the API user of the connection.'),
+  'Already disabled.': () => vscode.l10n.t('Already disabled.'),
+  'Already enabled.': () => vscode.l10n.t('Already enabled.'),
+  'No email/password login.': () => vscode.l10n.t('No email/password login.'),
+  'A reset is already required.': () => vscode.l10n.t('A reset is already required.'),
+  'No reset is required.': () => vscode.l10n.t('No reset is required.'),
+  'The user is disabled.': () => vscode.l10n.t('The user is disabled.'),
+  'No active sessions.': () => vscode.l10n.t('No active sessions.'),
+  'Already a member.': () => vscode.l10n.t('Already a member.'),
+  'Not a direct member.': () => vscode.l10n.t('Not a direct member.'),
+  'Already has the role.': () => vscode.l10n.t('Already has the role.'),
+  'Does not have the role directly.': () => vscode.l10n.t('Does not have the role directly.'),
+  'No new email given.': () => vscode.l10n.t('No new email given.'),
+  'Already has this email.': () => vscode.l10n.t('Already has this email.'),
+};
+
+export function reasonText(reason: string | undefined): string {
+  if (!reason) return '';
+  return REASONS[reason]?.() ?? reason;
+}
+
+function show(v: unknown): string {
+  if (v === null || v === undefined) return '—';
+  if (Array.isArray(v)) return `[${v.join(', ')}]`;
+  return String(v);
+}
+
+/** "is_disabled: false → true; …" for a change, the reason for a skip. */
+export function describeItem(i: PlanItem): string {
+  if (i.kind !== 'change') return reasonText(i.reason);
+  const keys = new Set([...Object.keys(i.before ?? {}), ...Object.keys(i.after ?? {})]);
+  return [...keys].map((k) => `${k}: ${show(i.before?.[k])} → ${show(i.after?.[k])}`).join('; ');
+}
+
+export interface PreviewOptions {
+  title: string;
+  confirmLabel: string;
+  /** Text the user must type to enable Confirm (Delete: the count). */
+  typeToConfirm?: string;
+}
+
+interface Open {
+  plan: Plan;
+  panel: vscode.WebviewPanel;
+  respond(confirm: boolean, typed?: string): void;
+}
+
+function nonce(): string {
+  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  let s = '';
+  for (let i = 0; i < 32; i++) s += chars[Math.floor(Math.random() * chars.length)];
+  return s;
+}
+
+/**
+ * The dry-run preview: a webview listing per user what will change, be skipped or cannot be done, with counts and
+ * Confirm / Cancel. `show` resolves true on Confirm, false on Cancel or when the panel is closed.
+ */
+export class BulkPreview implements vscode.Disposable {
+  private open: Open | undefined;
+  private readonly shown = new vscode.EventEmitter<Plan>();
+  /** Fires when a preview is on screen (tests answer it with {@link respond}). */
+  readonly onDidShow = this.shown.event;
+
+  constructor(private readonly extensionUri: vscode.Uri) {}
+
+  get current(): Plan | undefined {
+    return this.open?.plan;
+  }
+
+  /** Answers the open preview as if its button was pressed. */
+  respond(confirm: boolean, typed?: string): boolean {
+    if (!this.open) return false;
+    this.open.respond(confirm, typed);
+    return true;
+  }
+
+  show(plan: Plan, opts: PreviewOptions): Promise<boolean> {
+    this.open?.respond(false);
+    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
+    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist', 'media');
+    const panel = vscode.window.createWebviewPanel('looker.bulkPreview', opts.title, vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: [media, dist],
+    });
+    const rows: PreviewRow[] = plan.items.map((i) => ({ userId: i.userId, label: i.label, kind: i.kind, detail: describeItem(i) }));
+    // Changes first, then skips, then the impossible ones.
+    const order = { change: 0, impossible: 1, skip: 2 };
+    rows.sort((a, b) => order[a.kind] - order[b.kind]);
+    const data: PreviewData = {
+      title: opts.title,
+      confirmLabel: opts.confirmLabel,
+      counts: plan.counts,
+      rows,
+      strings: {
+        change: vscode.l10n.t('Will change'),
+        skip: vscode.l10n.t('Skipped'),
+        impossible: vscode.l10n.t('Cannot be done'),
+        cancel: vscode.l10n.t('Cancel'),
+        filter: vscode.l10n.t('Filter'),
+        nothing: vscode.l10n.t('Nothing to change.'),
+        user: vscode.l10n.t('User'),
+        what: vscode.l10n.t('What happens'),
+      },
+    };
+    if (opts.typeToConfirm !== undefined) {
+      data.typeToConfirm = opts.typeToConfirm;
+      data.typePrompt = vscode.l10n.t('Type {0} to confirm:', opts.typeToConfirm);
+    }
+    const n = nonce();
+    const w = panel.webview;
+    const script = w.asWebviewUri(vscode.Uri.joinPath(dist, 'bulk.js'));
+    const style = w.asWebviewUri(vscode.Uri.joinPath(media, 'bulk.css'));
+    w.html = `<!DOCTYPE html><html lang="${vscode.env.language}"><head><meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${w.cspSource}; font-src ${w.cspSource}; img-src ${w.cspSource}; script-src 'nonce-${n}';">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style}"><title></title></head>
+<body><main id="root"></main><script nonce="${n}" src="${script}"></script></body></html>`;
+    return new Promise<boolean>((resolve) => {
+      const subs: vscode.Disposable[] = [];
+      let done = false;
+      const finish = (ok: boolean) => {
+        if (done) return;
+        done = true;
+        if (this.open?.panel === panel) this.open = undefined;
+        for (const s of subs) s.dispose();
+        panel.dispose();
+        resolve(ok);
+      };
+      const respond = (confirm: boolean, typed?: string) => {
+        if (!confirm) return finish(false);
+        if (plan.counts.change === 0) return;
+        if (opts.typeToConfirm !== undefined && typed?.trim() !== opts.typeToConfirm) return;
+        finish(true);
+      };
+      this.open = { plan, panel, respond };
+      subs.push(
+        w.onDidReceiveMessage((raw: unknown) => {
+          const m = parsePageMessage(raw);
+          if (!m) return;
+          if (m.type === 'ready') void w.postMessage({ type: 'show', data } satisfies HostToPage);
+          else respond(m.type === 'confirm', m.type === 'confirm' ? m.typed : undefined);
+        }),
+        panel.onDidDispose(() => finish(false)),
+      );
+      this.shown.fire(plan);
+    });
+  }
+
+  dispose(): void {
+    this.open?.respond(false);
+    this.shown.dispose();
+  }
+}

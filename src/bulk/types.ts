@@ -1,0 +1,103 @@
+/** Bulk jobs: the actions, their parameters and a job's persisted state. No `vscode` import (plain Node). */
+
+export const BULK_ACTIONS = [
+  'disable',
+  'enable',
+  'forcePasswordReset',
+  'clearPasswordReset',
+  'sendPasswordReset',
+  'endSessions',
+  'addToGroup',
+  'removeFromGroup',
+  'addRole',
+  'removeRole',
+  'delete',
+  'updateEmail',
+] as const;
+
+export type BulkAction = (typeof BULK_ACTIONS)[number];
+
+export function isBulkAction(v: unknown): v is BulkAction {
+  return typeof v === 'string' && (BULK_ACTIONS as readonly string[]).includes(v);
+}
+
+export interface BulkParams {
+  /** addToGroup / removeFromGroup */
+  groupId?: string;
+  groupName?: string;
+  /** addRole / removeRole */
+  roleId?: string;
+  roleName?: string;
+  /** updateEmail: user id → new login email */
+  emails?: Record<string, string>;
+}
+
+/** A field-level change, e.g. `{ is_disabled: false }` → `{ is_disabled: true }`. Never holds a secret or a URL. */
+export type FieldValues = Record<string, unknown>;
+
+export type UserStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed';
+
+export interface UserState {
+  status: UserStatus;
+  /** Why it was skipped or failed (the Looker message for failures). */
+  message?: string;
+  before?: FieldValues;
+  after?: FieldValues;
+  /** A display label (name <email>) for previews and reports. */
+  label?: string;
+  /** Attempts made (transient failures included). */
+  attempts?: number;
+}
+
+export interface BulkJob {
+  id: string;
+  connectionId: string;
+  action: BulkAction;
+  params: BulkParams;
+  /** Every user of the job, in order. */
+  userIds: string[];
+  createdAt: string;
+  /** Per-user state; a missing entry means pending. */
+  state: Record<string, UserState>;
+  /** Set when the job was created to undo another job. */
+  undoOf?: string;
+  finishedAt?: string;
+}
+
+export interface JobCounts {
+  total: number;
+  pending: number;
+  done: number;
+  skipped: number;
+  failed: number;
+}
+
+export function jobCounts(job: BulkJob): JobCounts {
+  const c: JobCounts = { total: job.userIds.length, pending: 0, done: 0, skipped: 0, failed: 0 };
+  for (const id of job.userIds) {
+    const s = job.state[id]?.status ?? 'pending';
+    if (s === 'pending' || s === 'running') c.pending++;
+    else c[s]++;
+  }
+  return c;
+}
+
+/** Actions whose effect can be reversed by another bulk action (and the action that does it). */
+export const INVERSE_ACTION: Partial<Record<BulkAction, BulkAction>> = {
+  disable: 'enable',
+  enable: 'disable',
+  addToGroup: 'removeFromGroup',
+  removeFromGroup: 'addToGroup',
+  addRole: 'removeRole',
+  removeRole: 'addRole',
+  forcePasswordReset: 'clearPasswordReset',
+  clearPasswordReset: 'forcePasswordReset',
+};
+
+/** Actions that must not be repeated blindly after an interruption (the first attempt may have happened). */
+export const NOT_REPEATABLE: ReadonlySet<BulkAction> = new Set<BulkAction>(['sendPasswordReset']);
+
+/** A new job id: time-ordered and unique enough for one machine. */
+export function newJobId(now = Date.now()): string {
+  return `${new Date(now).toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${Math.random().toString(36).slice(2, 8)}`;
+}

@@ -1,0 +1,326 @@
+// Plain-Node tests of the bulk job runner and the dry run against the sandbox Looker server.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { LookerClient } from '../../../src/looker/client';
+import { applyAction, type BulkClient } from '../../../src/bulk/actions';
+import { jobFromPlan, planJob } from '../../../src/bulk/plan';
+import { isTransient, prepareResume, runJob } from '../../../src/bulk/runner';
+import { JobStore } from '../../../src/bulk/store';
+import { newJobId, type BulkAction, type BulkJob } from '../../../src/bulk/types';
+import { LookerApiError } from '../../../src/looker/errors';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { startSandbox } = require(path.resolve(__dirname, '../../../../test/sandbox'));
+
+interface Logged {
+  time: string;
+  method: string;
+  apiPath: string;
+  status: number | null;
+  body: unknown;
+}
+interface SeedUser {
+  id: string;
+  is_disabled: boolean;
+  role_ids: string[];
+  group_ids: string[];
+  credentials_email: { email: string; forced_password_reset_at_next_login: boolean } | null;
+  sessions: unknown[];
+}
+interface Sandbox {
+  url: string;
+  clientId: string;
+  clientSecret: string;
+  requests: Logged[];
+  db: { users: SeedUser[]; user(id: string): SeedUser };
+  clearLog(): void;
+  clearRules(): void;
+  setFaults(f: Record<string, unknown>): void;
+  addRule(r: { method?: string; path?: RegExp | string; status?: number; times?: number; retryAfter?: number; body?: unknown }): void;
+  close(): Promise<void>;
+}
+
+function clientFor(sb: Sandbox, secret = sb.clientSecret): LookerClient {
+  return new LookerClient(
+    { id: 'sb', name: 'sandbox', baseUrl: sb.url, clientId: sb.clientId, verifyTls: true, timeoutSeconds: 10 },
+    { getSecret: async () => secret, retry: { maxAttempts: 1 } },
+  );
+}
+
+function job(action: BulkAction, userIds: string[], params = {}): BulkJob {
+  return { id: newJobId(), connectionId: 'sb', action, params, userIds, createdAt: new Date().toISOString(), state: {} };
+}
+
+const WRITES = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
+/** Write requests of the log, login excluded. */
+function writes(sb: Sandbox): Logged[] {
+  return sb.requests.filter((r) => WRITES.has(r.method) && r.apiPath !== '/login' && r.apiPath !== '/logout');
+}
+
+/** Successful PATCH /users/{id} per user id. */
+function patchCounts(sb: Sandbox, re = /^\/users\/(\d+)$/): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const r of sb.requests) {
+    const hit = r.method === 'PATCH' && r.status === 200 ? re.exec(r.apiPath) : null;
+    if (hit) m.set(hit[1], (m.get(hit[1]) ?? 0) + 1);
+  }
+  return m;
+}
+
+describe('bulk runner against the sandbox', function () {
+  this.timeout(30000);
+  let sb: Sandbox;
+  let client: LookerClient;
+  let tmp: string;
+
+  beforeEach(async () => {
+    sb = await startSandbox({ port: 0, users: 200, seed: 1 });
+    client = clientFor(sb);
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bulk-test-'));
+  });
+  afterEach(async () => {
+    client.dispose();
+    await sb.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const enabled = (n: number) => sb.db.users.filter((u) => !u.is_disabled && u.id !== '1').slice(0, n).map((u) => u.id);
+  const withEmail = (n: number) => sb.db.users.filter((u) => u.credentials_email && u.id !== '1').slice(0, n).map((u) => u.id);
+
+  it('dry run reads only, and classifies change / skip / impossible with counts', async () => {
+    const disabled = sb.db.users.filter((u) => u.is_disabled).slice(0, 3).map((u) => u.id);
+    const ids = ['1', ...enabled(5), ...disabled, '999999'];
+    sb.clearLog();
+    const plan = await planJob(client, 'disable', {}, ids, { apiUserId: '1' });
+    assert.deepStrictEqual(plan.counts, { change: 5, skip: 3, impossible: 2 });
+    assert.strictEqual(plan.items.find((i) => i.userId === '1')?.kind, 'impossible', 'the API user itself');
+    assert.strictEqual(plan.items.find((i) => i.userId === '999999')?.reason, 'User not found (deleted?).');
+    const change = plan.items.find((i) => i.kind === 'change')!;
+    assert.deepStrictEqual([change.before, change.after], [{ is_disabled: false }, { is_disabled: true }]);
+    // roles and sessions need per-user reads: still no write
+    await planJob(client, 'addRole', { roleId: '4' }, enabled(8), { apiUserId: '1' });
+    await planJob(client, 'endSessions', {}, enabled(8), { apiUserId: '1' });
+    await planJob(client, 'forcePasswordReset', {}, enabled(20), { apiUserId: '1' });
+    assert.ok(sb.requests.length > 10, 'the dry runs made read requests');
+    assert.deepStrictEqual(writes(sb).map((r) => `${r.method} ${r.apiPath}`), [], 'no write request during a dry run');
+    for (const id of enabled(5)) assert.strictEqual(sb.db.user(id).is_disabled, false);
+  });
+
+  it('forcePasswordReset plan: no email credential is impossible, an existing flag is skipped', async () => {
+    const noEmail = sb.db.users.find((u) => !u.credentials_email && u.id !== '1')!.id;
+    const flagged = sb.db.users.find((u) => u.credentials_email?.forced_password_reset_at_next_login)!.id;
+    const fresh = withEmail(10).filter((id) => id !== flagged)[0];
+    const plan = await planJob(client, 'forcePasswordReset', {}, [noEmail, flagged, fresh]);
+    assert.deepStrictEqual(plan.items.map((i) => i.kind), ['impossible', 'skip', 'change']);
+  });
+
+  it('runs with at most `concurrency` requests in flight, each user exactly once', async () => {
+    sb.setFaults({ latencyMs: 15 });
+    const ids = enabled(30);
+    let inFlight = 0;
+    let maxSeen = 0;
+    const counted: BulkClient = Object.create(client);
+    counted.updateUser = async (...args: Parameters<LookerClient['updateUser']>) => {
+      inFlight++;
+      maxSeen = Math.max(maxSeen, inFlight);
+      try {
+        return await client.updateUser(...args);
+      } finally {
+        inFlight--;
+      }
+    };
+    await client.me('id'); // log in first: the login is not part of the bound being measured
+    sb.clearLog();
+    const j = jobFromPlan(await planJob(client, 'disable', {}, ids), 'sb');
+    const r = await runJob(j, { client: counted, concurrency: 3 });
+    assert.strictEqual(r.counts.done, 30);
+    assert.strictEqual(maxSeen, 3, 'the bound is reached and never exceeded');
+    assert.ok(r.maxInFlight <= 3);
+    const counts = patchCounts(sb);
+    assert.deepStrictEqual([...counts.keys()].sort(), [...ids].sort());
+    assert.ok([...counts.values()].every((n) => n === 1), 'no user twice');
+    for (const id of ids) assert.strictEqual(sb.db.user(id).is_disabled, true);
+  });
+
+  it('on 429 pauses every worker for Retry-After, lowers concurrency, and gives up on no one', async () => {
+    const ids = enabled(12);
+    await client.me('id');
+    sb.clearLog();
+    sb.addRule({ method: 'PATCH', path: /^\/users\/\d+$/, status: 429, times: 3, retryAfter: 1 });
+    let minConcurrency = 99;
+    const r = await runJob(job('disable', ids), { client, concurrency: 4, onProgress: (p) => (minConcurrency = Math.min(minConcurrency, p.concurrency)) });
+    assert.strictEqual(r.counts.done, 12);
+    assert.strictEqual(r.counts.failed, 0);
+    assert.strictEqual(r.retries, 3);
+    assert.ok(minConcurrency < 4, `concurrency dropped (min ${minConcurrency})`);
+    const log = sb.requests.filter((x) => x.method === 'PATCH');
+    const first429 = Math.min(...log.filter((x) => x.status === 429).map((x) => Date.parse(x.time)));
+    // Requests already in flight may land right after the 429; then every worker waits out Retry-After: 1.
+    const early = log.filter((x) => Date.parse(x.time) > first429 + 30 && Date.parse(x.time) < first429 + 950);
+    assert.deepStrictEqual(early.map((x) => x.time), [], 'no request during the Retry-After pause');
+    assert.ok([...patchCounts(sb).values()].every((n) => n === 1));
+  });
+
+  it('retries 503 and network drops with backoff until they pass', async () => {
+    const ids = enabled(10);
+    await client.me('id');
+    sb.addRule({ method: 'PATCH', path: /^\/users\/\d+$/, status: 503, times: 4 });
+    sb.addRule({ method: 'PATCH', path: /^\/users\/\d+$/, times: 1, status: 502 });
+    const r = await runJob(job('disable', ids), { client, concurrency: 2, baseDelayMs: 20 });
+    assert.strictEqual(r.counts.done, 10);
+    assert.strictEqual(r.retries, 5);
+    assert.strictEqual(r.counts.failed, 0);
+  });
+
+  it('records a permanent error as failed with the Looker message and goes on', async () => {
+    const ids = enabled(5);
+    sb.addRule({ method: 'PATCH', path: `/users/${ids[2]}`, status: 422, times: 1, body: { message: 'Validation Failed', errors: [{ field: 'is_disabled', code: 'invalid', message: 'cannot be changed' }] } });
+    const j = job('disable', ids);
+    const r = await runJob(j, { client, concurrency: 2 });
+    assert.strictEqual(r.counts.done, 4);
+    assert.strictEqual(r.counts.failed, 1);
+    assert.strictEqual(j.state[ids[2]].status, 'failed');
+    assert.match(j.state[ids[2]].message ?? '', /422 Validation Failed \(is_disabled cannot be changed\)/);
+    assert.strictEqual(sb.db.user(ids[2]).is_disabled, false);
+  });
+
+  it('cancel stops cleanly; resume from disk finishes without doing any user twice or skipping one', async () => {
+    sb.setFaults({ latencyMs: 10 });
+    const ids = enabled(40);
+    const store = new JobStore(tmp);
+    const j = jobFromPlan(await planJob(client, 'disable', {}, ids), 'sb');
+    await store.save(j);
+    sb.clearLog();
+    const abort = new AbortController();
+    const r1 = await runJob(j, {
+      client,
+      concurrency: 4,
+      signal: abort.signal,
+      persist: (x) => store.save(x),
+      onProgress: (p) => {
+        if (p.done >= 10) abort.abort();
+      },
+    });
+    assert.strictEqual(r1.cancelled, true);
+    assert.ok(r1.counts.done >= 10 && r1.counts.done < 40, `done ${r1.counts.done}`);
+    assert.strictEqual(r1.counts.pending, 40 - r1.counts.done);
+    const onDisk = await store.load(j.id);
+    assert.ok(onDisk);
+    assert.strictEqual(Object.values(onDisk.state).filter((s) => s.status === 'running').length, 0, 'nothing left half-done');
+    assert.strictEqual(Object.values(onDisk.state).filter((s) => s.status === 'done').length, r1.counts.done, 'state persisted after every user');
+    const doneBefore = patchCounts(sb).size;
+    assert.strictEqual(doneBefore, r1.counts.done, 'the server saw exactly the users marked done');
+    // a new process: the job comes from disk
+    const r2 = await runJob(onDisk, { client, concurrency: 4, persist: (x) => store.save(x) });
+    assert.strictEqual(r2.counts.done, 40);
+    assert.strictEqual(r2.cancelled, false);
+    const counts = patchCounts(sb);
+    assert.deepStrictEqual([...counts.keys()].sort(), [...ids].sort(), 'no user skipped');
+    assert.ok([...counts.values()].every((n) => n === 1), 'no user twice');
+  });
+
+  it('stops the whole job on rejected credentials and leaves the users pending', async () => {
+    const bad = clientFor(sb, 'wrong-secret');
+    try {
+      const r = await runJob(job('disable', enabled(6)), { client: bad, concurrency: 3 });
+      assert.ok(r.fatal);
+      assert.strictEqual(r.fatal.kind, 'credentials');
+      assert.strictEqual(r.counts.pending, 6);
+      assert.strictEqual(r.counts.failed, 0);
+      assert.ok(!JSON.stringify(r).includes('wrong-secret'));
+    } finally {
+      bad.dispose();
+    }
+  });
+
+  it('add and remove role use the union / difference of the direct roles', async () => {
+    const ids = enabled(6);
+    const before = new Map(ids.map((id) => [id, [...sb.db.user(id).role_ids]]));
+    const plan = await planJob(client, 'addRole', { roleId: '5' }, ids);
+    const j = jobFromPlan(plan, 'sb');
+    const r = await runJob(j, { client });
+    assert.strictEqual(r.counts.done + r.counts.skipped, 6);
+    for (const id of ids) {
+      assert.ok(sb.db.user(id).role_ids.includes('5'));
+      for (const old of before.get(id)!) assert.ok(sb.db.user(id).role_ids.includes(old), 'other roles kept');
+    }
+    const back = await runJob(jobFromPlan(await planJob(client, 'removeRole', { roleId: '5' }, ids), 'sb'), { client });
+    assert.strictEqual(back.counts.failed, 0);
+    for (const id of ids) assert.deepStrictEqual([...sb.db.user(id).role_ids].sort(), [...before.get(id)!].filter((x) => x !== '5').sort());
+  });
+
+  it('group membership, forced reset, end sessions and delete change the sandbox', async () => {
+    const ids = enabled(4).filter((id) => !sb.db.user(id).group_ids.includes('3'));
+    let r = await runJob(job('addToGroup', ids, { groupId: '3' }), { client });
+    assert.strictEqual(r.counts.done, ids.length);
+    for (const id of ids) assert.ok(sb.db.user(id).group_ids.includes('3'));
+    const emails = withEmail(3).filter((id) => !sb.db.user(id).credentials_email!.forced_password_reset_at_next_login);
+    r = await runJob(job('forcePasswordReset', emails), { client });
+    assert.strictEqual(r.counts.done, emails.length);
+    for (const id of emails) assert.strictEqual(sb.db.user(id).credentials_email!.forced_password_reset_at_next_login, true);
+    const withSessions = sb.db.users.filter((u) => u.sessions.length && u.id !== '1').slice(0, 2).map((u) => u.id);
+    r = await runJob(job('endSessions', withSessions), { client });
+    assert.strictEqual(r.counts.done, 2);
+    for (const id of withSessions) assert.strictEqual(sb.db.user(id).sessions.length, 0);
+    const victim = enabled(50)[49];
+    r = await runJob(job('delete', [victim]), { client });
+    assert.strictEqual(r.counts.done, 1);
+    const again = await applyAction(client, 'delete', {}, victim);
+    assert.strictEqual(again.status, 'skipped', 'deleting a deleted user is a skip');
+  });
+});
+
+describe('bulk runner without a server', () => {
+  it('after an interruption, repeats idempotent users but not a sent email', () => {
+    const a = job('disable', ['1', '2']);
+    a.state = { '1': { status: 'running' }, '2': { status: 'done' } };
+    prepareResume(a);
+    assert.strictEqual(a.state['1'].status, 'pending');
+    const b = job('sendPasswordReset', ['1']);
+    b.state = { '1': { status: 'running' } };
+    prepareResume(b);
+    assert.strictEqual(b.state['1'].status, 'failed');
+  });
+
+  it('classifies transient errors', () => {
+    assert.strictEqual(isTransient(new LookerApiError({ kind: 'http', status: 429, message: 'x' })), true);
+    assert.strictEqual(isTransient(new LookerApiError({ kind: 'network', message: 'x' })), true);
+    assert.strictEqual(isTransient(new LookerApiError({ kind: 'timeout', message: 'x' })), true);
+    assert.strictEqual(isTransient(new LookerApiError({ kind: 'http', status: 404, message: 'x' })), false);
+    assert.strictEqual(isTransient(new Error('x')), false);
+  });
+
+  it('cancel while every worker waits out a Retry-After returns promptly with users pending', async () => {
+    const abort = new AbortController();
+    let calls = 0;
+    const apply = async () => {
+      calls++;
+      throw new LookerApiError({ kind: 'http', status: 429, message: 'slow down', retryAfterSeconds: 30 });
+    };
+    setTimeout(() => abort.abort(), 50);
+    const t0 = Date.now();
+    const r = await runJob(job('disable', ['1', '2', '3']), { client: {} as BulkClient, apply, signal: abort.signal, concurrency: 2 });
+    assert.ok(Date.now() - t0 < 2000);
+    assert.strictEqual(r.cancelled, true);
+    assert.strictEqual(r.counts.pending, 3);
+    assert.ok(calls >= 1 && calls <= 2);
+  });
+
+  it('recovers concurrency slowly after a 429', async () => {
+    let first = true;
+    const seen: number[] = [];
+    const apply = async () => {
+      if (first) {
+        first = false;
+        throw new LookerApiError({ kind: 'http', status: 429, message: 'x', retryAfterSeconds: 0.01 });
+      }
+      return { status: 'done' as const };
+    };
+    const ids = Array.from({ length: 200 }, (_, i) => String(i + 1));
+    await runJob(job('disable', ids), { client: {} as BulkClient, apply, concurrency: 4, onProgress: (p) => seen.push(p.concurrency) });
+    assert.ok(seen.includes(2), 'halved');
+    assert.strictEqual(seen[seen.length - 1], 4, 'back to the configured bound');
+  });
+});

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { BulkCommands } from './bulk/commands';
 import { ConnectionCommands } from './connections/commands';
 import { ConnectionManager } from './connections/manager';
 import { ConnectionStatusBar } from './connections/statusBar';
@@ -6,6 +7,7 @@ import { ConnectionStore } from './connections/store';
 import { UserDetailsController } from './details/controller';
 import { dialogTestHooks } from './commands/prompt';
 import { Log } from './log';
+import { registerLookml, type LookmlFeature } from './lookml/feature';
 import { UserCommands } from './users/commands';
 import { UsersTreeProvider, type UsersNode } from './users/tree';
 
@@ -18,6 +20,8 @@ export interface ExtensionApi {
   connections: ConnectionCommands;
   users: UserCommands;
   details: UserDetailsController;
+  bulk: BulkCommands;
+  lookml: LookmlFeature;
   statusBar: ConnectionStatusBar;
   log: Log;
   context: vscode.ExtensionContext;
@@ -36,11 +40,14 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const details = new UserDetailsController({ manager, log, extensionUri: context.extensionUri, onUsersChanged: (ids) => void tree.updateUsers(ids) });
   const connections = new ConnectionCommands(manager, log);
   const users = new UserCommands(manager, tree, log, context, (id, connectionId) => details.open(id, connectionId), view);
-  context.subscriptions.push(log, store, manager, statusBar, tree, view, details);
+  const bulk = new BulkCommands(manager, tree, log, context, view);
+  context.subscriptions.push(log, store, manager, statusBar, tree, view, details, bulk);
 
   connections.register(context);
   users.register();
   details.register(context);
+  bulk.register();
+  const lookml = registerLookml(context, { manager, tree, log });
 
   context.subscriptions.push(
     tree.onDidChangeCount((n) => {
@@ -59,7 +66,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   updateViewDescription();
 
   void connections.importEnvironment(true).catch((err) => log.error('Importing the LOOKERSDK_* connection failed', err));
-  return { store, manager, tree, view, connections, users, details, statusBar, log, context, dialogs: dialogTestHooks };
+  return { store, manager, tree, view, connections, users, details, bulk, lookml, statusBar, log, context, dialogs: dialogTestHooks };
 }
 
 export function deactivate(): void {

@@ -33,6 +33,11 @@ import type {
   IWriteCredentialsEmail,
   IWriteServiceAccount,
   IWriteUser,
+  IModelSet,
+  IPermissionSet,
+  ILookmlModel,
+  IRequestAllLookmlModels,
+  IUserAttributeGroupValue,
 } from '@looker/sdk';
 import { LookerApiError, fetchError, httpError, toLookerApiError } from './errors';
 import type { ConnectionProfile } from './profile';
@@ -577,6 +582,26 @@ export class LookerClient {
     return this.list({ method: 'GET', path: `/roles/${seg(roleId)}/users`, query: { fields, direct_association_only: directAssociationOnly }, signal });
   }
 
+  /** GET /roles/{id}/groups: groups that have the role. */
+  roleGroups(roleId: string, fields?: string, signal?: AbortSignal): Promise<IGroup[]> {
+    return this.list({ method: 'GET', path: `/roles/${seg(roleId)}/groups`, query: { fields }, signal });
+  }
+
+  /** GET /model_sets */
+  allModelSets(fields?: string, signal?: AbortSignal): Promise<IModelSet[]> {
+    return this.list({ method: 'GET', path: '/model_sets', query: { fields }, signal });
+  }
+
+  /** GET /permission_sets */
+  allPermissionSets(fields?: string, signal?: AbortSignal): Promise<IPermissionSet[]> {
+    return this.list({ method: 'GET', path: '/permission_sets', query: { fields }, signal });
+  }
+
+  /** GET /lookml_models */
+  allLookmlModels(req: IRequestAllLookmlModels = {}, signal?: AbortSignal): Promise<ILookmlModel[]> {
+    return this.list({ method: 'GET', path: '/lookml_models', query: { ...req }, signal });
+  }
+
   // ---------------------------------------------------------------------------------------------------------------
   // Groups
 
@@ -592,6 +617,16 @@ export class LookerClient {
   groupUsers(groupId: string, req: Omit<IRequestAllGroupUsers, 'group_id'> = {}, signal?: AbortSignal): Promise<IUser[]> {
     const { group_id: _ignored, ...rest } = req as IRequestAllGroupUsers;
     return this.list({ method: 'GET', path: `/groups/${seg(groupId)}/users`, query: { ...rest }, signal });
+  }
+
+  /** GET /groups/{id}/groups: groups included in the group. */
+  groupGroups(groupId: string, fields?: string, signal?: AbortSignal): Promise<IGroup[]> {
+    return this.list({ method: 'GET', path: `/groups/${seg(groupId)}/groups`, query: { fields }, signal });
+  }
+
+  /** GET /user_attributes/{id}/group_values */
+  userAttributeGroupValues(userAttributeId: string, fields?: string, signal?: AbortSignal): Promise<IUserAttributeGroupValue[]> {
+    return this.list({ method: 'GET', path: `/user_attributes/${seg(userAttributeId)}/group_values`, query: { fields }, signal });
   }
 
   addGroupUser(groupId: string, userId: string, signal?: AbortSignal): Promise<IUser> {

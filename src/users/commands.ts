@@ -4,11 +4,9 @@ import type { ConnectionManager } from '../connections/manager';
 import type { CredentialType, LookerClient } from '../looker/client';
 import { LookerApiError } from '../looker/errors';
 import type { Log } from '../log';
-import { registerCommand, reportError } from '../commands/register';
-import { mapLimit } from '../util/concurrency';
-import { confirmModal } from '../commands/prompt';
+import { registerCommand } from '../commands/register';
 import { QUERY_HELP, parseQuery } from './query';
-import { GroupNode, MoreNode, QueryError, UserNode, userLabel, type UsersTreeProvider } from './tree';
+import { GroupNode, MoreNode, QueryError, UserNode, type UsersTreeProvider } from './tree';
 
 const RECENT_KEY = 'looker.recentQueries';
 const RECENT_MAX = 20;
@@ -72,8 +70,6 @@ export class UserCommands {
     r('looker.copyEmail', (c?: unknown, s?: unknown) => this.copy(targetUsers(c, s, this.view), (u) => u.email ?? u.credentials_email?.email ?? ''));
     r('looker.copyId', (c?: unknown, s?: unknown) => this.copy(targetUsers(c, s, this.view), (u) => String(u.id ?? '')));
     r('looker.openInLooker', (c?: unknown, s?: unknown) => this.openInLooker(targetUsers(c, s, this.view)));
-    r('looker.disableUsers', (c?: unknown, s?: unknown) => this.setDisabled(targetUsers(c, s, this.view), true));
-    r('looker.enableUsers', (c?: unknown, s?: unknown) => this.setDisabled(targetUsers(c, s, this.view), false));
   }
 
   private client(): LookerClient {
@@ -276,53 +272,5 @@ export class UserCommands {
     for (const n of nodes.slice(0, 10)) {
       await vscode.env.openExternal(vscode.Uri.parse(`${base}/admin/users/${encodeURIComponent(n.id)}/edit`));
     }
-  }
-
-  /** Disables or enables the selected users (one PATCH each, at most 4 at once), then refreshes only them. */
-  async setDisabled(nodes: UserNode[], disabled: boolean): Promise<{ done: string[]; failed: string[] }> {
-    const targets = nodes.filter((n) => (n.user.is_disabled === true) !== disabled);
-    if (!targets.length) {
-      void vscode.window.showInformationMessage(
-        disabled ? vscode.l10n.t('The selected users are already disabled.') : vscode.l10n.t('The selected users are already enabled.'),
-      );
-      return { done: [], failed: [] };
-    }
-    if (targets.length > 1) {
-      const go = disabled ? vscode.l10n.t('Disable') : vscode.l10n.t('Enable');
-      const pick = await confirmModal(
-        disabled ? vscode.l10n.t('Disable {0} users?', targets.length) : vscode.l10n.t('Enable {0} users?', targets.length),
-        targets.slice(0, 15).map((n) => `${userLabel(n.user)} <${n.user.email ?? ''}>`).join('\n') + (targets.length > 15 ? '\n…' : ''),
-        go,
-      );
-      if (pick !== go) return { done: [], failed: [] };
-    }
-    const client = this.client();
-    const api = this.manager.connectedInfo(client.profile.id)?.userName ?? client.profile.clientId;
-    const done: string[] = [];
-    const failed: string[] = [];
-    await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: disabled ? vscode.l10n.t('Disabling users') : vscode.l10n.t('Enabling users'), cancellable: true },
-      async (progress, token) => {
-        const abort = new AbortController();
-        token.onCancellationRequested(() => abort.abort());
-        const results = await mapLimit(targets, 4, async (n) => {
-          if (abort.signal.aborted) throw new LookerApiError({ kind: 'cancelled', message: 'Cancelled.' });
-          await client.updateUser(n.id, { is_disabled: disabled }, 'id,is_disabled', abort.signal);
-          progress.report({ increment: 100 / targets.length, message: `${done.length + 1}/${targets.length}` });
-          this.log.info(`[${client.profile.name}] ${api}: user ${n.id} is_disabled ${!disabled} → ${disabled}`);
-          done.push(n.id);
-        });
-        results.forEach((r, i) => {
-          if (r.status === 'rejected') {
-            failed.push(targets[i].id);
-            this.log.error(`Could not ${disabled ? 'disable' : 'enable'} user ${targets[i].id}`, r.reason);
-          }
-        });
-        const firstError = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-        if (firstError) void reportError(this.log, firstError.reason, disabled ? vscode.l10n.t('disabling {0} user(s)', failed.length) : vscode.l10n.t('enabling {0} user(s)', failed.length));
-      },
-    );
-    if (done.length) await this.tree.updateUsers(done);
-    return { done, failed };
   }
 }

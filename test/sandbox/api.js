@@ -14,7 +14,7 @@ const NO_403 = new Set(('login logout session versions me all_users search_users
   'user_roles all_roles role search_roles role_users role_groups all_groups search_groups all_group_users ' +
   'all_user_login_lockouts search_user_login_lockouts delete_user_login_lockout all_user_attributes ' +
   'user_attribute_user_values all_user_attribute_group_values all_lookml_models all_model_sets model_set ' +
-  'all_permission_sets group').split(' '));
+  'all_permission_sets group all_group_groups').split(' '));
 
 /**
  * @typedef {import('./seed').SeedUser} SeedUser
@@ -1113,6 +1113,11 @@ function buildRoutes(db, auth) {
     const g = groupById(ctx.params.group_id);
     const order = sortedUsers(db, ctx.query.sorts);
     return paged(ctx, order.filter((u) => u.group_ids.includes(g.id)), (u) => userJson(db, u, ctx.actor, ctx.admin));
+  });
+  add('all_group_groups', 'GET', '/groups/{group_id}/groups', (ctx) => {
+    const g = groupById(ctx.params.group_id);
+    const rows = db.groups.filter((c) => (c.parent_ids ?? []).includes(g.id)).map((c) => groupJson(db, c, ctx.actor));
+    return ok(ctx, rows);
   });
   add('add_group_user', 'POST', '/groups/{group_id}/users', (ctx) => {
     const g = groupById(ctx.params.group_id);

@@ -117,6 +117,8 @@ function table(sb) {
     { op: 'search_groups', method: 'GET', path: '/groups/search', status: 200, query: { name: 'e%' } },
     { op: 'group', method: 'GET', path: '/groups/6', status: 200 },
     { op: 'all_group_users', method: 'GET', path: '/groups/6/users', status: 200 },
+    { op: 'all_group_groups', method: 'GET', path: '/groups/5/groups', status: 200 },
+    { op: 'all_group_groups', method: 'GET', path: '/groups/99999/groups', status: 404 },
     { op: 'add_group_user', method: 'POST', path: '/groups/6/users', status: 200, body: { user_id: '20' } },
     { op: 'add_group_user', method: 'POST', path: '/groups/6/users', status: 404, body: { user_id: '999999' } },
     { op: 'delete_group_user', method: 'DELETE', path: '/groups/6/users/20', status: 204 },

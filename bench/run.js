@@ -1,0 +1,209 @@
+#!/usr/bin/env node
+// `npm run bench`: the project's speed and size figures next to a naive baseline measured in the same run, and the
+// ratio. Prints a table and writes bench/results.json. Targets are printed beside each figure; nothing here is a
+// pass/fail test (the tests assert behaviour, never timings).
+//   node bench/run.js [--skip-bulk] [--users N]
+const { execFileSync } = require('child_process');
+const fs = require('fs');
+const Module = require('module');
+const os = require('os');
+const path = require('path');
+const esbuild = require('esbuild');
+
+const ROOT = path.resolve(__dirname, '..');
+const args = process.argv.slice(2);
+const skipBulk = args.includes('--skip-bulk');
+const BIG = Number(args[args.indexOf('--users') + 1]) || 10000;
+
+const rows = [];
+const row = (name, ours, naive, unit, target, note) => {
+  const ratio = typeof ours === 'number' && typeof naive === 'number' && naive ? ours / naive : undefined;
+  rows.push({ name, ours, naive, unit, ratio, target, note });
+  console.log(`  ${name}: ${fmt(ours)} ${unit} vs ${fmt(naive)} ${unit}${ratio !== undefined ? ` (×${ratio.toFixed(3)})` : ''}  target ${target}`);
+};
+const fmt = (v) => (typeof v === 'number' ? (Number.isInteger(v) ? v.toLocaleString('en-US') : v.toFixed(2)) : String(v ?? '—'));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function build() {
+  console.log('building (production bundle + compiled modules)…');
+  execFileSync(process.execPath, ['esbuild.js', '--production'], { cwd: ROOT, stdio: 'ignore' });
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.test.json'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+/** The naive way: bundle Looker40SDK + NodeSession the default way (CommonJS, nothing tree-shaken). */
+async function naiveBundle(dir) {
+  const entry = path.join(dir, 'naive.js');
+  fs.writeFileSync(entry, [
+    "const { Looker40SDK } = require('@looker/sdk');",
+    "const { ApiSettings, AuthSession, BrowserTransport } = require('@looker/sdk-rtl');",
+    'exports.activate = () => { const s = new ApiSettings({ base_url: "https://example.looker.com" });',
+    '  const sdk = new Looker40SDK(new (class extends AuthSession { isAuthenticated() { return false; } })(s, new BrowserTransport(s)));',
+    '  return { sdk }; };',
+  ].join('\n'));
+  const out = path.join(dir, 'naive.bundle.js');
+  await esbuild.build({ entryPoints: [entry], bundle: true, minify: true, platform: 'node', format: 'cjs', target: 'node20', outfile: out, nodePaths: [path.join(ROOT, 'node_modules')], logLevel: 'silent' });
+  return out;
+}
+
+function withVscodeStub(fn) {
+  const stub = path.join(__dirname, 'vscode-stub.js');
+  const orig = Module._resolveFilename;
+  Module._resolveFilename = function (request, ...rest) {
+    if (request === 'vscode') return stub;
+    return orig.call(this, request, ...rest);
+  };
+  try {
+    return fn();
+  } finally {
+    Module._resolveFilename = orig;
+  }
+}
+
+function timeActivate(file, n = 20) {
+  const times = [];
+  for (let i = 0; i < n; i++) {
+    for (const k of Object.keys(require.cache)) if (k === file || k.endsWith('vscode-stub.js')) delete require.cache[k];
+    const t0 = process.hrtime.bigint();
+    withVscodeStub(() => {
+      const m = require(file);
+      const s = require(path.join(__dirname, 'vscode-stub.js')).__stub;
+      const fixed = { subscriptions: [], globalStorageUri: { fsPath: os.tmpdir() }, extensionUri: { fsPath: ROOT }, extensionPath: ROOT };
+      const ctx = new Proxy(fixed, { get: (t, p) => (p in t ? t[p] : s(String(p))) });
+      m.activate(ctx);
+    });
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return median(times);
+}
+
+async function main() {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'looker-bench-'));
+  build();
+  const { startSandbox } = require(path.join(ROOT, 'test/sandbox'));
+  const { LookerClient } = require(path.join(ROOT, 'out/src/looker/client.js'));
+  const status = withVscodeStub(() => require(path.join(ROOT, 'out/src/users/status.js')));
+  const results = { time: new Date().toISOString(), node: process.version, cpus: os.cpus().length, rows };
+
+  console.log('\nbundle and activation');
+  const ours = path.join(ROOT, 'dist/extension.js');
+  const naive = await naiveBundle(tmp);
+  row('dist/extension.js size (minified)', fs.statSync(ours).size, fs.statSync(naive).size, 'B', '≤ 120 KB', 'naive = Looker40SDK bundled the default (CommonJS) way');
+  row('activation: require + activate(), median of 20', timeActivate(ours), timeActivate(naive), 'ms', '≤ 30 ms', 'outside VS Code, with a no-op vscode module');
+
+  const client = (sb, onRequest) => new LookerClient(
+    { id: 'bench', name: 'bench', baseUrl: sb.url, clientId: sb.clientId, verifyTls: true, timeoutSeconds: 60 },
+    { getSecret: async () => sb.clientSecret, onRequest },
+  );
+
+  console.log('\nfirst page (2,000-user sandbox)');
+  {
+    const sb = await startSandbox({ port: 0, users: 2000, seed: 1 });
+    try {
+      let bytes = 0;
+      let requests = 0;
+      const c = client(sb, (i) => { if (i.path.startsWith('/users')) { requests++; bytes += i.bytes ?? 0; } });
+      await c.me('id');
+      await c.searchUsersNames('%an%', { fields: status.TREE_USER_FIELDS, limit: 100, offset: 0 });
+      const searchBytes = bytes;
+      const searchRequests = requests;
+      bytes = 0; requests = 0;
+      await c.listUsers({});
+      row('search, first page: requests', searchRequests, requests, 'requests', '1', 'naive = all_users with full objects');
+      row('search, first page: bytes', searchBytes, bytes, 'B', '≤ 15 % of naive');
+      c.dispose();
+    } finally {
+      await sb.close();
+    }
+  }
+
+  console.log(`\n${BIG.toLocaleString('en-US')}-user sandbox`);
+  {
+    const sb = await startSandbox({ port: 0, users: BIG, seed: 1 });
+    try {
+      let requests = 0;
+      const c = client(sb, (i) => { if (i.path.startsWith('/users')) requests++; });
+      await c.me('id');
+      const groups = status.USER_GROUPS.map((g) => status.groupFilter(g));
+      const pageSize = 100;
+      let t0 = performance.now();
+      const first = await Promise.all(groups.map((f) => c.searchUsers({ ...f, sorts: 'last_name,first_name', fields: status.TREE_USER_FIELDS, limit: pageSize, offset: 0 })));
+      const firstMs = performance.now() - t0;
+      const total = first.reduce((n, p) => n + (p.total ?? 0), 0);
+      // naive first view: every user with full objects, then grouped on the client
+      t0 = performance.now();
+      const all = await c.listUsers({});
+      const naiveFirstMs = performance.now() - t0;
+      row('time to first page (all status groups)', firstMs, naiveFirstMs, 'ms', '≤ 300 ms', 'naive = all_users, full objects');
+
+      requests = 0;
+      t0 = performance.now();
+      let seen = first.reduce((n, p) => n + p.items.length, 0);
+      let pages = first.length;
+      for (let gi = 0; gi < groups.length; gi++) {
+        for (let off = pageSize; off < (first[gi].total ?? 0); off += pageSize) {
+          const p = await c.searchUsers({ ...groups[gi], sorts: 'last_name,first_name', fields: status.TREE_USER_FIELDS, limit: pageSize, offset: off });
+          seen += p.items.length;
+          pages++;
+        }
+      }
+      const pageAllMs = performance.now() - t0 + firstMs;
+      const pagedRequests = requests + first.length;
+      // naive paging: per_page over all_users with full objects
+      t0 = performance.now();
+      let naivePages = 0;
+      for (let off = 0; off < total; off += pageSize) {
+        await c.listUsers({ limit: pageSize, offset: off });
+        naivePages++;
+      }
+      const naivePageMs = performance.now() - t0;
+      row('page through every user (100 per page)', pageAllMs, naivePageMs, 'ms', '≤ 5 s', `${seen.toLocaleString('en-US')} users in ${pages} pages`);
+      row('requests while paging', pagedRequests, naivePages, 'requests', '1 per page', `${pages} pages`);
+      if (seen !== total) console.log(`  !! saw ${seen} users, total ${total}`);
+
+      // heap held by the loaded users: narrowed + classified vs full objects
+      if (global.gc) {
+        const heap = () => { global.gc(); global.gc(); return process.memoryUsage().heapUsed; };
+        const h0 = heap();
+        const loaded = [];
+        for (let gi = 0; gi < groups.length; gi++) {
+          for (let off = 0; off < (first[gi].total ?? 0); off += 1000) {
+            const p = await c.searchUsers({ ...groups[gi], fields: status.TREE_USER_FIELDS, limit: 1000, offset: off });
+            for (const u of p.items) loaded.push({ user: u, status: status.classifyUser(u, Date.now()) });
+          }
+        }
+        const oursHeap = heap() - h0;
+        const keep = loaded.length;
+        const h1 = heap();
+        const full = await c.listUsers({});
+        const naiveHeap = heap() - h1;
+        row(`heap held after loading ${keep.toLocaleString('en-US')} users`, oursHeap / 1048576, naiveHeap / 1048576, 'MB', '≤ 30 MB', `naive keeps ${full.items.length} full objects`);
+      } else {
+        console.log('  (heap row skipped: run with node --expose-gc)');
+      }
+      void all;
+      c.dispose();
+    } finally {
+      await sb.close();
+    }
+  }
+
+  if (!skipBulk) {
+    console.log('\nbulk force-reset, 1,000 users at 20 requests/s');
+    const { benchBulk } = require('./bulk.js');
+    const b = await benchBulk({ startSandbox, users: 1000, rps: 20 });
+    row('bulk: total time', b.ours.ms, b.naive.ms, 'ms', '≤ 1.2 × floor', `floor ${b.floorMs} ms; ours = ${(b.ours.ms / b.floorMs).toFixed(3)} × floor`);
+    row('bulk: failed users', b.ours.failures, b.naive.failures, 'users', '0');
+    results.bulk = b;
+  }
+
+  fs.rmSync(tmp, { recursive: true, force: true });
+  fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  console.log('\n| figure | ours | naive | ratio | target |\n|---|---|---|---|---|');
+  for (const r of rows) console.log(`| ${r.name} | ${fmt(r.ours)} ${r.unit} | ${fmt(r.naive)} ${r.unit} | ${r.ratio !== undefined ? '×' + r.ratio.toFixed(3) : ''} | ${r.target} |`);
+  console.log('\nwritten: bench/results.json');
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { LookerApiError } from '../looker/errors';
 import type { Log } from '../log';
 import { describeError, isCancellation } from './errors';
+import { recordShownError } from './prompt';
 
 export type Handler = (...args: any[]) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -20,6 +21,7 @@ export async function reportError(log: Log, err: unknown, action?: string, retry
   const docs = err instanceof LookerApiError ? err.documentationUrl : undefined;
   if (docs) items.unshift(openDocs);
   if (retry && err instanceof LookerApiError && err.kind !== 'credentials') items.unshift(again);
+  recordShownError(message);
   const pick = await vscode.window.showErrorMessage(message, ...items);
   if (pick === showLog) log.show();
   else if (pick === openDocs && docs) void vscode.env.openExternal(vscode.Uri.parse(docs));

@@ -223,11 +223,14 @@ export class UserCommands {
       } catch (err) {
         if (err instanceof LookerApiError && err.status === 404) {
           const again = vscode.l10n.t('Search Again');
-          const pick = await vscode.window.showWarningMessage(
-            vscode.l10n.t('No user has the {0} credential "{1}" on {2}.', chosen.label, id.trim(), this.manager.active()?.name ?? ''),
-            again,
-          );
-          if (pick !== again || credentialId !== undefined) return undefined;
+          const text = vscode.l10n.t('No user has the {0} credential "{1}" on {2}.', chosen.label, id.trim(), this.manager.active()?.name ?? '');
+          if (credentialId !== undefined) {
+            // Scripted call: say so without waiting for the notification to be dismissed.
+            void vscode.window.showWarningMessage(text);
+            return undefined;
+          }
+          const pick = await vscode.window.showWarningMessage(text, again);
+          if (pick !== again) return undefined;
           // Keep the typed id for correction.
           const retyped = await vscode.window.showInputBox({ title: vscode.l10n.t('Find User by {0} Credential', chosen.label), prompt: chosen.prompt, value: id, ignoreFocusOut: true });
           if (retyped === undefined) return undefined;

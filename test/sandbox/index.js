@@ -54,6 +54,8 @@ async function startSandbox(options = {}) {
   let rules = [];
   /** @type {Map<string, import('./api').TokenInfo>} */
   const tokens = new Map();
+  /** Every access token ever issued (survives revocation), for secret-hygiene tests: GET /__sandbox/tokens. */
+  const issued = [];
   /** @type {Set<import('net').Socket>} */
   const sockets = new Set();
 
@@ -85,12 +87,14 @@ async function startSandbox(options = {}) {
         : undefined;
       if (!owner) throw new HttpError(404, 'Not found');
       const token = randomToken(40);
+      issued.push(token);
       tokens.set(token, { actorId: owner.id, apiUserId: owner.id, auth: authLabel(owner), expiresAt: Date.now() + opts.tokenTtlSeconds * 1000, parent: null });
       return { status: 200, body: { access_token: token, token_type: 'Bearer', expires_in: opts.tokenTtlSeconds, refresh_token: null } };
     },
     loginUser(ctx, target) {
       const info = /** @type {import('./api').TokenInfo} */ (ctx.tokenInfo);
       const token = randomToken(40);
+      issued.push(token);
       tokens.set(token, { actorId: target.id, apiUserId: info.apiUserId, auth: 'sudo', expiresAt: Date.now() + opts.tokenTtlSeconds * 1000, parent: ctx.token });
       return { status: 200, body: { access_token: token, token_type: 'Bearer', expires_in: opts.tokenTtlSeconds, refresh_token: null } };
     },
@@ -309,6 +313,8 @@ async function startSandbox(options = {}) {
         return send(res, 204, undefined);
       case 'GET requests':
         return send(res, 200, requests);
+      case 'GET tokens':
+        return send(res, 200, issued);
       case 'DELETE requests':
         sandbox.clearLog();
         return send(res, 204, undefined);

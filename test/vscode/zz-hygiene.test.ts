@@ -1,0 +1,69 @@
+// Secret hygiene after everything else has run in this extension host: the client secret and every access token
+// the sandbox issued appear in none of the places the extension writes to.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { api, sandbox } from './helpers';
+
+function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+describe('secret hygiene (runs last)', function () {
+  const sb = sandbox();
+  let secrets: string[] = [];
+  before(async function () {
+    if (!sb) return this.skip();
+    const res = await fetch(`${sb.url}/__sandbox/tokens`);
+    const tokens = (await res.json()) as string[];
+    assert.ok(tokens.length > 0, 'the suites logged in');
+    secrets = [sb.clientSecret, ...tokens];
+  });
+
+  const leaks = (where: string, text: string) => secrets.filter((s) => text.includes(s)).map((s) => `${where} contains ${s === secrets[0] ? 'the client secret' : 'an access token'}`);
+
+  it('not in settings (in memory and settings.json on disk)', async () => {
+    const a = await api();
+    const found = leaks('looker.* settings', JSON.stringify(vscode.workspace.getConfiguration('looker')));
+    const settingsFile = path.resolve(a.context.globalStorageUri.fsPath, '..', '..', 'settings.json');
+    assert.ok(fs.existsSync(settingsFile), `settings.json at ${settingsFile}`);
+    found.push(...leaks('settings.json', fs.readFileSync(settingsFile, 'utf8')));
+    assert.deepStrictEqual(found, []);
+  });
+
+  it('not in global or workspace state', async () => {
+    const a = await api();
+    const found: string[] = [];
+    for (const m of [a.context.globalState, a.context.workspaceState]) {
+      for (const k of m.keys()) found.push(...leaks(`state ${k}`, JSON.stringify(m.get(k) ?? null)));
+    }
+    assert.deepStrictEqual(found, []);
+  });
+
+  it('not in the Looker log channel nor in any log file of the extension', async () => {
+    const a = await api();
+    const found = leaks('log lines', a.log.recentLines().join('\n'));
+    assert.ok(a.log.recentLines().length > 10, 'the suites wrote to the log');
+    const logDir = path.dirname(a.context.logUri.fsPath);
+    for (const f of filesUnder(logDir)) found.push(...leaks(f, fs.readFileSync(f, 'utf8')));
+    assert.deepStrictEqual(found, []);
+  });
+
+  it('not in any error message shown', async () => {
+    const a = await api();
+    assert.deepStrictEqual(leaks('error messages', a.dialogs.errors.join('\n')), []);
+  });
+
+  it('not in the global storage (audit log, bulk job state)', async () => {
+    const a = await api();
+    const found: string[] = [];
+    const files = filesUnder(a.context.globalStorageUri.fsPath);
+    for (const f of files) found.push(...leaks(f, fs.readFileSync(f, 'utf8')));
+    assert.deepStrictEqual(found, []);
+  });
+});

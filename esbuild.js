@@ -36,6 +36,8 @@ const lookerSdkEsmFix = {
 };
 
 async function main() {
+  // A production build starts from an empty dist/ so no development leftovers (source maps) are packaged.
+  if (production) require('fs').rmSync('dist', { recursive: true, force: true });
   const common = {
     bundle: true,
     minify: production,

@@ -41,6 +41,9 @@ if (buildCode !== 0) {
   if (fs.existsSync(path.join(ROOT, 'test/runner/run.js'))) {
     suite('vscode', process.execPath, [path.join(ROOT, 'test/runner/run.js')]);
   }
+  // Last: it replaces dist/ with the production bundle to package and install the .vsix.
+  suite('package', process.execPath, [require.resolve('mocha/bin/mocha.js'), '--no-config', '--timeout', '300000',
+    '--reporter', path.join(ROOT, 'scripts/count-reporter.js'), 'test/package/*.test.js']);
 }
 fs.rmSync(tmp, { recursive: true, force: true });
 

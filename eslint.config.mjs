@@ -31,5 +31,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
     },
   },
+  {
+    files: ['test/**/*.js'],
+    languageOptions: {
+      globals: { describe: 'readonly', it: 'readonly', before: 'readonly', after: 'readonly', beforeEach: 'readonly', afterEach: 'readonly' },
+    },
+  },
   { files: ['**/*.mjs'], languageOptions: { sourceType: 'module' } },
 );

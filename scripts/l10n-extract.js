@@ -14,7 +14,6 @@ function extract() {
     const text = fs.readFileSync(f, 'utf8');
     for (const m of text.matchAll(CALL)) {
       const raw = m[1] ?? m[2];
-      // eslint-disable-next-line no-new-func
       const value = JSON.parse('"' + raw.replace(/\\'/g, "'").replace(/"/g, '\\"') + '"');
       messages[value] = value;
     }

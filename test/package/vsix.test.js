@@ -1,7 +1,6 @@
 // The Marketplace package: built with @vscode/vsce from the production bundle, it contains only what runs, and
 // installed into the real VS Code of the harness (not the development path) it activates, connects to the sandbox
 // through the LOOKERSDK_* import and lists users.
-/* global describe, it, before, after */
 const assert = require('assert');
 const { spawnSync } = require('child_process');
 const fs = require('fs');

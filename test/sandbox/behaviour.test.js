@@ -1,5 +1,4 @@
 // @ts-check
-/* global describe, it, before, after, afterEach */
 // Behaviour of the sandbox: auth, search semantics, paging headers, fields, errors, faults, seed data, CLI, speed.
 const assert = require('assert');
 const path = require('path');

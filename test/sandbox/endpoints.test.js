@@ -1,5 +1,4 @@
 // @ts-check
-/* global describe, it, before, after */
 // Walks every implemented endpoint (one table, checked against the server's route table and the spec) and validates
 // every response against the schemas of the Looker API 4.0 OpenAPI spec with ajv.
 const assert = require('assert');

@@ -1,5 +1,4 @@
 // @ts-check
-/* global describe, it, before, after */
 // Acceptance: the official @looker/sdk (Looker40SDK) against the sandbox, with a tiny AuthSession of our own
 // (AuthSession + BrowserTransport + AuthToken from @looker/sdk-rtl; no @looker/sdk-node).
 const assert = require('assert');

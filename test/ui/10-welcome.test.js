@@ -1,5 +1,4 @@
 // UI scenario: a person opens the Looker activity-bar item with no connection saved yet.
-/* global describe, it, before, after, afterEach */
 const assert = require('assert');
 const { getSession, openWorkbench, openLookerView, screenshot, runCommand } = require('./workbench');
 

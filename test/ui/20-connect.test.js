@@ -1,6 +1,5 @@
 // UI scenario: a person adds a connection through the real input boxes, sees the users, reloads the window,
 // and the connection (with its secret from SecretStorage) is still there.
-/* global describe, it, before, after, afterEach */
 const assert = require('assert');
 const fs = require('fs');
 const path = require('path');

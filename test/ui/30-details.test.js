@@ -1,0 +1,215 @@
+// UI scenario: the user details webview in headless Chromium. A person opens a user from the tree, edits and saves
+// inside the webview; hostile names from the sandbox render as text and run nothing (checked from inside the page).
+const assert = require('assert');
+const { getSession, openWorkbench, openLookerView, screenshot, runCommand } = require('./workbench');
+
+const IMG_NAME = '<img src=x onerror=alert(1)>';
+const SCRIPT_NAME = '<script>alert("x")</script>';
+
+async function answer(page, text, titlePattern) {
+  const box = page.locator('.quick-input-widget');
+  if (titlePattern) await box.locator('.quick-input-title', { hasText: titlePattern }).waitFor({ timeout: 30000 });
+  const input = box.locator('input').first();
+  await input.waitFor();
+  await input.fill(text);
+  await page.keyboard.press('Enter');
+}
+
+/** The frame of the details page whose title is `title` (any details page when omitted). */
+async function detailsFrame(page, title, timeoutMs = 30000) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    for (const f of page.frames()) {
+      const t = await f
+        .evaluate(() => {
+          const e = document.getElementById('user-title');
+          return e ? e.textContent : null;
+        })
+        .catch(() => null);
+      if (t !== null && (title === undefined || t === title)) return f;
+    }
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`no details page titled ${JSON.stringify(title)}`);
+}
+
+/** Opens a user by id through the command palette ("Looker: Open User"). */
+async function openUser(page, id) {
+  await runCommand(page, 'Looker: Open User');
+  await answer(page, id, /Open Looker User/);
+}
+
+/** Waits until the sandbox logged a request matching `pred` after index `from`. */
+async function waitRequest(sb, from, pred, what, timeoutMs = 15000) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const hit = sb.requests.slice(from).find(pred);
+    if (hit) return hit;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the sandbox saw no ${what}`);
+}
+
+const writesSince = (sb, from) => sb.requests.slice(from).filter((r) => r.method !== 'GET' && !/\/login$/.test(r.path));
+
+describe('user details webview (UI)', function () {
+  this.timeout(240000);
+  let page;
+  let sb;
+  let dialogs = 0;
+
+  before(async function () {
+    const s = getSession();
+    sb = s.sandbox;
+    if (!sb) return this.skip();
+    page = await openWorkbench(s.browser, s.workbenchUrl);
+    page.on('dialog', (d) => {
+      dialogs++;
+      d.dismiss().catch(() => {});
+    });
+    // A connection of its own, added the way a person does it (it becomes the active one).
+    const pane = await openLookerView(page);
+    await runCommand(page, 'Looker: Add Connection');
+    await answer(page, sb.url, /\(1\/4\)/);
+    await answer(page, sb.clientId, /\(2\/4\)/);
+    await answer(page, sb.clientSecret, /\(3\/4\)/);
+    await answer(page, 'Sandbox Details', /\(4\/4\)/);
+    await pane.locator('.monaco-list-row').filter({ hasText: /^Active/ }).first().waitFor({ timeout: 60000 });
+  });
+  after(async () => {
+    if (page) await page.context().close();
+  });
+  afterEach(async function () {
+    if (this.currentTest && this.currentTest.state === 'failed' && page) {
+      await screenshot(page, `failed-${this.currentTest.title.replace(/\W+/g, '-')}`, getSession().resultsDir).catch(() => {});
+    }
+  });
+
+  it('opens a user from the tree: a panel titled with the name, showing the sandbox data', async () => {
+    const pane = await openLookerView(page);
+    const active = pane.locator('.monaco-list-row').filter({ hasText: /^Active/ }).first();
+    if ((await active.getAttribute('aria-expanded')) !== 'true') await active.click();
+    // The first user row below the Active group (rows carry the user's name as their label).
+    const rows = pane.locator('.monaco-list-row[aria-level="2"]');
+    await rows.first().waitFor({ timeout: 30000 });
+    const label = (await rows.first().getAttribute('aria-label')) || '';
+    await rows.first().click();
+    const frame = await detailsFrame(page);
+    const title = await frame.evaluate(() => document.getElementById('user-title').textContent);
+    assert.ok(title && label.includes(title), `panel "${title}" for row "${label}"`);
+    const tab = page.locator('.tabs-container .tab', { hasText: title });
+    await tab.first().waitFor({ timeout: 10000 });
+    // The id shown in the page is the sandbox user's, and its first name is the sandbox's.
+    const shown = await frame.evaluate(() => ({ sub: document.querySelector('.subtitle').textContent, first: document.getElementById('f-first_name').value }));
+    const id = /ID (\d+)/.exec(shown.sub)[1];
+    const u = sb.db.users.find((x) => x.id === id);
+    assert.strictEqual(shown.first, u.first_name ?? '');
+  });
+
+  it('hostile names render as text and run nothing (checked from inside the page)', async () => {
+    await openUser(page, '12');
+    const f12 = await detailsFrame(page, `${IMG_NAME} Payload`);
+    const r12 = await f12.evaluate(() => ({
+      imgs: document.querySelectorAll('img').length,
+      appScripts: document.querySelectorAll('#app script').length,
+      alertScripts: [...document.scripts].filter((x) => /alert/.test(x.textContent || '')).length,
+      csp: /default-src 'none'/.test((document.querySelector('meta[http-equiv="Content-Security-Policy"]') || {}).content || ''),
+      title: document.getElementById('user-title').textContent,
+      first: document.getElementById('f-first_name').value,
+      onerrorAttrs: document.querySelectorAll('[onerror]').length,
+    }));
+    assert.deepStrictEqual(r12, { imgs: 0, appScripts: 0, alertScripts: 0, csp: true, title: `${IMG_NAME} Payload`, first: IMG_NAME, onerrorAttrs: 0 });
+    await openUser(page, '3');
+    const f3 = await detailsFrame(page, `${SCRIPT_NAME} O'Hara "Quotes" & <b>Co</b>`);
+    const r3 = await f3.evaluate(() => ({
+      appScripts: document.querySelectorAll('#app script').length,
+      bold: document.querySelectorAll('#app b').length,
+      last: document.getElementById('f-last_name').value,
+    }));
+    assert.deepStrictEqual(r3, { appScripts: 0, bold: 0, last: `O'Hara "Quotes" & <b>Co</b>` });
+    assert.strictEqual(dialogs, 0, 'no alert() ran');
+  });
+
+  it('edit first name + Save sends a PATCH with just that field; a 422 shows inline and keeps the input', async () => {
+    await openUser(page, '12');
+    const f = await detailsFrame(page, `${IMG_NAME} Payload`);
+    let mark = sb.requests.length;
+    await f.fill('#f-first_name', 'Imogen');
+    await f.click('#save');
+    const patch = await waitRequest(sb, mark, (r) => r.method === 'PATCH' && r.apiPath === '/users/12', 'PATCH /users/12');
+    assert.deepStrictEqual(patch.body, { first_name: 'Imogen' });
+    const f2 = await detailsFrame(page, 'Imogen Payload');
+    assert.strictEqual(await f2.inputValue('#f-first_name'), 'Imogen');
+
+    mark = sb.requests.length;
+    await f2.fill('#f-locale', 'not a locale!!');
+    await f2.click('#save');
+    await f2.locator('#err-locale').waitFor({ timeout: 15000 });
+    assert.match(await f2.locator('#err-locale').innerText(), /locale/i);
+    assert.strictEqual(await f2.inputValue('#f-locale'), 'not a locale!!', 'the typed value is kept');
+    assert.strictEqual(await f2.getAttribute('#f-locale', 'aria-invalid'), 'true');
+    assert.deepStrictEqual(writesSince(sb, mark).map((r) => r.body), [{ locale: 'not a locale!!' }]);
+    await f2.click('#discard');
+  });
+
+  it('force reset and change email hit PATCH /users/{id}/credentials_email', async () => {
+    await openUser(page, '12');
+    const f = await detailsFrame(page, 'Imogen Payload');
+    let mark = sb.requests.length;
+    const wasForced = await f.isChecked('#forced-reset');
+    await f.click('#forced-reset');
+    const p1 = await waitRequest(sb, mark, (r) => r.method === 'PATCH' && r.apiPath === '/users/12/credentials_email', 'PATCH credentials_email (force reset)');
+    assert.deepStrictEqual(p1.body, { forced_password_reset_at_next_login: !wasForced });
+    await page.waitForTimeout(500);
+    mark = sb.requests.length;
+    const f2 = await detailsFrame(page, 'Imogen Payload');
+    await f2.fill('#login-email', 'imogen.ui@brightlane.io');
+    await f2.click('#change-email');
+    const p2 = await waitRequest(sb, mark, (r) => r.method === 'PATCH' && r.apiPath === '/users/12/credentials_email', 'PATCH credentials_email (email)');
+    assert.deepStrictEqual(p2.body, { email: 'imogen.ui@brightlane.io' });
+  });
+
+  it('ends a web session from its row', async () => {
+    await openUser(page, '15');
+    const f = await detailsFrame(page, 'Priya Raman');
+    const before = await f.locator('#sessions tbody tr').count();
+    assert.ok(before >= 1);
+    const sid = await f.locator('#sessions tbody tr').first().getAttribute('data-session');
+    const mark = sb.requests.length;
+    await f.locator('#sessions tbody tr').first().locator('button').click();
+    await waitRequest(sb, mark, (r) => r.method === 'DELETE' && r.apiPath === `/users/15/sessions/${sid}`, 'DELETE session');
+    await f.locator(`#sessions tbody tr[data-session="${sid}"]`).waitFor({ state: 'detached', timeout: 15000 });
+  });
+
+  it('unsaved edits survive hiding the panel and reloading the window', async () => {
+    await openUser(page, '12');
+    let f = await detailsFrame(page, 'Imogen Payload');
+    await f.fill('#f-last_name', 'Unsaved Edit');
+    await openUser(page, '15');
+    await detailsFrame(page, 'Priya Raman');
+    await openUser(page, '12');
+    f = await detailsFrame(page, 'Imogen Payload');
+    assert.strictEqual(await f.inputValue('#f-last_name'), 'Unsaved Edit', 'kept across hide/show');
+    assert.match(await f.locator('#dirty').innerText(), /Unsaved/);
+    // "Developer: Reload Window", as a person does it (the workbench saves its state on the way out).
+    await runCommand(page, 'Developer: Reload Window');
+    await page.waitForEvent('load', { timeout: 60000 });
+    await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
+    await page.locator('.tabs-container .tab', { hasText: 'Imogen Payload' }).first().click({ timeout: 60000 });
+    f = await detailsFrame(page, 'Imogen Payload', 60000);
+    assert.strictEqual(await f.inputValue('#f-last_name'), 'Unsaved Edit', 'kept across a window reload');
+    await f.click('#discard');
+    assert.strictEqual(await f.inputValue('#f-last_name'), 'Payload');
+  });
+
+  it('screenshot of the panel for the README', async () => {
+    await openUser(page, '6');
+    const u6 = sb.db.users.find((x) => x.id === '6');
+    const f = await detailsFrame(page, [u6.first_name, u6.last_name].filter(Boolean).join(' '));
+    await f.locator('#credentials .card').first().waitFor();
+    await page.keyboard.press('Escape');
+    await screenshot(page, 'user-details');
+    await f.evaluate(() => document.getElementById('credentials').scrollIntoView());
+    await screenshot(page, 'user-details-credentials');
+  });
+});

@@ -34,7 +34,7 @@ export default tseslint.config(
   {
     files: ['test/**/*.js'],
     languageOptions: {
-      globals: { describe: 'readonly', it: 'readonly', before: 'readonly', after: 'readonly', beforeEach: 'readonly', afterEach: 'readonly' },
+      globals: { document: 'readonly', window: 'readonly', describe: 'readonly', it: 'readonly', before: 'readonly', after: 'readonly', beforeEach: 'readonly', afterEach: 'readonly' },
     },
   },
   { files: ['**/*.mjs'], languageOptions: { sourceType: 'module' } },

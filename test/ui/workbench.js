@@ -44,11 +44,16 @@ function usersPane(page) {
 async function openLookerView(page, { timeoutMs = 60000 } = {}) {
   const item = lookerActivity(page);
   await item.waitFor({ timeout: timeoutMs });
-  const checked = await item.evaluate((el) => (el.closest('.action-item') || el).classList.contains('checked'));
   const pane = usersPane(page);
-  // After a window reload the item can be restored as checked while the side bar is closed: click then too.
-  if (!checked || !(await pane.isVisible())) await item.click();
-  await pane.waitFor({ timeout: timeoutMs });
+  // The side bar may still be restoring after a reload, and a click on a checked item closes it: click only while
+  // the pane is not visible, then give it a moment to appear.
+  const end = Date.now() + timeoutMs;
+  while (!(await pane.isVisible())) {
+    if (Date.now() > end) throw new Error('the Looker Users view did not open');
+    const checked = await item.evaluate((el) => (el.closest('.action-item') || el).classList.contains('checked'));
+    if (!checked || !(await pane.isVisible())) await item.click();
+    await pane.waitFor({ timeout: 5000 }).catch(() => {});
+  }
   return pane;
 }
 

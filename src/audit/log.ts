@@ -4,6 +4,7 @@
  */
 import { promises as fs } from 'fs';
 import * as path from 'path';
+import { INVERSE_ACTION } from '../bulk/types';
 
 export type AuditValues = Record<string, unknown>;
 
@@ -132,16 +133,8 @@ export const WRITABLE_USER_FIELDS = ['first_name', 'last_name', 'is_disabled', '
 /** Fields of PATCH /users/{id}/credentials_email an undo may write back. */
 export const WRITABLE_EMAIL_FIELDS = ['email', 'forced_password_reset_at_next_login'];
 
-const INVERSE: Record<string, string> = {
-  disable: 'enable',
-  enable: 'disable',
-  addToGroup: 'removeFromGroup',
-  removeFromGroup: 'addToGroup',
-  addRole: 'removeRole',
-  removeRole: 'addRole',
-  forcePasswordReset: 'clearPasswordReset',
-  clearPasswordReset: 'forcePasswordReset',
-};
+/** Inverse of each reversible bulk action, by action name. */
+const INVERSE: Readonly<Record<string, string | undefined>> = INVERSE_ACTION;
 
 /** How to reverse one entry: a bulk action on the same user, or a PATCH writing the `before` values back. */
 export type UndoStep =
@@ -189,10 +182,11 @@ export function undoableJobs(entries: AuditEntry[]): UndoableJob[] {
   const undone = new Set(entries.map((e) => e.undoOf).filter((x): x is string => !!x));
   const jobs = new Map<string, UndoableJob>();
   for (const e of entries) {
-    if (!e.jobId || undone.has(e.jobId) || !INVERSE[e.action]) continue;
+    const inverse = INVERSE[e.action];
+    if (!e.jobId || undone.has(e.jobId) || !inverse) continue;
     let j = jobs.get(e.jobId);
     if (!j) {
-      j = { jobId: e.jobId, action: e.action, inverse: INVERSE[e.action], connectionId: e.connection.id, time: e.time, userIds: [], params: e.params };
+      j = { jobId: e.jobId, action: e.action, inverse, connectionId: e.connection.id, time: e.time, userIds: [], params: e.params };
       jobs.set(e.jobId, j);
     }
     if (!j.userIds.includes(e.userId)) j.userIds.push(e.userId);

@@ -15,7 +15,7 @@ export interface ConnectedInfo {
  * secret drops that connection's client so the next call logs in with the new values.
  */
 export class ConnectionManager implements vscode.Disposable {
-  private readonly clients = new Map<string, { client: LookerClient; key: string }>();
+  private readonly clients = new Map<string, { client: LookerClient; key: string; lastSecret?: string }>();
   private readonly info = new Map<string, ConnectedInfo>();
   private readonly activeChanged = new vscode.EventEmitter<ConnectionProfile | undefined>();
   /** Fires when another connection became active, or the active one's profile or secret changed. */
@@ -31,7 +31,7 @@ export class ConnectionManager implements vscode.Disposable {
     this.disposables.push(
       this.activeChanged,
       store.onDidChange(() => this.sync()),
-      store.onDidChangeSecret((id) => this.drop(id)),
+      store.onDidChangeSecret((id) => void this.secretChanged(id)),
     );
     void vscode.commands.executeCommand('setContext', 'looker.hasConnection', store.list().length > 0);
   }
@@ -51,6 +51,26 @@ export class ConnectionManager implements vscode.Disposable {
     if (key !== this.lastActiveKey) {
       this.lastActiveKey = key;
       this.activeChanged.fire(this.store.active());
+    }
+  }
+
+  /**
+   * A secret changed (here or in another window). A client that logged in with another secret logs out, so its next
+   * call logs in with the new one; a removed secret drops the client. Saving the secret a client already uses (as
+   * the add-connection flow does) changes nothing, so loads in flight are not cut off.
+   */
+  private async secretChanged(id: string): Promise<void> {
+    const entry = this.clients.get(id);
+    if (!entry) return;
+    const now = await this.store.getSecret(id);
+    if (now === undefined) {
+      this.drop(id);
+      return;
+    }
+    if (entry.lastSecret !== undefined && entry.lastSecret !== now) {
+      this.log.info(`The client secret of connection ${id} changed: signing in again`);
+      this.info.delete(id);
+      await entry.client.logout();
     }
   }
 
@@ -77,9 +97,10 @@ export class ConnectionManager implements vscode.Disposable {
     const cached = this.clients.get(profile.id);
     if (cached && cached.key === key) return cached.client;
     if (cached) cached.client.dispose();
-    const client = this.createClient(profile, () => this.store.getSecret(profile.id));
-    this.clients.set(profile.id, { client, key });
-    return client;
+    const entry: { client: LookerClient; key: string; lastSecret?: string } = { client: undefined as unknown as LookerClient, key };
+    entry.client = this.createClient(profile, async () => (entry.lastSecret = await this.store.getSecret(profile.id)));
+    this.clients.set(profile.id, entry);
+    return entry.client;
   }
 
   /** A client for a profile that is not saved yet (add/edit flows test before saving). */

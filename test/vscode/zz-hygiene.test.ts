@@ -59,6 +59,19 @@ describe('secret hygiene (runs last)', function () {
     assert.deepStrictEqual(leaks('error messages', a.dialogs.errors.join('\n')), []);
   });
 
+  it('not in any webview: details panels (HTML and every message posted to the page) and the bulk preview', async () => {
+    const a = await api();
+    if (a.details.openPanels().length === 0) await a.details.open('15');
+    const found: string[] = [];
+    for (const p of a.details.openPanels()) {
+      found.push(...leaks('details HTML', p.panel.webview.html));
+      found.push(...leaks('details messages', JSON.stringify(p.posted)));
+    }
+    const preview = (a.bulk.preview as unknown as { current?: { webview?: { html: string } } }).current;
+    if (preview?.webview) found.push(...leaks('bulk preview HTML', preview.webview.html));
+    assert.deepStrictEqual(found, []);
+  });
+
   it('not in the global storage (audit log, bulk job state)', async () => {
     const a = await api();
     const found: string[] = [];

@@ -1,0 +1,233 @@
+/**
+ * Turns what Looker returned into the display data of the details page (all values as text). No vscode import:
+ * the caller passes its localizer (`vscode.l10n`) (vscode.l10n.t in the extension), so this is testable in plain Node.
+ */
+import type { IGroup, IRole, ISession, IUser, IUserAttributeWithValue } from '@looker/sdk';
+import { editableValues } from './diff';
+import type { AttributeRow, CredentialCard, CredentialKind, DetailsData, EmailCredential, NamedRef, Row, SessionRow } from './protocol';
+
+export type Localize = (message: string, ...args: (string | number | boolean)[]) => string;
+/** The localizer, named so that `l10n.t('…')` calls here are found by scripts/l10n-extract.js. */
+export interface L10n {
+  t: Localize;
+}
+
+export interface ModelInput {
+  connectionId: string;
+  connectionName: string;
+  user: IUser;
+  sessions: ISession[] | undefined;
+  roles: Map<string, IRole> | undefined;
+  /** Roles the user has including those through groups (from user_roles), when read. */
+  effectiveRoles: IRole[] | undefined;
+  groups: Map<string, IGroup> | undefined;
+  attributes: IUserAttributeWithValue[] | undefined;
+  partialErrors: string[];
+  now: Date;
+  locale?: string;
+}
+
+/** "2026-07-15T09:00:00Z (3 days ago)"; '' for no date; the raw text when it does not parse. */
+export function formatDate(value: unknown, now: Date, locale?: string): string {
+  if (value === null || value === undefined || value === '') return '';
+  const text = String(value);
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) return text;
+  const iso = new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const diff = (ms - now.getTime()) / 1000;
+  const abs = Math.abs(diff);
+  const units: [Intl.RelativeTimeFormatUnit, number][] = [
+    ['year', 31536000], ['month', 2592000], ['day', 86400], ['hour', 3600], ['minute', 60], ['second', 1],
+  ];
+  const [unit, size] = units.find(([, s]) => abs >= s) ?? ['second', 1];
+  let rel: string;
+  try {
+    rel = new Intl.RelativeTimeFormat(locale || 'en', { numeric: 'auto' }).format(Math.round(diff / size), unit);
+  } catch {
+    rel = new Intl.RelativeTimeFormat('en', { numeric: 'auto' }).format(Math.round(diff / size), unit);
+  }
+  return `${iso} (${rel})`;
+}
+
+/** A display name: display_name, else first + last, else email, else "User <id>". */
+export function userTitle(user: IUser, l10n: L10n): string {
+  const name = user.display_name || [user.first_name, user.last_name].filter(Boolean).join(' ');
+  return name || user.email || l10n.t('User {0}', String(user.id ?? ''));
+}
+
+function text(v: unknown, l10n: L10n): string {
+  if (v === null || v === undefined || v === '') return '—';
+  if (typeof v === 'boolean') return v ? l10n.t('Yes') : l10n.t('No');
+  if (Array.isArray(v)) return v.map(String).join(', ');
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v);
+}
+
+function names(ids: readonly string[] | null | undefined, all: Map<string, { name?: string | null }> | undefined, l10n: L10n): NamedRef[] {
+  return (ids ?? []).map((id) => ({ id: String(id), name: all?.get(String(id))?.name || l10n.t('(unknown, id {0})', String(id)) }));
+}
+
+const SINGLE_KINDS: { kind: CredentialKind; key: keyof IUser; title: string; idField?: string }[] = [
+  { kind: 'email', key: 'credentials_email', title: 'Email' },
+  { kind: 'saml', key: 'credentials_saml', title: 'SAML', idField: 'saml_user_id' },
+  { kind: 'oidc', key: 'credentials_oidc', title: 'OpenID Connect', idField: 'oidc_user_id' },
+  { kind: 'google', key: 'credentials_google', title: 'Google', idField: 'google_user_id' },
+  { kind: 'ldap', key: 'credentials_ldap', title: 'LDAP', idField: 'ldap_id' },
+  { kind: 'totp', key: 'credentials_totp', title: 'Two-factor (TOTP)' },
+  { kind: 'looker_openid', key: 'credentials_looker_openid', title: 'Looker OpenID' },
+  { kind: 'workforce', key: 'credentials_workforce', title: 'Workforce identity', idField: 'workforce_user_id' },
+];
+
+/** Credential fields never shown (tokens, links to the API). */
+const HIDDEN_CRED_FIELDS = new Set(['can', 'url', 'user_url', 'password_reset_url', 'account_setup_url', 'password_reset_url_expired', 'account_setup_url_expired', 'type', 'user_id']);
+
+function credentialRows(c: Record<string, unknown>, l10n: L10n, now: Date, locale?: string): Row[] {
+  const label: Record<string, string> = {
+    created_at: l10n.t('Created'), logged_in_at: l10n.t('Last login'), is_disabled: l10n.t('Disabled'), email: l10n.t('Email'),
+    forced_password_reset_at_next_login: l10n.t('Password reset forced at next login'), domain: l10n.t('Domain'),
+    google_user_id: l10n.t('Google user ID'), ldap_dn: l10n.t('LDAP DN'), ldap_id: l10n.t('LDAP ID'), saml_user_id: l10n.t('SAML user ID'),
+    oidc_user_id: l10n.t('OIDC user ID'), workforce_user_id: l10n.t('Workforce user ID'), logged_in_ip: l10n.t('Last login IP'),
+    verified: l10n.t('Verified'), client_id: l10n.t('Client ID'), purpose: l10n.t('Purpose'), id: l10n.t('ID'),
+    external_user_id: l10n.t('External user ID'), external_group_id: l10n.t('External group ID'),
+  };
+  const rows: Row[] = [];
+  for (const [k, v] of Object.entries(c)) {
+    if (HIDDEN_CRED_FIELDS.has(k)) continue;
+    const value = k.endsWith('_at') ? formatDate(v, now, locale) || '—' : text(v, l10n);
+    rows.push({ label: label[k] ?? k, value });
+  }
+  return rows;
+}
+
+function emailCredential(user: IUser): EmailCredential | null {
+  const c = user.credentials_email;
+  if (!c) return null;
+  return {
+    email: c.email ?? '',
+    forcedReset: !!c.forced_password_reset_at_next_login,
+    isDisabled: !!c.is_disabled,
+    resetOutstanding: !!c.password_reset_url && !c.password_reset_url_expired,
+    setupOutstanding: !!c.account_setup_url && !c.account_setup_url_expired,
+  };
+}
+
+function credentials(user: IUser, l10n: L10n, now: Date, locale?: string): CredentialCard[] {
+  const cards: CredentialCard[] = [];
+  const u = user as unknown as Record<string, unknown>;
+  for (const s of SINGLE_KINDS) {
+    const c = u[s.key];
+    if (!c || typeof c !== 'object') continue;
+    const rows = credentialRows(c as Record<string, unknown>, l10n, now, locale);
+    const em = s.kind === 'email' ? user.credentials_email : undefined;
+    if (em) {
+      rows.push({ label: l10n.t('Reset link'), value: em.password_reset_url ? (em.password_reset_url_expired ? l10n.t('expired') : l10n.t('outstanding')) : l10n.t('none') });
+      rows.push({ label: l10n.t('Setup link'), value: em.account_setup_url ? (em.account_setup_url_expired ? l10n.t('expired') : l10n.t('outstanding')) : l10n.t('none') });
+    }
+    cards.push({ kind: s.kind, title: s.title, rows, deletable: s.kind !== 'workforce' });
+  }
+  for (const c of user.credentials_api3 ?? []) {
+    const rows = credentialRows(c as unknown as Record<string, unknown>, l10n, now, locale);
+    cards.push({ kind: 'api3', credentialId: String(c.id), title: l10n.t('API key {0}', c.client_id ?? String(c.id)), rows, deletable: true });
+  }
+  for (const c of user.credentials_embed ?? []) {
+    const rows = credentialRows(c as unknown as Record<string, unknown>, l10n, now, locale);
+    cards.push({ kind: 'embed', credentialId: String(c.id), title: l10n.t('Embed {0}', c.external_user_id ?? String(c.id)), rows, deletable: true });
+  }
+  return cards;
+}
+
+function sessionRows(sessions: ISession[], now: Date, locale?: string): SessionRow[] {
+  return sessions.map((s) => ({
+    id: String(s.id),
+    browser: s.browser ?? '',
+    os: s.operating_system ?? '',
+    ip: s.ip_address ?? '',
+    location: [s.city, s.state, s.country].filter(Boolean).join(', '),
+    credentialsType: s.credentials_type ?? '',
+    created: formatDate(s.created_at, now, locale),
+    expires: formatDate(s.expires_at, now, locale),
+    extendedCount: s.extended_count === null || s.extended_count === undefined ? '' : String(s.extended_count),
+  }));
+}
+
+/** Attribute rows: hidden values are never passed on; the source says user / group / default. */
+export function attributeRows(attrs: IUserAttributeWithValue[], l10n: L10n): AttributeRow[] {
+  return attrs.map((a) => {
+    const hidden = !!a.value_is_hidden;
+    const value = hidden ? (a.value ? l10n.t('(hidden value set)') : l10n.t('(hidden)')) : a.value === null || a.value === undefined ? '—' : String(a.value);
+    return {
+      id: String(a.user_attribute_id ?? a.name ?? ''),
+      label: a.label ?? a.name ?? '',
+      name: a.name ?? '',
+      value,
+      hidden,
+      source: describeSource(a.source, l10n),
+    };
+  });
+}
+
+/** Looker's `source` ("user", "group: Sales", "default", …) in plain words. */
+export function describeSource(source: string | null | undefined, l10n: L10n): string {
+  if (!source) return l10n.t('not set');
+  const s = source.trim();
+  if (/^user$/i.test(s)) return l10n.t('user');
+  if (/^default$/i.test(s)) return l10n.t('default');
+  if (/^group/i.test(s)) return s.replace(/^group/i, l10n.t('group'));
+  return s;
+}
+
+function profileRows(user: IUser, l10n: L10n, now: Date, locale?: string): Row[] {
+  const u = user as unknown as Record<string, unknown>;
+  const rows: Row[] = [
+    { label: l10n.t('ID'), value: text(u.id, l10n) },
+    { label: l10n.t('Display name'), value: text(u.display_name, l10n) },
+    { label: l10n.t('Email'), value: text(u.email, l10n) },
+    { label: l10n.t('Personal folder'), value: text(u.personal_folder_id, l10n) },
+    { label: l10n.t('Service account'), value: u.is_service_account ? text(u.service_account_name, l10n) : l10n.t('No') },
+    { label: l10n.t('Verified Looker employee'), value: text(u.verified_looker_employee, l10n) },
+    { label: l10n.t('Presumed Looker employee'), value: text(u.presumed_looker_employee, l10n) },
+    { label: l10n.t('IAM admin'), value: text(u.is_iam_admin, l10n) },
+    { label: l10n.t('Roles managed externally'), value: text(u.roles_externally_managed, l10n) },
+    { label: l10n.t('Direct roles allowed'), value: text(u.allow_direct_roles, l10n) },
+    { label: l10n.t('Normal group membership allowed'), value: text(u.allow_normal_group_membership, l10n) },
+    { label: l10n.t('Roles from normal groups allowed'), value: text(u.allow_roles_from_normal_groups, l10n) },
+    { label: l10n.t('Embed group folder'), value: text(u.embed_group_folder_id, l10n) },
+    { label: l10n.t('Looker versions'), value: text(u.looker_versions, l10n) },
+    { label: l10n.t('UI state'), value: text(u.ui_state, l10n) },
+  ];
+  if (u.created_at) rows.splice(3, 0, { label: l10n.t('Created'), value: formatDate(u.created_at, now, locale) });
+  return rows;
+}
+
+export function buildDetails(input: ModelInput, l10n: L10n): DetailsData {
+  const { user, now, locale } = input;
+  const roleIds = (user.role_ids ?? []).map(String);
+  const direct = new Set(roleIds);
+  const inherited = (input.effectiveRoles ?? []).filter((r) => r.id && !direct.has(String(r.id)));
+  return {
+    connectionId: input.connectionId,
+    connectionName: input.connectionName,
+    userId: String(user.id ?? ''),
+    title: userTitle(user, l10n),
+    values: editableValues(user as unknown as Record<string, unknown>),
+    profile: profileRows(user, l10n, now, locale),
+    credentials: credentials(user, l10n, now, locale),
+    email: emailCredential(user),
+    sessions: sessionRows(input.sessions ?? user.sessions ?? [], now, locale),
+    roles: names(roleIds, input.roles, l10n),
+    inheritedRoles: inherited.map((r) => ({ id: String(r.id), name: r.name ?? String(r.id) })),
+    groups: names(user.group_ids, input.groups, l10n),
+    attributes: attributeRows(input.attributes ?? [], l10n),
+    partialErrors: input.partialErrors,
+    loadedAt: now.toISOString(),
+  };
+}
+
+/** The user as JSON for the clipboard, without one-time reset/setup link tokens. */
+export function userJsonForCopy(user: IUser): string {
+  return JSON.stringify(
+    user,
+    (k, v) => ((k === 'password_reset_url' || k === 'account_setup_url') && typeof v === 'string' ? '(hidden)' : v),
+    2,
+  );
+}

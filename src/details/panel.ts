@@ -1,0 +1,601 @@
+import * as vscode from 'vscode';
+import type { IGroup, IRole, ISession, IUser, IUserAttributeWithValue, IWriteUser } from '@looker/sdk';
+import { describeError } from '../commands/errors';
+import { confirmModal } from '../commands/prompt';
+import { reportError } from '../commands/register';
+import type { LookerClient } from '../looker/client';
+import { LookerApiError } from '../looker/errors';
+import { describeChanges, findConflicts, userDiff, withoutApplied } from './diff';
+import { buildDetails, userJsonForCopy, userTitle } from './model';
+import {
+  EDITABLE_FIELDS,
+  describeUnknown,
+  isPageMessage,
+  type CredentialKind,
+  type DetailsData,
+  type EditableField,
+  type Edits,
+  type FieldError,
+  type HostMessage,
+  type PageMessage,
+} from './protocol';
+import { pageStrings } from './strings';
+import type { DetailsDeps } from './controller';
+
+/** Shared per-connection lookups (role and group names, the API user's name), owned by the controller. */
+export interface Lookups {
+  roles(connectionId: string, client: LookerClient, force?: boolean): Promise<Map<string, IRole>>;
+  groups(connectionId: string, client: LookerClient, force?: boolean): Promise<Map<string, IGroup>>;
+  apiUser(connectionId: string, client: LookerClient): Promise<string>;
+}
+
+const RESET_LINK_MINUTES = 60;
+const POSTED_KEEP = 200;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function nonce(): string {
+  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  let out = '';
+  for (let i = 0; i < 32; i++) out += chars.charAt(Math.floor(Math.random() * chars.length));
+  return out;
+}
+
+/** Webview options of a details panel: scripts on, files only from media/ and dist/media/. */
+export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+  return {
+    enableScripts: true,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media'), vscode.Uri.joinPath(extensionUri, 'dist', 'media')],
+  };
+}
+
+/** The page's HTML: a strict CSP, a per-render nonce, no data (the data comes in the init message). */
+export function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+  const n = nonce();
+  const uri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
+  const csp = [
+    "default-src 'none'",
+    `img-src ${webview.cspSource} data:`,
+    `style-src ${webview.cspSource}`,
+    `font-src ${webview.cspSource}`,
+    `script-src 'nonce-${n}'`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="${vscode.env.language.replace(/[^\w-]/g, '')}">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${uri('media', 'codicons', 'codicon.css')}">
+<link rel="stylesheet" href="${uri('media', 'details.css')}">
+</head>
+<body>
+<main id="app" aria-live="polite" aria-busy="true"></main>
+<script nonce="${n}" src="${uri('dist', 'media', 'details.js')}"></script>
+</body>
+</html>`;
+}
+
+/**
+ * One user's details panel: loads the user, answers the page's messages, runs the changes. The page is untrusted
+ * input: every message passes {@link isPageMessage} first.
+ */
+export class DetailsPanel implements vscode.Disposable {
+  private data: DetailsData | undefined;
+  private user: IUser | undefined;
+  private loading: Promise<void> | undefined;
+  private docsUrl: string | undefined;
+  /** The last created reset link: a one-time secret, only ever copied to the clipboard, never logged or posted. */
+  private resetUrl: string | undefined;
+  private resetExpires: string | null = null;
+  private readonly disposables: vscode.Disposable[] = [];
+  private disposed = false;
+  /** Messages posted to the page (most recent last), for diagnostics and in-host tests. */
+  readonly posted: HostMessage[] = [];
+  private readonly loadedEmitter = new vscode.EventEmitter<DetailsData | undefined>();
+  /** Fires after each load (undefined when it failed). */
+  readonly onDidLoad = this.loadedEmitter.event;
+  private readonly disposeEmitter = new vscode.EventEmitter<void>();
+  readonly onDidDispose = this.disposeEmitter.event;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly connectionId: string,
+    readonly userId: string,
+    private readonly deps: DetailsDeps,
+    private readonly lookups: Lookups,
+  ) {
+    panel.webview.options = webviewOptions(deps.extensionUri);
+    panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'looker.svg');
+    this.disposables.push(
+      this.loadedEmitter,
+      this.disposeEmitter,
+      panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
+      panel.onDidDispose(() => this.dispose()),
+    );
+    panel.webview.html = renderHtml(panel.webview, deps.extensionUri);
+  }
+
+  /** The data shown now (undefined before the first load). */
+  get current(): DetailsData | undefined {
+    return this.data;
+  }
+
+  /** Resolves once data is loaded (loads if needed). */
+  async whenLoaded(): Promise<DetailsData | undefined> {
+    if (!this.data) await this.load();
+    return this.data;
+  }
+
+  private post(m: HostMessage): void {
+    if (this.disposed) return;
+    this.posted.push(m);
+    if (this.posted.length > POSTED_KEEP) this.posted.splice(0, this.posted.length - POSTED_KEEP);
+    void this.panel.webview.postMessage(m);
+  }
+
+  private client(): LookerClient {
+    const c = this.deps.manager.client(this.connectionId);
+    if (!c) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('The connection of this user no longer exists.') });
+    return c;
+  }
+
+  private connectionName(): string {
+    return this.deps.manager.store.get(this.connectionId)?.name ?? this.connectionId;
+  }
+
+  /** Handles one message from the page. Unknown or malformed messages are ignored and logged. */
+  async receive(m: unknown): Promise<void> {
+    if (!isPageMessage(m)) {
+      this.deps.log.warn(`User details ${this.userId}: ignored ${describeUnknown(m)} from the page`);
+      return;
+    }
+    try {
+      await this.handle(m);
+    } catch (err) {
+      void reportError(this.deps.log, err);
+    }
+  }
+
+  private async handle(m: PageMessage): Promise<void> {
+    switch (m.type) {
+      case 'ready':
+        if (this.data) this.post({ type: 'init', data: this.data, strings: pageStrings() });
+        else await this.load();
+        if (this.resetExpires) this.post({ type: 'resetLink', expiresAt: this.resetExpires });
+        return;
+      case 'refresh':
+        await this.load(true);
+        return;
+      case 'save':
+        await this.save(m.edits, m.base);
+        return;
+      case 'openInLooker':
+        await vscode.env.openExternal(vscode.Uri.parse(this.lookerUrl()));
+        return;
+      case 'copyJson':
+        await this.copyJson();
+        return;
+      case 'setDisabled':
+        await this.setDisabled(m.disabled);
+        return;
+      case 'changeEmail':
+        await this.changeEmail(m.email);
+        return;
+      case 'addEmail':
+        await this.addEmail(m.email);
+        return;
+      case 'setForcedReset':
+        await this.setForcedReset(m.value);
+        return;
+      case 'sendReset':
+        await this.sendReset();
+        return;
+      case 'createResetLink':
+        await this.createResetLink();
+        return;
+      case 'copyResetLink':
+        if (this.resetUrl) {
+          await vscode.env.clipboard.writeText(this.resetUrl);
+          vscode.window.setStatusBarMessage(vscode.l10n.t('Reset link copied'), 3000);
+        }
+        return;
+      case 'deleteCredential':
+        await this.deleteCredential(m.kind, m.credentialId);
+        return;
+      case 'endSession':
+        await this.endSessions([m.sessionId]);
+        return;
+      case 'endAllSessions':
+        await this.endSessions(undefined);
+        return;
+      case 'addRole':
+        await this.addRoles();
+        return;
+      case 'removeRole':
+        await this.removeRole(m.roleId);
+        return;
+      case 'addGroup':
+        await this.addGroups();
+        return;
+      case 'removeGroup':
+        await this.removeGroup(m.groupId);
+        return;
+      case 'openDocs':
+        if (this.docsUrl && /^https:\/\//i.test(this.docsUrl)) await vscode.env.openExternal(vscode.Uri.parse(this.docsUrl));
+        return;
+    }
+  }
+
+  /** `${baseUrl}/admin/users/${id}/edit` */
+  lookerUrl(): string {
+    const base = (this.deps.manager.store.get(this.connectionId)?.baseUrl ?? '').replace(/\/+$/, '');
+    return `${base}/admin/users/${encodeURIComponent(this.userId)}/edit`;
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Loading
+
+  /** Reads the user (one call, all fields) and, in parallel, its sessions, roles, groups and attribute values. */
+  load(force = false): Promise<void> {
+    if (this.loading) return this.loading;
+    this.loading = this.doLoad(force).finally(() => (this.loading = undefined));
+    return this.loading;
+  }
+
+  private async doLoad(force: boolean): Promise<void> {
+    const first = !this.data;
+    let client: LookerClient;
+    try {
+      client = this.client();
+    } catch (err) {
+      this.post({ type: 'loadError', message: describeError(err) });
+      this.loadedEmitter.fire(undefined);
+      return;
+    }
+    const id = this.userId;
+    const [user, sessions, roles, effective, groups, attrs] = await Promise.allSettled([
+      client.user(id),
+      client.userSessions(id),
+      this.lookups.roles(this.connectionId, client, force),
+      client.userRoles(id, 'id,name'),
+      this.lookups.groups(this.connectionId, client, force),
+      client.userAttributeValues(id, { all_values: true, include_unset: true }),
+    ]);
+    if (this.disposed) return;
+    if (user.status === 'rejected') {
+      const message = describeError(user.reason, vscode.l10n.t('loading user {0}', id), this.connectionName());
+      this.deps.log.error(`Loading user ${id} failed`, user.reason);
+      this.setDocs(user.reason);
+      this.post({ type: 'loadError', message });
+      this.loadedEmitter.fire(undefined);
+      return;
+    }
+    const partial: string[] = [];
+    const part = <T>(r: PromiseSettledResult<T>, what: string): T | undefined => {
+      if (r.status === 'fulfilled') return r.value;
+      partial.push(`${what}: ${describeError(r.reason)}`);
+      this.deps.log.warn(`User details ${id}: ${what} could not be read — ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`);
+      return undefined;
+    };
+    this.user = user.value;
+    const data = buildDetails(
+      {
+        connectionId: this.connectionId,
+        connectionName: this.connectionName(),
+        user: user.value,
+        sessions: part<ISession[]>(sessions, vscode.l10n.t('Sessions')),
+        roles: part(roles, vscode.l10n.t('Role names')),
+        effectiveRoles: part<IRole[]>(effective, vscode.l10n.t('Roles through groups')),
+        groups: part(groups, vscode.l10n.t('Group names')),
+        attributes: part<IUserAttributeWithValue[]>(attrs, vscode.l10n.t('User attributes')),
+        partialErrors: partial,
+        now: new Date(),
+        locale: vscode.env.language,
+      },
+      vscode.l10n,
+    );
+    this.data = data;
+    this.panel.title = data.title;
+    this.post(first ? { type: 'init', data, strings: pageStrings() } : { type: 'data', data });
+    this.loadedEmitter.fire(data);
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Changes
+
+  private setDocs(err: unknown): void {
+    this.docsUrl = err instanceof LookerApiError ? err.documentationUrl : undefined;
+  }
+
+  private who(): Promise<string> {
+    return this.lookups.apiUser(this.connectionId, this.client()).catch(() => this.connectionName());
+  }
+
+  private name(): string {
+    return this.data?.title ?? this.userId;
+  }
+
+  /** One log line: who, what, before → after (never a secret). */
+  private async audit(what: string): Promise<void> {
+    this.deps.log.info(`${await this.who()} @ ${this.connectionName()}: ${what} — user ${this.userId} (${JSON.stringify(this.name())})`);
+  }
+
+  /**
+   * Runs a change with progress; on success refreshes the panel and the tree, on failure shows the error inline and
+   * as a notification (with the documentation link). Returns whether it succeeded.
+   */
+  private async change(label: string, fn: (c: LookerClient) => Promise<boolean | void>, fieldFor?: (f: string) => FieldError['field'] | undefined): Promise<boolean> {
+    this.post({ type: 'busy', label });
+    try {
+      const refresh = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: label }, () => fn(this.client()));
+      if (refresh !== false) {
+        await this.load(true);
+        this.deps.onUsersChanged([this.userId]);
+      }
+      return true;
+    } catch (err) {
+      this.setDocs(err);
+      if (err instanceof LookerApiError && err.status === 422 && fieldFor) {
+        const errors: FieldError[] = [];
+        for (const e of err.errors) {
+          const field = e.field ? fieldFor(e.field) : undefined;
+          if (field) errors.push({ field, message: e.message ?? e.code ?? '' });
+        }
+        if (errors.length) this.post({ type: 'fieldErrors', errors });
+      }
+      const message = this.deps.log.redact(describeError(err, label, this.connectionName()));
+      this.post({ type: 'error', message, docs: !!this.docsUrl });
+      void reportError(this.deps.log, err, label);
+      return false;
+    } finally {
+      this.post({ type: 'busy', label: null });
+    }
+  }
+
+  /**
+   * Saves inline edits: only changed writable fields; first re-reads the server values of those fields and, when
+   * someone else changed one since the page loaded it, asks the page to choose instead of saving.
+   */
+  async save(edits: Edits, base: Edits): Promise<boolean> {
+    const diff = userDiff(base, edits);
+    const fields = Object.keys(diff) as EditableField[];
+    if (!fields.length) {
+      this.post({ type: 'saved', fields: [] });
+      return true;
+    }
+    const editable = (f: string): EditableField | undefined => (EDITABLE_FIELDS as readonly string[]).includes(f) ? (f as EditableField) : undefined;
+    return this.change(
+      vscode.l10n.t('Saving {0}', this.name()),
+      async (c) => {
+        const current = await c.user(this.userId, fields.join(','));
+        const conflicts = findConflicts(base, diff, current as Record<string, unknown>);
+        if (conflicts.length) {
+          this.post({ type: 'conflict', fields: conflicts });
+          return false;
+        }
+        const body = withoutApplied(diff, current as Record<string, unknown>);
+        if (Object.keys(body).length) {
+          await c.updateUser(this.userId, body as Partial<IWriteUser>, 'id');
+          await this.audit(`updated ${describeChanges(current as Record<string, unknown>, body)}`);
+        }
+        this.post({ type: 'saved', fields });
+        return true;
+      },
+      editable,
+    );
+  }
+
+  private async setDisabled(disabled: boolean): Promise<boolean> {
+    if (disabled) {
+      const yes = vscode.l10n.t('Disable');
+      const pick = await confirmModal(vscode.l10n.t('Disable {0}?', this.name()), vscode.l10n.t('The user can no longer log in until enabled again.'), yes);
+      if (pick !== yes) return false;
+    }
+    const label = disabled ? vscode.l10n.t('Disabling {0}', this.name()) : vscode.l10n.t('Enabling {0}', this.name());
+    return this.change(label, async (c) => {
+      const before = this.user?.is_disabled ?? null;
+      await c.updateUser(this.userId, { is_disabled: disabled }, 'id');
+      await this.audit(`updated is_disabled: ${JSON.stringify(before)} → ${JSON.stringify(disabled)}`);
+    });
+  }
+
+  private badEmail(email: string): boolean {
+    if (EMAIL.test(email.trim())) return false;
+    this.post({ type: 'fieldErrors', errors: [{ field: 'email', message: vscode.l10n.t('Enter an email address like name@example.com.') }] });
+    return true;
+  }
+
+  private emailField = (f: string): FieldError['field'] | undefined => (/email$/.test(f) ? 'email' : undefined);
+
+  private async changeEmail(email: string): Promise<boolean> {
+    if (this.badEmail(email)) return false;
+    const after = email.trim();
+    return this.change(
+      vscode.l10n.t('Changing the login email of {0}', this.name()),
+      async (c) => {
+        const before = this.user?.credentials_email?.email ?? null;
+        await c.updateUserCredentialsEmail(this.userId, { email: after }, 'email');
+        await this.audit(`changed credentials_email.email: ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
+      },
+      this.emailField,
+    );
+  }
+
+  private async addEmail(email: string): Promise<boolean> {
+    if (this.badEmail(email)) return false;
+    const after = email.trim();
+    return this.change(
+      vscode.l10n.t('Adding an email credential to {0}', this.name()),
+      async (c) => {
+        await c.createUserCredentialsEmail(this.userId, { email: after }, 'email');
+        await this.audit(`created credentials_email: null → ${JSON.stringify(after)}`);
+      },
+      this.emailField,
+    );
+  }
+
+  private async setForcedReset(value: boolean): Promise<boolean> {
+    return this.change(vscode.l10n.t('Updating the password reset flag of {0}', this.name()), async (c) => {
+      const before = this.user?.credentials_email?.forced_password_reset_at_next_login ?? null;
+      await c.updateUserCredentialsEmail(this.userId, { forced_password_reset_at_next_login: value }, 'forced_password_reset_at_next_login');
+      await this.audit(`changed credentials_email.forced_password_reset_at_next_login: ${JSON.stringify(before)} → ${JSON.stringify(value)}`);
+    });
+  }
+
+  private async sendReset(): Promise<boolean> {
+    return this.change(vscode.l10n.t('Sending a password reset email to {0}', this.name()), async (c) => {
+      await c.sendPasswordReset(this.userId, 'email');
+      await this.audit(`sent a password reset email to ${JSON.stringify(this.user?.credentials_email?.email ?? null)}`);
+      vscode.window.setStatusBarMessage(vscode.l10n.t('Password reset email sent to {0}', this.user?.credentials_email?.email ?? this.name()), 5000);
+    });
+  }
+
+  private async createResetLink(): Promise<boolean> {
+    return this.change(vscode.l10n.t('Creating a password reset link for {0}', this.name()), async (c) => {
+      const r = await c.createPasswordResetUrl(this.userId, true, 'password_reset_url');
+      const url = r.password_reset_url ?? undefined;
+      if (!url) throw new LookerApiError({ kind: 'http', message: vscode.l10n.t('Looker did not return a reset link (is the API user an admin?).') });
+      this.deps.log.addSecret(url);
+      this.resetUrl = url;
+      this.resetExpires = new Date(Date.now() + RESET_LINK_MINUTES * 60000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      await this.audit(`created a password reset link (expires ${this.resetExpires})`);
+      this.post({ type: 'resetLink', expiresAt: this.resetExpires });
+    });
+  }
+
+  private async deleteCredential(kind: CredentialKind, credentialId: string | undefined): Promise<boolean> {
+    const card = this.data?.credentials.find((c) => c.kind === kind && c.credentialId === credentialId);
+    if (!card || !card.deletable) return false;
+    const yes = vscode.l10n.t('Delete');
+    const pick = await confirmModal(
+      vscode.l10n.t('Delete the {0} credential of {1}?', card.title, this.name()),
+      vscode.l10n.t('The user can no longer log in with it. This cannot be undone.'),
+      yes,
+    );
+    if (pick !== yes) return false;
+    return this.change(vscode.l10n.t('Deleting the {0} credential of {1}', card.title, this.name()), async (c) => {
+      if (kind === 'email') await c.deleteUserCredentialsEmail(this.userId);
+      else if (kind === 'api3') await c.deleteUserCredentialApi3(this.userId, credentialId ?? '');
+      else if (kind === 'embed') await c.deleteUserCredentialEmbed(this.userId, credentialId ?? '');
+      else if (kind === 'workforce') return false;
+      else await c.deleteUserCredential(this.userId, kind);
+      await this.audit(`deleted credential ${kind}${credentialId ? ` ${credentialId}` : ''}: present → deleted`);
+    });
+  }
+
+  /** Ends the given sessions, or (undefined) all of them after a confirmation. */
+  private async endSessions(ids: string[] | undefined): Promise<boolean> {
+    let list = ids;
+    if (!list) {
+      list = (this.data?.sessions ?? []).map((s) => s.id);
+      if (!list.length) return false;
+      const yes = vscode.l10n.t('End All Sessions');
+      const pick = await confirmModal(vscode.l10n.t('End all {0} web sessions of {1}?', list.length, this.name()), vscode.l10n.t('The user is logged out of every browser.'), yes);
+      if (pick !== yes) return false;
+    }
+    const chosen = list;
+    const label = chosen.length === 1 ? vscode.l10n.t('Ending a session of {0}', this.name()) : vscode.l10n.t('Ending {0} sessions of {1}', chosen.length, this.name());
+    return this.change(label, async (c) => {
+      const ended: string[] = [];
+      try {
+        for (const sid of chosen) {
+          await c.deleteUserSession(this.userId, sid);
+          ended.push(sid);
+        }
+      } finally {
+        if (ended.length) await this.audit(`ended web session(s) ${ended.join(', ')}: active → ended`);
+      }
+    });
+  }
+
+  private roleNames(ids: string[], all: Map<string, IRole>): string {
+    return `[${ids.map((id) => JSON.stringify(all.get(id)?.name ?? id)).join(', ')}]`;
+  }
+
+  private async addRoles(): Promise<boolean> {
+    const c = this.client();
+    const all = await this.lookups.roles(this.connectionId, c);
+    const current = (this.user?.role_ids ?? []).map(String);
+    const items = [...all.values()]
+      .filter((r) => r.id && !current.includes(String(r.id)))
+      .map((r) => ({ label: r.name ?? String(r.id), description: r.permission_set?.name ?? undefined, id: String(r.id) }));
+    if (!items.length) {
+      vscode.window.showInformationMessage(vscode.l10n.t('{0} already has every role.', this.name()));
+      return false;
+    }
+    const picked = await vscode.window.showQuickPick(items, { canPickMany: true, placeHolder: vscode.l10n.t('Roles to give {0}', this.name()) });
+    if (!picked || !picked.length) return false;
+    const after = [...current, ...picked.map((p) => p.id)];
+    return this.change(vscode.l10n.t('Adding roles to {0}', this.name()), async (cl) => {
+      await cl.setUserRoles(this.userId, after, 'id');
+      await this.audit(`roles: ${this.roleNames(current, all)} → ${this.roleNames(after, all)}`);
+    });
+  }
+
+  private async removeRole(roleId: string): Promise<boolean> {
+    const current = (this.user?.role_ids ?? []).map(String);
+    if (!current.includes(roleId)) return false;
+    const all = await this.lookups.roles(this.connectionId, this.client());
+    const after = current.filter((r) => r !== roleId);
+    return this.change(vscode.l10n.t('Removing role {0} from {1}', all.get(roleId)?.name ?? roleId, this.name()), async (c) => {
+      await c.setUserRoles(this.userId, after, 'id');
+      await this.audit(`roles: ${this.roleNames(current, all)} → ${this.roleNames(after, all)}`);
+    });
+  }
+
+  private async addGroups(): Promise<boolean> {
+    const c = this.client();
+    const all = await this.lookups.groups(this.connectionId, c);
+    const current = (this.user?.group_ids ?? []).map(String);
+    const items = [...all.values()]
+      .filter((g) => g.id && !current.includes(String(g.id)) && !g.externally_managed)
+      .map((g) => ({ label: g.name ?? String(g.id), description: g.user_count !== null && g.user_count !== undefined ? vscode.l10n.t('{0} users', g.user_count) : undefined, id: String(g.id) }));
+    if (!items.length) {
+      vscode.window.showInformationMessage(vscode.l10n.t('There is no other group to add {0} to.', this.name()));
+      return false;
+    }
+    const picked = await vscode.window.showQuickPick(items, { canPickMany: true, placeHolder: vscode.l10n.t('Groups to add {0} to', this.name()) });
+    if (!picked || !picked.length) return false;
+    return this.change(vscode.l10n.t('Adding {0} to groups', this.name()), async (cl) => {
+      const added: string[] = [];
+      try {
+        for (const p of picked) {
+          await cl.addGroupUser(p.id, this.userId);
+          added.push(p.label);
+        }
+      } finally {
+        if (added.length) await this.audit(`groups: + ${added.map((n) => JSON.stringify(n)).join(', ')}`);
+      }
+    });
+  }
+
+  private async removeGroup(groupId: string): Promise<boolean> {
+    const current = (this.user?.group_ids ?? []).map(String);
+    if (!current.includes(groupId)) return false;
+    const all = await this.lookups.groups(this.connectionId, this.client());
+    const name = all.get(groupId)?.name ?? groupId;
+    return this.change(vscode.l10n.t('Removing {0} from group {1}', this.name(), name), async (c) => {
+      await c.deleteGroupUser(groupId, this.userId);
+      await this.audit(`groups: - ${JSON.stringify(name)}`);
+    });
+  }
+
+  private async copyJson(): Promise<void> {
+    const user = this.user ?? (await this.client().user(this.userId));
+    await vscode.env.clipboard.writeText(userJsonForCopy(user));
+    vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0} as JSON', userTitle(user, vscode.l10n)), 3000);
+  }
+
+  reveal(): void {
+    this.panel.reveal();
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.resetUrl = undefined;
+    this.disposeEmitter.fire();
+    for (const d of this.disposables) d.dispose();
+    this.panel.dispose();
+  }
+}

@@ -1,0 +1,309 @@
+/**
+ * Every message between the user details webview (media/details.ts) and the extension (src/details/panel.ts), in
+ * both directions, with runtime validators used on both sides. Imported by the page too: no `vscode` import here.
+ */
+
+export const VIEW_TYPE = 'looker.userDetails';
+
+/** User fields the page can edit inline (all writable in the spec's User schema). */
+export const EDITABLE_FIELDS = ['first_name', 'last_name', 'locale', 'home_folder_id', 'is_disabled', 'models_dir_validated', 'can_manage_api3_creds'] as const;
+export type EditableField = (typeof EDITABLE_FIELDS)[number];
+/** Fields edited as booleans (checkboxes); the rest are text. */
+export const BOOLEAN_FIELDS: readonly EditableField[] = ['is_disabled', 'models_dir_validated', 'can_manage_api3_creds'];
+
+export type EditValue = string | boolean | null;
+export type Edits = Partial<Record<EditableField, EditValue>>;
+
+/** Where a field's inline error shows: an editable field or the login email box. */
+export type ErrorField = EditableField | 'email';
+
+/** Credential kinds shown as cards. `api3` and `embed` can have several, told apart by `credentialId`. */
+export const CREDENTIAL_KINDS = ['email', 'saml', 'oidc', 'google', 'ldap', 'totp', 'looker_openid', 'workforce', 'api3', 'embed'] as const;
+export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
+
+/** A label and its value, shown as text. */
+export interface Row {
+  label: string;
+  value: string;
+}
+
+export interface CredentialCard {
+  kind: CredentialKind;
+  credentialId?: string;
+  title: string;
+  rows: Row[];
+  deletable: boolean;
+}
+
+export interface EmailCredential {
+  email: string;
+  forcedReset: boolean;
+  isDisabled: boolean;
+  /** A password reset link exists and has not expired. */
+  resetOutstanding: boolean;
+  /** An account setup link exists and has not expired. */
+  setupOutstanding: boolean;
+}
+
+export interface SessionRow {
+  id: string;
+  browser: string;
+  os: string;
+  ip: string;
+  location: string;
+  credentialsType: string;
+  created: string;
+  expires: string;
+  extendedCount: string;
+}
+
+export interface NamedRef {
+  id: string;
+  name: string;
+}
+
+export interface AttributeRow {
+  id: string;
+  label: string;
+  name: string;
+  /** Never the value of a hidden attribute: the host replaces it. */
+  value: string;
+  hidden: boolean;
+  source: string;
+}
+
+/** What the page shows: everything as display-ready text, except the editable values. */
+export interface DetailsData {
+  connectionId: string;
+  connectionName: string;
+  userId: string;
+  title: string;
+  /** Server values of the editable fields when this data was read. */
+  values: Record<EditableField, EditValue>;
+  profile: Row[];
+  credentials: CredentialCard[];
+  email: EmailCredential | null;
+  sessions: SessionRow[];
+  roles: NamedRef[];
+  /** Roles the user has through groups (read-only here). */
+  inheritedRoles: NamedRef[];
+  groups: NamedRef[];
+  attributes: AttributeRow[];
+  /** Sections that could not be read (their localized error), by section name. */
+  partialErrors: string[];
+  loadedAt: string;
+}
+
+/** Localized strings of the page, keyed by an English identifier. */
+export type Strings = Record<string, string>;
+
+export interface FieldError {
+  field: ErrorField;
+  message: string;
+}
+
+export interface ConflictField {
+  field: EditableField;
+  base: EditValue;
+  mine: EditValue;
+  theirs: EditValue;
+}
+
+export type HostMessage =
+  | { type: 'init'; data: DetailsData; strings: Strings }
+  | { type: 'data'; data: DetailsData }
+  | { type: 'loadError'; message: string }
+  | { type: 'busy'; label: string | null }
+  | { type: 'fieldErrors'; errors: FieldError[] }
+  | { type: 'conflict'; fields: ConflictField[] }
+  | { type: 'saved'; fields: EditableField[] }
+  | { type: 'error'; message: string; docs: boolean }
+  | { type: 'resetLink'; expiresAt: string | null };
+
+export type PageMessage =
+  | { type: 'ready' }
+  | { type: 'refresh' }
+  | { type: 'save'; edits: Edits; base: Edits }
+  | { type: 'openInLooker' }
+  | { type: 'copyJson' }
+  | { type: 'setDisabled'; disabled: boolean }
+  | { type: 'changeEmail'; email: string }
+  | { type: 'addEmail'; email: string }
+  | { type: 'setForcedReset'; value: boolean }
+  | { type: 'sendReset' }
+  | { type: 'createResetLink' }
+  | { type: 'copyResetLink' }
+  | { type: 'deleteCredential'; kind: CredentialKind; credentialId?: string }
+  | { type: 'endSession'; sessionId: string }
+  | { type: 'endAllSessions' }
+  | { type: 'addRole' }
+  | { type: 'removeRole'; roleId: string }
+  | { type: 'addGroup' }
+  | { type: 'removeGroup'; groupId: string }
+  | { type: 'openDocs' };
+
+/** Longest text accepted from the page in any field (a 300-char name fits; a megabyte does not). */
+export const MAX_TEXT = 1000;
+const MAX_ID = 100;
+
+type Obj = Record<string, unknown>;
+
+function isObj(x: unknown): x is Obj {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+function isStr(x: unknown, max = MAX_TEXT): x is string {
+  return typeof x === 'string' && x.length <= max;
+}
+function isId(x: unknown): x is string {
+  return typeof x === 'string' && x.length > 0 && x.length <= MAX_ID;
+}
+function isBool(x: unknown): x is boolean {
+  return typeof x === 'boolean';
+}
+function hasOnly(o: Obj, keys: readonly string[]): boolean {
+  return Object.keys(o).every((k) => keys.includes(k));
+}
+function isEditableField(x: unknown): x is EditableField {
+  return typeof x === 'string' && (EDITABLE_FIELDS as readonly string[]).includes(x);
+}
+
+/** A value of the right type for that field: boolean fields take booleans, text fields strings or null. */
+export function isEditValueFor(field: EditableField, v: unknown): v is EditValue {
+  if (BOOLEAN_FIELDS.includes(field)) return typeof v === 'boolean' || (field === 'models_dir_validated' && v === null);
+  return v === null || isStr(v);
+}
+
+function isEdits(x: unknown): x is Edits {
+  if (!isObj(x)) return false;
+  return Object.keys(x).every((k) => isEditableField(k) && isEditValueFor(k, x[k]));
+}
+
+const NO_FIELDS = ['type'] as const;
+const PAGE_SHAPES: Record<PageMessage['type'], (o: Obj) => boolean> = {
+  ready: (o) => hasOnly(o, NO_FIELDS),
+  refresh: (o) => hasOnly(o, NO_FIELDS),
+  save: (o) => hasOnly(o, ['type', 'edits', 'base']) && isEdits(o.edits) && isEdits(o.base),
+  openInLooker: (o) => hasOnly(o, NO_FIELDS),
+  copyJson: (o) => hasOnly(o, NO_FIELDS),
+  setDisabled: (o) => hasOnly(o, ['type', 'disabled']) && isBool(o.disabled),
+  changeEmail: (o) => hasOnly(o, ['type', 'email']) && isStr(o.email, 320),
+  addEmail: (o) => hasOnly(o, ['type', 'email']) && isStr(o.email, 320),
+  setForcedReset: (o) => hasOnly(o, ['type', 'value']) && isBool(o.value),
+  sendReset: (o) => hasOnly(o, NO_FIELDS),
+  createResetLink: (o) => hasOnly(o, NO_FIELDS),
+  copyResetLink: (o) => hasOnly(o, NO_FIELDS),
+  deleteCredential: (o) =>
+    hasOnly(o, ['type', 'kind', 'credentialId']) &&
+    typeof o.kind === 'string' &&
+    (CREDENTIAL_KINDS as readonly string[]).includes(o.kind) &&
+    // api3 and embed credentials are deleted one by one (id required); the others have no id.
+    (o.kind === 'api3' || o.kind === 'embed' ? isId(o.credentialId) : o.credentialId === undefined),
+  endSession: (o) => hasOnly(o, ['type', 'sessionId']) && isId(o.sessionId),
+  endAllSessions: (o) => hasOnly(o, NO_FIELDS),
+  addRole: (o) => hasOnly(o, NO_FIELDS),
+  removeRole: (o) => hasOnly(o, ['type', 'roleId']) && isId(o.roleId),
+  addGroup: (o) => hasOnly(o, NO_FIELDS),
+  removeGroup: (o) => hasOnly(o, ['type', 'groupId']) && isId(o.groupId),
+  openDocs: (o) => hasOnly(o, NO_FIELDS),
+};
+
+/** True when `x` is a well-formed message from the page (untrusted input). Never throws. */
+export function isPageMessage(x: unknown): x is PageMessage {
+  try {
+    if (!isObj(x) || typeof x.type !== 'string' || !Object.prototype.hasOwnProperty.call(PAGE_SHAPES, x.type)) return false;
+    return PAGE_SHAPES[x.type as PageMessage['type']](x);
+  } catch {
+    return false;
+  }
+}
+
+function isRow(x: unknown): boolean {
+  return isObj(x) && typeof x.label === 'string' && typeof x.value === 'string';
+}
+function isArrayOf(x: unknown, f: (v: unknown) => boolean): boolean {
+  return Array.isArray(x) && x.every(f);
+}
+function isNamed(x: unknown): boolean {
+  return isObj(x) && typeof x.id === 'string' && typeof x.name === 'string';
+}
+function allStrings(o: unknown, keys: readonly string[]): boolean {
+  return isObj(o) && keys.every((k) => typeof o[k] === 'string');
+}
+
+export function isDetailsData(x: unknown): x is DetailsData {
+  if (!isObj(x)) return false;
+  if (!allStrings(x, ['connectionId', 'connectionName', 'userId', 'title', 'loadedAt'])) return false;
+  const v = x.values;
+  if (!isObj(v) || !EDITABLE_FIELDS.every((f) => f in v && isEditValueFor(f, v[f]))) return false;
+  if (!isArrayOf(x.profile, isRow)) return false;
+  const card = (c: unknown) =>
+    isObj(c) &&
+    typeof c.kind === 'string' &&
+    (CREDENTIAL_KINDS as readonly string[]).includes(c.kind) &&
+    (c.credentialId === undefined || typeof c.credentialId === 'string') &&
+    typeof c.title === 'string' &&
+    isArrayOf(c.rows, isRow) &&
+    isBool(c.deletable);
+  if (!isArrayOf(x.credentials, card)) return false;
+  const e = x.email;
+  if (e !== null && !(isObj(e) && typeof e.email === 'string' && ['forcedReset', 'isDisabled', 'resetOutstanding', 'setupOutstanding'].every((k) => isBool(e[k])))) {
+    return false;
+  }
+  const session = (s: unknown) => allStrings(s, ['id', 'browser', 'os', 'ip', 'location', 'credentialsType', 'created', 'expires', 'extendedCount']);
+  if (!isArrayOf(x.sessions, session)) return false;
+  if (!isArrayOf(x.roles, isNamed) || !isArrayOf(x.inheritedRoles, isNamed) || !isArrayOf(x.groups, isNamed)) return false;
+  const attr = (a: unknown) => allStrings(a, ['id', 'label', 'name', 'value', 'source']) && isBool((a as Obj).hidden);
+  if (!isArrayOf(x.attributes, attr)) return false;
+  return isArrayOf(x.partialErrors, (s) => typeof s === 'string');
+}
+
+const HOST_SHAPES: Record<HostMessage['type'], (o: Obj) => boolean> = {
+  init: (o) => isDetailsData(o.data) && isObj(o.strings) && Object.values(o.strings).every((s) => typeof s === 'string'),
+  data: (o) => isDetailsData(o.data),
+  loadError: (o) => typeof o.message === 'string',
+  busy: (o) => o.label === null || typeof o.label === 'string',
+  fieldErrors: (o) =>
+    isArrayOf(o.errors, (e) => isObj(e) && typeof e.message === 'string' && (e.field === 'email' || isEditableField(e.field))),
+  conflict: (o) =>
+    isArrayOf(o.fields, (c) => isObj(c) && isEditableField(c.field) && ['base', 'mine', 'theirs'].every((k) => isEditValueFor(c.field as EditableField, c[k]))),
+  saved: (o) => isArrayOf(o.fields, isEditableField),
+  error: (o) => typeof o.message === 'string' && isBool(o.docs),
+  resetLink: (o) => o.expiresAt === null || typeof o.expiresAt === 'string',
+};
+
+/** True when `x` is a well-formed message from the host. Never throws. */
+export function isHostMessage(x: unknown): x is HostMessage {
+  try {
+    if (!isObj(x) || typeof x.type !== 'string' || !Object.prototype.hasOwnProperty.call(HOST_SHAPES, x.type)) return false;
+    return HOST_SHAPES[x.type as HostMessage['type']](x);
+  } catch {
+    return false;
+  }
+}
+
+/** What the page keeps with `setState` (survives hide/show and window reload; the serializer reads it). */
+export interface PageState {
+  connectionId: string;
+  userId: string;
+  title?: string;
+  edits: Edits;
+  base: Edits;
+}
+
+export function isPageState(x: unknown): x is PageState {
+  try {
+    return isObj(x) && isId(x.connectionId) && isId(x.userId) && (x.title === undefined || typeof x.title === 'string') && isEdits(x.edits) && isEdits(x.base);
+  } catch {
+    return false;
+  }
+}
+
+/** A short description of a rejected message for the log (its type, if it has a short one), never its content. */
+export function describeUnknown(x: unknown): string {
+  try {
+    if (isObj(x) && typeof x.type === 'string') return `type "${x.type.slice(0, 40).replace(/[^\w.-]/g, '?')}"`;
+  } catch {
+    // fall through
+  }
+  return Array.isArray(x) ? 'an array' : typeof x;
+}

@@ -1,0 +1,107 @@
+// The details page's display data (src/details/model.ts): names for ids, hidden values, credential cards, no tokens.
+import * as assert from 'assert';
+import type { IGroup, IRole, IUser } from '@looker/sdk';
+import { attributeRows, buildDetails, formatDate, userJsonForCopy } from '../../../src/details/model';
+import { isDetailsData } from '../../../src/details/protocol';
+
+const l10n = { t: (m: string, ...a: (string | number | boolean)[]) => m.replace(/\{(\d+)\}/g, (_, i: string) => String(a[Number(i)])) };
+const NOW = new Date('2026-07-15T09:00:00Z');
+
+const USER = {
+  id: '6',
+  first_name: '<img src=x onerror=alert(1)>',
+  last_name: 'Payload',
+  display_name: '<img src=x onerror=alert(1)> Payload',
+  email: 'p@brightlane.io',
+  locale: 'en',
+  home_folder_id: '1',
+  is_disabled: false,
+  role_ids: ['1', '99'],
+  group_ids: ['3'],
+  credentials_email: {
+    email: 'p@brightlane.io',
+    created_at: '2026-07-01T09:00:00Z',
+    forced_password_reset_at_next_login: true,
+    is_disabled: false,
+    password_reset_url: 'https://x/password/reset/SECRETTOKEN',
+    password_reset_url_expired: false,
+    account_setup_url: null,
+    account_setup_url_expired: true,
+  },
+  credentials_saml: { saml_user_id: 's-6', created_at: null, is_disabled: false },
+  credentials_api3: [{ id: '10', client_id: 'abc', created_at: '2026-07-14T09:00:00Z', is_disabled: false }],
+  credentials_embed: [],
+  sessions: [],
+} as unknown as IUser;
+
+describe('details: display model', () => {
+  const roles = new Map<string, IRole>([['1', { id: '1', name: 'Admin' } as IRole]]);
+  const groups = new Map<string, IGroup>([['3', { id: '3', name: 'Finance' } as IGroup]]);
+  const data = buildDetails(
+    {
+      connectionId: 'c',
+      connectionName: 'Sandbox',
+      user: USER,
+      sessions: [{ id: 's1', browser: 'Chrome', operating_system: 'OS X', ip_address: '10.0.0.1', city: 'Oslo', country: 'NO', created_at: '2026-07-15T08:00:00Z', expires_at: null, extended_count: 2 }],
+      roles,
+      effectiveRoles: [{ id: '1', name: 'Admin' } as IRole, { id: '5', name: 'Viewer' } as IRole],
+      groups,
+      attributes: [],
+      partialErrors: [],
+      now: NOW,
+    },
+    l10n,
+  );
+
+  it('is valid protocol data, with the hostile name kept as plain text in the title', () => {
+    assert.ok(isDetailsData(data));
+    assert.strictEqual(data.title, '<img src=x onerror=alert(1)> Payload');
+    assert.strictEqual(data.values.first_name, '<img src=x onerror=alert(1)>');
+  });
+
+  it('shows roles and groups by name; an unknown id says so', () => {
+    assert.deepStrictEqual(data.roles.map((r) => r.name), ['Admin', '(unknown, id 99)']);
+    assert.deepStrictEqual(data.groups, [{ id: '3', name: 'Finance' }]);
+    assert.deepStrictEqual(data.inheritedRoles, [{ id: '5', name: 'Viewer' }]);
+  });
+
+  it('one card per credential the user has; reset tokens never reach the page', () => {
+    assert.deepStrictEqual(data.credentials.map((c) => [c.kind, c.credentialId]), [['email', undefined], ['saml', undefined], ['api3', '10']]);
+    assert.ok(!JSON.stringify(data).includes('SECRETTOKEN'));
+    assert.deepStrictEqual(data.email, { email: 'p@brightlane.io', forcedReset: true, isDisabled: false, resetOutstanding: true, setupOutstanding: false });
+  });
+
+  it('sessions as text with location and relative dates', () => {
+    assert.strictEqual(data.sessions[0].location, 'Oslo, NO');
+    assert.strictEqual(data.sessions[0].created, '2026-07-15T08:00:00Z (1 hour ago)');
+    assert.strictEqual(data.sessions[0].extendedCount, '2');
+  });
+
+  it('hidden attribute values are never passed on', () => {
+    const rows = attributeRows(
+      [
+        { user_attribute_id: '8', name: 'api_token', label: 'API token', value: 'hunter2', value_is_hidden: true, source: 'user' },
+        { user_attribute_id: '5', name: 'region', label: 'Region', value: 'EMEA', value_is_hidden: false, source: 'group: Sales' },
+        { user_attribute_id: '6', name: 'locale', label: 'Locale', value: null, value_is_hidden: false, source: null },
+      ],
+      l10n,
+    );
+    assert.ok(!JSON.stringify(rows).includes('hunter2'));
+    assert.strictEqual(rows[0].hidden, true);
+    assert.deepStrictEqual(rows.map((r) => r.source), ['user', 'group: Sales', 'not set']);
+    assert.strictEqual(rows[1].value, 'EMEA');
+  });
+
+  it('Copy as JSON hides reset link tokens', () => {
+    const json = userJsonForCopy(USER);
+    assert.ok(!json.includes('SECRETTOKEN'));
+    assert.strictEqual(JSON.parse(json).credentials_email.password_reset_url, '(hidden)');
+    assert.strictEqual(JSON.parse(json).first_name, USER.first_name);
+  });
+
+  it('formatDate: ISO + relative; empty for none; raw text when unparsable', () => {
+    assert.strictEqual(formatDate('2026-07-18T09:00:00Z', NOW), '2026-07-18T09:00:00Z (in 3 days)');
+    assert.strictEqual(formatDate(null, NOW), '');
+    assert.strictEqual(formatDate('soon', NOW), 'soon');
+  });
+});

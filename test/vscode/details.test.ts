@@ -1,0 +1,305 @@
+// The user details panel in the real extension host, against the sandbox: what it shows, what it sends.
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import type { IUser } from '@looker/sdk';
+import type { GroupNode, UserNode, UsersNode } from '../../src/users/tree';
+import type { DetailsPanel } from '../../src/details/panel';
+import type { HostMessage } from '../../src/details/protocol';
+import { api, connectSandbox, sandbox, sandboxApi, sandboxLog, waitFor, type LoggedRequest, type SandboxEnv } from './helpers';
+
+const isGroup = (n: UsersNode): n is GroupNode => n.kind === 'group';
+const isUser = (n: UsersNode): n is UserNode => n.kind === 'user';
+
+/** Changes a user directly on the sandbox (as "someone else"), independently of the extension. */
+async function patchUserElsewhere(sb: SandboxEnv, id: string, body: Record<string, unknown>): Promise<void> {
+  const login = await fetch(`${sb.url}/api/4.0/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ client_id: sb.clientId, client_secret: sb.clientSecret }).toString(),
+  });
+  const { access_token } = (await login.json()) as { access_token: string };
+  const res = await fetch(`${sb.url}/api/4.0/users/${id}`, {
+    method: 'PATCH',
+    headers: { Authorization: `token ${access_token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  assert.ok(res.ok, `PATCH elsewhere: ${res.status}`);
+}
+
+function posted(p: DetailsPanel, from: number, type: HostMessage['type']): HostMessage[] {
+  return p.posted.slice(from).filter((m) => m.type === type);
+}
+
+function writes(log: LoggedRequest[]): LoggedRequest[] {
+  return log.filter((r) => r.method !== 'GET' && !/\/login$/.test(r.path));
+}
+
+describe('user details panel', function () {
+  this.timeout(60000);
+  const sb = sandbox();
+  let connectionId: string;
+
+  before(async function () {
+    if (!sb) return this.skip();
+    const a = await api();
+    connectionId = await connectSandbox(a, sb);
+    await a.tree.setQuery(undefined);
+  });
+
+  afterEach(async () => {
+    const a = await api();
+    for (const p of a.details.openPanels()) p.dispose();
+    if (sb) await sandboxLog.clearRules(sb);
+  });
+
+  /** Opens a generated active user by running the tree item's own command; `withEmail`: one with an email login. */
+  async function openFromTree(withEmail = false): Promise<{ panel: DetailsPanel; node: UserNode }> {
+    const a = await api();
+    const active = (await a.tree.getChildren()).filter(isGroup).find((g) => g.key === 'status:active');
+    assert.ok(active, 'an Active group');
+    const candidates = (await a.tree.getChildren(active)).filter(isUser).filter((u) => Number(u.id) > 15);
+    let ok = new Set(candidates.map((u) => u.id));
+    if (withEmail) {
+      const { body } = await sandboxApi<IUser[]>(sb!, `/users?fields=id,credentials_email&ids=${candidates.map((u) => u.id).join(',')}`);
+      ok = new Set(body.filter((u) => u.credentials_email).map((u) => String(u.id)));
+    }
+    const node = candidates.find((u) => ok.has(u.id));
+    assert.ok(node, 'a generated active user');
+    const item = a.tree.getTreeItem(node);
+    assert.ok(item.command, 'user items open on click');
+    await vscode.commands.executeCommand(item.command.command, ...(item.command.arguments ?? []));
+    const panel = await waitFor(() => a.details.panelFor(node.id, connectionId), 'the details panel');
+    await waitFor(() => panel.current, 'the user data', 20000);
+    return { panel, node };
+  }
+
+  it('opens from the tree, titled with the user name, showing the sandbox data; re-opening reveals the same panel @smoke', async () => {
+    const { panel, node } = await openFromTree();
+    const { body: truth } = await sandboxApi<IUser>(sb!, `/users/${node.id}`);
+    const d = panel.current!;
+    assert.strictEqual(panel.panel.title, truth.display_name);
+    assert.strictEqual(d.title, truth.display_name);
+    assert.strictEqual(d.values.first_name, truth.first_name);
+    assert.strictEqual(d.values.last_name, truth.last_name);
+    assert.strictEqual(d.values.is_disabled, truth.is_disabled);
+    assert.strictEqual(d.email?.email ?? null, truth.credentials_email?.email ?? null);
+    assert.strictEqual(d.sessions.length, (truth.sessions ?? []).length);
+    assert.deepStrictEqual(d.groups.map((g) => g.id), (truth.group_ids ?? []).map(String));
+    assert.ok(d.groups.every((g) => !/unknown/.test(g.name)), 'groups shown by name');
+    assert.ok(posted(panel, 0, 'init').length === 1, 'the page got one init');
+    const a = await api();
+    const again = await a.details.open(node.id, connectionId);
+    assert.strictEqual(again, panel.panel, 'one panel per user');
+    assert.strictEqual(a.details.openPanels().length, 1);
+  });
+
+  it('saving a first name sends PATCH /users/{id} with just that field, and logs before → after', async () => {
+    const { panel, node } = await openFromTree();
+    const a = await api();
+    const before = panel.current!.values.first_name;
+    await sandboxLog.clear(sb!);
+    const mark = panel.posted.length;
+    await panel.receive({ type: 'save', edits: { first_name: 'Renamed' }, base: { first_name: before } });
+    const log = await sandboxLog.get(sb!);
+    const patches = writes(log);
+    assert.strictEqual(patches.length, 1, JSON.stringify(patches.map((r) => `${r.method} ${r.path}`)));
+    assert.strictEqual(patches[0].method, 'PATCH');
+    assert.strictEqual(patches[0].apiPath, `/users/${node.id}`);
+    assert.deepStrictEqual(patches[0].body, { first_name: 'Renamed' });
+    const reread = log.find((r) => r.method === 'GET' && r.apiPath === `/users/${node.id}` && r.query.fields === 'first_name');
+    assert.ok(reread, 'the edited field was re-read before saving');
+    assert.deepStrictEqual(posted(panel, mark, 'saved').map((m) => (m as { fields: string[] }).fields), [['first_name']]);
+    assert.strictEqual(panel.current!.values.first_name, 'Renamed', 'the panel refreshed');
+    const line = a.log.recentLines().find((l) => l.includes(`first_name: ${JSON.stringify(before)} → "Renamed"`));
+    assert.ok(line, 'a log line with before → after');
+  });
+
+  it('a 422 comes back per field, nothing is marked saved', async () => {
+    const { panel } = await openFromTree();
+    const mark = panel.posted.length;
+    await panel.receive({ type: 'save', edits: { locale: 'not a locale!!' }, base: { locale: panel.current!.values.locale } });
+    const errs = posted(panel, mark, 'fieldErrors') as Extract<HostMessage, { type: 'fieldErrors' }>[];
+    assert.strictEqual(errs.length, 1);
+    assert.strictEqual(errs[0].errors[0].field, 'locale');
+    assert.ok(errs[0].errors[0].message.length > 0);
+    assert.strictEqual(posted(panel, mark, 'saved').length, 0);
+    assert.strictEqual(posted(panel, mark, 'error').length, 1);
+  });
+
+  it('a field changed elsewhere since loading is a conflict: nothing is sent until the user chooses', async () => {
+    const { panel, node } = await openFromTree();
+    const before = panel.current!.values.last_name;
+    await patchUserElsewhere(sb!, node.id, { last_name: 'ChangedElsewhere' });
+    await sandboxLog.clear(sb!);
+    const mark = panel.posted.length;
+    await panel.receive({ type: 'save', edits: { last_name: 'Mine' }, base: { last_name: before } });
+    assert.strictEqual(writes(await sandboxLog.get(sb!)).length, 0, 'no PATCH on conflict');
+    const c = posted(panel, mark, 'conflict') as Extract<HostMessage, { type: 'conflict' }>[];
+    assert.deepStrictEqual(c[0]?.fields, [{ field: 'last_name', base: before, mine: 'Mine', theirs: 'ChangedElsewhere' }]);
+    // "Keep mine": the page saves again with the server value as base.
+    await panel.receive({ type: 'save', edits: { last_name: 'Mine' }, base: { last_name: 'ChangedElsewhere' } });
+    const patches = writes(await sandboxLog.get(sb!));
+    assert.deepStrictEqual(patches.map((r) => r.body), [{ last_name: 'Mine' }]);
+  });
+
+  it('force reset and change email go to PATCH /users/{id}/credentials_email', async () => {
+    const { panel, node } = await openFromTree(true);
+    assert.ok(panel.current!.email, 'the user has an email credential');
+    await sandboxLog.clear(sb!);
+    await panel.receive({ type: 'setForcedReset', value: true });
+    const email = `renamed.${node.id}.${Date.now()}@brightlane.io`;
+    await panel.receive({ type: 'changeEmail', email });
+    const patches = writes(await sandboxLog.get(sb!));
+    assert.deepStrictEqual(
+      patches.map((r) => [r.method, r.apiPath, r.body]),
+      [
+        ['PATCH', `/users/${node.id}/credentials_email`, { forced_password_reset_at_next_login: true }],
+        ['PATCH', `/users/${node.id}/credentials_email`, { email }],
+      ],
+    );
+    assert.strictEqual(panel.current!.email!.email, email);
+    assert.strictEqual(panel.current!.email!.forcedReset, true);
+  });
+
+  it('a reset link is created, its expiry shown, and the token never logged', async () => {
+    const { panel } = await openFromTree(true);
+    const a = await api();
+    const mark = panel.posted.length;
+    await panel.receive({ type: 'createResetLink' });
+    const link = posted(panel, mark, 'resetLink') as Extract<HostMessage, { type: 'resetLink' }>[];
+    assert.strictEqual(link.length, 1);
+    assert.ok(link[0].expiresAt && Date.parse(link[0].expiresAt) > Date.now());
+    assert.ok(!JSON.stringify(panel.posted).includes('/password/reset/'), 'the link never goes to the page');
+    assert.ok(!a.log.recentLines().some((l) => l.includes('/password/reset/')), 'nor to the log');
+    await panel.receive({ type: 'copyResetLink' });
+    assert.match(await vscode.env.clipboard.readText(), /\/password\/reset\/\w+/);
+  });
+
+  it('ends one web session (DELETE /users/{id}/sessions/{sid})', async () => {
+    const a = await api();
+    await a.details.open('15', connectionId);
+    const panel = a.details.panelFor('15', connectionId)!;
+    await waitFor(() => panel.current, 'user 15');
+    const n = panel.current!.sessions.length;
+    assert.ok(n >= 1, 'user 15 has sessions');
+    const sid = panel.current!.sessions[0].id;
+    await sandboxLog.clear(sb!);
+    await panel.receive({ type: 'endSession', sessionId: sid });
+    const w = writes(await sandboxLog.get(sb!));
+    assert.deepStrictEqual(w.map((r) => [r.method, r.apiPath]), [['DELETE', `/users/15/sessions/${sid}`]]);
+    assert.strictEqual(panel.current!.sessions.length, n - 1);
+  });
+
+  it('deleting a credential asks first, then sends one DELETE for that credential only', async () => {
+    const a = await api();
+    await a.details.open('6', connectionId);
+    const panel = a.details.panelFor('6', connectionId)!;
+    await waitFor(() => panel.current, 'user 6');
+    const keys = panel.current!.credentials.filter((c) => c.kind === 'api3');
+    assert.ok(keys.length >= 2, 'user 6 has two API keys');
+    await sandboxLog.clear(sb!);
+    a.dialogs.answers.push(undefined); // the person cancels
+    await panel.receive({ type: 'deleteCredential', kind: 'api3', credentialId: keys[0].credentialId! });
+    assert.strictEqual(writes(await sandboxLog.get(sb!)).length, 0, 'cancel sends nothing');
+    a.dialogs.answers.push('Delete');
+    await panel.receive({ type: 'deleteCredential', kind: 'api3', credentialId: keys[0].credentialId! });
+    assert.deepStrictEqual(writes(await sandboxLog.get(sb!)).map((r) => [r.method, r.apiPath]), [['DELETE', `/users/6/credentials_api3/${keys[0].credentialId}`]]);
+    assert.ok(!panel.current!.credentials.some((c) => c.credentialId === keys[0].credentialId), 'the card is gone after the refresh');
+    assert.ok(a.dialogs.prompts.some((p) => p.includes(keys[0].title)), 'the confirmation names the credential');
+  });
+
+  it('removing a role sends the remaining roles; removing a group deletes the membership', async () => {
+    const a = await api();
+    await a.details.open('15', connectionId);
+    const panel = a.details.panelFor('15', connectionId)!;
+    await waitFor(() => panel.current, 'user 15');
+    const roles = panel.current!.roles;
+    const groups = panel.current!.groups;
+    assert.ok(roles.length >= 1 && groups.length >= 1, 'user 15 has roles and groups');
+    await sandboxLog.clear(sb!);
+    await panel.receive({ type: 'removeRole', roleId: roles[0].id });
+    await panel.receive({ type: 'removeGroup', groupId: groups[0].id });
+    const w = writes(await sandboxLog.get(sb!));
+    assert.deepStrictEqual(w.map((r) => [r.method, r.apiPath]), [['PUT', '/users/15/roles'], ['DELETE', `/groups/${groups[0].id}/users/15`]]);
+    assert.deepStrictEqual(w[0].body, roles.slice(1).map((r) => r.id), 'PUT carries the remaining direct roles');
+    assert.ok(!panel.current!.groups.some((g) => g.id === groups[0].id));
+    assert.ok(a.log.recentLines().some((l) => l.includes(`roles: [${JSON.stringify(roles[0].name)}`)), 'roles logged by name, before → after');
+  });
+
+  it('End all sessions asks, then ends every session', async () => {
+    const a = await api();
+    await a.details.open('15', connectionId);
+    const panel = a.details.panelFor('15', connectionId)!;
+    await waitFor(() => panel.current, 'user 15');
+    const ids = panel.current!.sessions.map((x) => x.id);
+    assert.ok(ids.length >= 1);
+    await sandboxLog.clear(sb!);
+    a.dialogs.answers.push('End All Sessions');
+    await panel.receive({ type: 'endAllSessions' });
+    const w = writes(await sandboxLog.get(sb!));
+    assert.deepStrictEqual(w.map((r) => [r.method, r.apiPath]), ids.map((id) => ['DELETE', `/users/15/sessions/${id}`]));
+    assert.strictEqual(panel.current!.sessions.length, 0);
+  });
+
+  it('one open costs one user read plus sessions, roles and attribute values in parallel (names cached per connection)', async () => {
+    const a = await api();
+    await a.details.open('14', connectionId);
+    await waitFor(() => a.details.panelFor('14', connectionId)?.current, 'user 14');
+    await sandboxLog.clear(sb!);
+    await a.details.open('9', connectionId);
+    await waitFor(() => a.details.panelFor('9', connectionId)?.current, 'user 9');
+    const log = (await sandboxLog.get(sb!)).filter((r) => !/\/login$/.test(r.path));
+    assert.deepStrictEqual(log.map((r) => r.op).sort(), ['all_user_sessions', 'user', 'user_attribute_user_values', 'user_roles']);
+    assert.ok(!log.some((r) => r.op === 'all_roles' || r.op === 'all_groups'), 'role and group names come from the cache');
+  });
+
+  it('a part that cannot be read (403 on attribute values) leaves the rest of the panel working', async () => {
+    const a = await api();
+    await sandboxLog.rule(sb!, { method: 'GET', path: '/users/\\d+/attribute_values', status: 403, times: 5 });
+    await a.details.open('14', connectionId);
+    const panel = a.details.panelFor('14', connectionId)!;
+    const d = await waitFor(() => panel.current, 'user 14');
+    assert.strictEqual(d.partialErrors.length, 1);
+    assert.match(d.partialErrors[0], /not allowed/);
+    assert.ok(d.title.length > 0 && d.attributes.length === 0);
+  });
+
+  it('a user that does not exist shows a load error in the panel', async () => {
+    const a = await api();
+    await a.details.open('999999', connectionId);
+    const panel = a.details.panelFor('999999', connectionId)!;
+    await waitFor(() => panel.posted.some((m) => m.type === 'loadError'), 'the load error');
+    const m = panel.posted.find((x) => x.type === 'loadError') as Extract<HostMessage, { type: 'loadError' }>;
+    assert.match(m.message, /Not found/);
+    assert.strictEqual(panel.current, undefined);
+  });
+
+  it('hostile names stay plain text in the title and data', async () => {
+    const a = await api();
+    for (const id of ['3', '12']) {
+      await a.details.open(id, connectionId);
+      const panel = a.details.panelFor(id, connectionId)!;
+      await waitFor(() => panel.current, `user ${id}`);
+      const { body } = await sandboxApi<IUser>(sb!, `/users/${id}`);
+      assert.strictEqual(panel.panel.title, body.display_name);
+      assert.strictEqual(panel.current!.values.first_name, body.first_name);
+      assert.match(String(body.first_name), /<(script|img)/);
+    }
+    // The page's HTML itself carries no user data: only the CSP, the nonce'd script and the stylesheets.
+    const html = a.details.panelFor('12', connectionId)!.panel.webview.html;
+    assert.ok(!html.includes('onerror'));
+    assert.match(html, /default-src 'none'/);
+    assert.match(html, /script-src 'nonce-[A-Za-z0-9]{32}'/);
+  });
+
+  it('unknown or malformed page messages are ignored and logged', async () => {
+    const { panel } = await openFromTree();
+    const a = await api();
+    await sandboxLog.clear(sb!);
+    await panel.receive({ type: 'save', edits: { id: '1' }, base: {} });
+    await panel.receive({ type: 'deleteUser' });
+    await panel.receive('ready');
+    assert.strictEqual(writes(await sandboxLog.get(sb!)).length, 0);
+    assert.ok(a.log.recentLines().some((l) => /ignored type "deleteUser"/.test(l)));
+  });
+});

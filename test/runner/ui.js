@@ -24,6 +24,9 @@ async function runUi(o) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'looker-vsc-ui-'));
   const workspace = path.join(tmp, 'workspace');
   fs.mkdirSync(workspace);
+  // A LookML project in the workspace, for the CodeLens and hover scenarios.
+  const lookml = path.join(ROOT, 'test', 'fixtures', 'lookml');
+  if (fs.existsSync(lookml)) fs.cpSync(lookml, path.join(workspace, 'lookml'), { recursive: true });
   const countFile = path.join(tmp, 'counts.json');
   const slug = o.label.replace(/[^\w.]+/g, '-').replace(/^-|-$/g, '');
   let server;
@@ -41,6 +44,7 @@ async function runUi(o) {
       resultsDir: o.resultsDir,
       sandbox: o.sandbox,
       codeServer: server,
+      workspace,
     });
     const mocha = new Mocha({
       ui: 'bdd',

@@ -3,17 +3,7 @@
 const assert = require('assert');
 const fs = require('fs');
 const path = require('path');
-const { getSession, openWorkbench, openLookerView, screenshot, runCommand } = require('./workbench');
-
-/** Types into the open quick input (replacing its value) and presses Enter. */
-async function answer(page, text, titlePattern) {
-  const box = page.locator('.quick-input-widget');
-  if (titlePattern) await box.locator('.quick-input-title', { hasText: titlePattern }).waitFor({ timeout: 30000 });
-  const input = box.locator('input').first();
-  await input.waitFor();
-  await input.fill(text);
-  await page.keyboard.press('Enter');
-}
+const { answer, getSession, openLookerView, openWorkbench, runCommand, screenshot } = require('./workbench');
 
 /**
  * The notification with this text, from the notification centre (in this headless workbench notifications go

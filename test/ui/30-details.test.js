@@ -1,43 +1,10 @@
 // UI scenario: the user details webview in headless Chromium. A person opens a user from the tree, edits and saves
 // inside the webview; hostile names from the sandbox render as text and run nothing (checked from inside the page).
 const assert = require('assert');
-const { getSession, openWorkbench, openLookerView, screenshot, runCommand } = require('./workbench');
+const { addConnection, detailsFrame, getSession, openLookerView, openUser, openWorkbench, runCommand, screenshot } = require('./workbench');
 
 const IMG_NAME = '<img src=x onerror=alert(1)>';
 const SCRIPT_NAME = '<script>alert("x")</script>';
-
-async function answer(page, text, titlePattern) {
-  const box = page.locator('.quick-input-widget');
-  if (titlePattern) await box.locator('.quick-input-title', { hasText: titlePattern }).waitFor({ timeout: 30000 });
-  const input = box.locator('input').first();
-  await input.waitFor();
-  await input.fill(text);
-  await page.keyboard.press('Enter');
-}
-
-/** The frame of the details page whose title is `title` (any details page when omitted). */
-async function detailsFrame(page, title, timeoutMs = 30000) {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    for (const f of page.frames()) {
-      const t = await f
-        .evaluate(() => {
-          const e = document.getElementById('user-title');
-          return e ? e.textContent : null;
-        })
-        .catch(() => null);
-      if (t !== null && (title === undefined || t === title)) return f;
-    }
-    await page.waitForTimeout(200);
-  }
-  throw new Error(`no details page titled ${JSON.stringify(title)}`);
-}
-
-/** Opens a user by id through the command palette ("Looker: Open User"). */
-async function openUser(page, id) {
-  await runCommand(page, 'Looker: Open User');
-  await answer(page, id, /Open Looker User/);
-}
 
 /** Waits until the sandbox logged a request matching `pred` after index `from`. */
 async function waitRequest(sb, from, pred, what, timeoutMs = 15000) {
@@ -68,13 +35,7 @@ describe('user details webview (UI)', function () {
       d.dismiss().catch(() => {});
     });
     // A connection of its own, added the way a person does it (it becomes the active one).
-    const pane = await openLookerView(page);
-    await runCommand(page, 'Looker: Add Connection');
-    await answer(page, sb.url, /\(1\/4\)/);
-    await answer(page, sb.clientId, /\(2\/4\)/);
-    await answer(page, sb.clientSecret, /\(3\/4\)/);
-    await answer(page, 'Sandbox Details', /\(4\/4\)/);
-    await pane.locator('.monaco-list-row').filter({ hasText: /^Active/ }).first().waitFor({ timeout: 60000 });
+    await addConnection(page, sb, 'Sandbox Details');
   });
   after(async () => {
     if (page) await page.context().close();

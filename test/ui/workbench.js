@@ -76,4 +76,69 @@ async function screenshot(page, name, dir) {
   return file;
 }
 
-module.exports = { setSession, getSession, openWorkbench, openLookerView, lookerActivity, usersPane, runCommand, screenshot };
+
+/** Types into the open quick input (replacing its value) and presses Enter; waits for a title first when given. */
+async function answer(page, text, titlePattern) {
+  const box = page.locator('.quick-input-widget');
+  if (titlePattern) await box.locator('.quick-input-title', { hasText: titlePattern }).waitFor({ timeout: 30000 });
+  const input = box.locator('input').first();
+  await input.waitFor();
+  await input.fill(text);
+  await page.keyboard.press('Enter');
+}
+
+/** Adds a connection to the sandbox through the real input boxes, as a person does; it becomes the active one. */
+async function addConnection(page, sb, name) {
+  const pane = await openLookerView(page);
+  await runCommand(page, 'Looker: Add Connection');
+  await answer(page, sb.url, /\(1\/4\)/);
+  await answer(page, sb.clientId, /\(2\/4\)/);
+  await answer(page, sb.clientSecret, /\(3\/4\)/);
+  await answer(page, name, /\(4\/4\)/);
+  await pane.locator('.monaco-list-row').filter({ hasText: /^Active/ }).first().waitFor({ timeout: 60000 });
+  return pane;
+}
+
+/** The frame of the details page whose title is `title` (any details page when omitted). */
+async function detailsFrame(page, title, timeoutMs = 30000) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    for (const f of page.frames()) {
+      const t = await f
+        .evaluate(() => {
+          const e = document.getElementById('user-title');
+          return e ? e.textContent : null;
+        })
+        .catch(() => null);
+      if (t !== null && (title === undefined || t === title)) return f;
+    }
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`no details page titled ${JSON.stringify(title)}`);
+}
+
+/** Opens a user by id through the command palette ("Looker: Open User"). */
+async function openUser(page, id) {
+  await runCommand(page, 'Looker: Open User');
+  await answer(page, id, /Open Looker User/);
+}
+
+/** A new page on the workbench for one scenario file, closed after it; failing tests leave a screenshot. */
+function usePage(suite) {
+  const state = { page: undefined };
+  suite.beforeAll(async () => {
+    state.page = await openWorkbench(getSession().browser, getSession().workbenchUrl);
+  });
+  suite.afterAll(async () => {
+    if (state.page) await state.page.context().close();
+  });
+  suite.afterEach(async function () {
+    if (this.currentTest && this.currentTest.state === 'failed' && state.page) {
+      await screenshot(state.page, `failed-${this.currentTest.title.replace(/\W+/g, '-')}`, getSession().resultsDir).catch(() => {});
+    }
+  });
+  return state;
+}
+
+module.exports = {
+  answer, addConnection, detailsFrame, openUser, usePage, setSession, getSession, openWorkbench, openLookerView, lookerActivity, usersPane, runCommand, screenshot };

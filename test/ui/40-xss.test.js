@@ -1,0 +1,134 @@
+// XSS corpus: 34 payloads put by the sandbox into names, emails, user-attribute values and web-session fields, then
+// rendered by the real workbench (tree) and the details webview in Chromium. Nothing executes (the flag every payload
+// would set stays unset), the text shows as text, and no Content-Security-Policy violation is reported.
+const assert = require('assert');
+const { addConnection, answer, detailsFrame, getSession, openLookerView, openUser, runCommand, screenshot, usePage } = require('./workbench');
+
+const F = 'window.__xss=1';
+const PAYLOADS = [
+  `<script>${F}</script>`,
+  `<img src=x onerror="${F}">`,
+  `<svg onload=${F}>`,
+  `<svg><script>${F}</script></svg>`,
+  `<iframe src="javascript:${F}"></iframe>`,
+  `<a href="javascript:${F}">click</a>`,
+  `javascript:${F}`,
+  `<body onload=${F}>`,
+  `<input autofocus onfocus=${F}>`,
+  `<details open ontoggle=${F}>`,
+  `<video><source onerror="${F}"></video>`,
+  `<audio src=x onerror=${F}>`,
+  `<marquee onstart=${F}>`,
+  `<object data="javascript:${F}">`,
+  `<embed src="javascript:${F}">`,
+  `<math><mtext><img src=x onerror=${F}></mtext></math>`,
+  `"><img src=x onerror=${F}>`,
+  `'><svg/onload=${F}>`,
+  `</textarea><script>${F}</script>`,
+  `</title><script>${F}</script>`,
+  `&lt;img src=x onerror=${F}&gt;`,
+  `&#60;script&#62;${F}&#60;/script&#62;`,
+  `\\u003cimg src=x onerror=${F}\\u003e`,
+  `<img src=x onerror=&#x77;&#x69;&#x6e;&#x64;&#x6f;&#x77;.__xss=1>`,
+  `<style>@import 'javascript:${F}';</style>`,
+  `<link rel=stylesheet href="javascript:${F}">`,
+  `<meta http-equiv="refresh" content="0;url=javascript:${F}">`,
+  `<form action="javascript:${F}"><button>go</button></form>`,
+  `{{constructor.constructor('${F}')()}}`,
+  `\${${F}}`,
+  `\u202Egnp.exe<img src=x onerror=${F}>`,
+  `[x](javascript:${F}) **bold** <b>b</b>`,
+  `<img src=x onerror=${F}>`.repeat(20),
+  `${'A'.repeat(400)}<svg onload=${F}>`,
+];
+const FIRST_ID = 100;
+
+describe('XSS corpus in the tree and the details webview (UI)', function () {
+  this.timeout(240000);
+  const state = usePage(this);
+  let sb;
+  const consoleLines = [];
+
+  before(async function () {
+    sb = getSession().sandbox;
+    if (!sb) return this.skip();
+    assert.ok(PAYLOADS.length >= 30);
+    PAYLOADS.forEach((p, i) => {
+      const u = sb.db.users.find((x) => x.id === String(FIRST_ID + i));
+      u.first_name = p;
+      u.last_name = `Corpus${i}`;
+      if (u.credentials_email) u.credentials_email.email = `xss${i}+${p.slice(0, 40)}@brightlane.io`;
+    });
+    const target = sb.db.users.find((x) => x.id === String(FIRST_ID));
+    target.attribute_values['5'] = PAYLOADS[1];
+    target.attribute_values['6'] = PAYLOADS[2];
+    target.attribute_values['9'] = PAYLOADS[5];
+    target.sessions = PAYLOADS.slice(0, 4).map((p, i) => ({
+      id: `9${i}`, ip_address: p, browser: p, operating_system: PAYLOADS[i + 4], city: PAYLOADS[i + 8], state: p, country: PAYLOADS[i + 12],
+      credentials_type: 'email', extended_at: null, extended_count: 0, sudo_user_id: null,
+      created_at: '2026-07-01T10:00:00.000Z', expires_at: '2026-12-01T10:00:00.000Z',
+    }));
+    state.page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
+    await addConnection(state.page, sb, 'Sandbox XSS');
+  });
+
+  it('tree rows show every payload as plain text and run nothing', async () => {
+    const page = state.page;
+    await runCommand(page, 'Looker: Search Users');
+    await answer(page, 'last:Corpus%');
+    const pane = await openLookerView(page);
+    const rows = pane.locator('.monaco-list-row[aria-level="2"]');
+    await pane.locator('.monaco-list-row[aria-level="2"][aria-label*="Corpus"]').first().waitFor({ timeout: 30000 });
+    const labels = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') || ''));
+    assert.ok(labels.some((l) => l.includes('<script>window.__xss=1</script>')), 'the <script> payload is shown literally');
+    const rendered = await pane.evaluate((el) => ({ imgs: el.querySelectorAll('.monaco-list-row img').length, svgs: el.querySelectorAll('.monaco-list-row svg:not(.codicon)').length }));
+    assert.deepStrictEqual(rendered, { imgs: 0, svgs: 0 });
+    // hover a row: the markdown tooltip escapes the payload too
+    await rows.nth(1).hover();
+    await page.waitForTimeout(1500);
+    assert.strictEqual(await page.evaluate(() => window.__xss), undefined);
+    await screenshot(page, 'xss-tree', getSession().resultsDir);
+  });
+
+  it('the details page of users with payloads in every field renders text and runs nothing', async () => {
+    const page = state.page;
+    for (const i of [0, 1, 2, 4, 6, 16, 21, 28, 30, 33]) {
+      await openUser(page, String(FIRST_ID + i));
+      const frame = await detailsFrame(page, `${PAYLOADS[i]} Corpus${i}`);
+      const r = await frame.evaluate(() => {
+        const app = document.getElementById('app') || document.body;
+        return {
+          xss: window.__xss,
+          dangerous: [...app.querySelectorAll('script, img, svg:not(.codicon), iframe, object, embed, video, audio, marquee, math, form:not(#profile-form), input[autofocus], details[ontoggle], link, meta, style')].map((e) => e.outerHTML.slice(0, 120)),
+          handlers: [...app.querySelectorAll('*')].filter((e) => [...e.attributes].some((a) => /^on/i.test(a.name))).length,
+          jsLinks: app.querySelectorAll('a[href^="javascript"]').length,
+          title: document.getElementById('user-title').textContent,
+        };
+      });
+      assert.strictEqual(r.xss, undefined, `payload ${i} executed`);
+      assert.deepStrictEqual(r.dangerous, [], `payload ${i} produced elements`);
+      assert.strictEqual(r.handlers, 0, `payload ${i} produced event-handler attributes`);
+      assert.strictEqual(r.jsLinks, 0);
+      assert.strictEqual(r.title, `${PAYLOADS[i]} Corpus${i}`, 'the name is shown as text, exactly');
+    }
+    // user FIRST_ID carries payloads in its sessions and attribute values too: they are on the page as text
+    await openUser(page, String(FIRST_ID)); // reveals its panel again
+    const frame = await detailsFrame(page, `${PAYLOADS[0]} Corpus0`);
+    const text = await frame.evaluate(() => document.body.innerText);
+    assert.ok(text.includes(PAYLOADS[8].slice(0, 20)), 'a session field payload is shown as text');
+    assert.ok(text.includes(PAYLOADS[2]), 'an attribute value payload is shown as text');
+    await screenshot(page, 'xss-details', getSession().resultsDir);
+  });
+
+  it('no Content-Security-Policy violation was reported and the flag is unset everywhere', async () => {
+    const page = state.page;
+    const flags = await Promise.all(page.frames().map((f) => f.evaluate(() => window.__xss).catch(() => undefined)));
+    assert.deepStrictEqual(flags.filter((x) => x !== undefined), []);
+    const csp = consoleLines.filter((l) => /Content Security Policy|Refused to (execute|load|apply|evaluate|connect|frame)/i.test(l));
+    assert.deepStrictEqual(csp, []);
+  });
+
+  after(async () => {
+    if (state.page) await runCommand(state.page, 'Looker: Clear Search').catch(() => {});
+  });
+});

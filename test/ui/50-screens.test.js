@@ -1,0 +1,64 @@
+// UI scenarios behind the README's pictures: a bulk action's dry-run preview (cancelled there, nothing written) and
+// the LookML CodeLens that counts who can access a model.
+const assert = require('assert');
+const { addConnection, getSession, openLookerView, runCommand, screenshot, usePage } = require('./workbench');
+
+async function frameWith(page, selector, timeoutMs = 30000) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    for (const f of page.frames()) {
+      if (await f.locator(selector).count().catch(() => 0)) return f;
+    }
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`no frame with ${selector}`);
+}
+
+describe('bulk preview and LookML CodeLens (UI)', function () {
+  this.timeout(240000);
+  const state = usePage(this);
+  let sb;
+
+  before(async function () {
+    sb = getSession().sandbox;
+    if (!sb) return this.skip();
+    await addConnection(state.page, sb, 'Sandbox Screens');
+  });
+
+  it('Disable on three selected users shows a dry-run preview; Cancel writes nothing', async () => {
+    const page = state.page;
+    const pane = await openLookerView(page);
+    const rows = pane.locator('.monaco-list-row[aria-level="2"]');
+    await rows.nth(3).waitFor({ timeout: 30000 });
+    await rows.nth(1).click();
+    await rows.nth(2).click({ modifiers: ['Shift'] });
+    await rows.nth(3).click({ modifiers: ['Shift'] });
+    const before = sb.requests.length;
+    await rows.nth(3).click({ button: 'right' });
+    await page.locator('.context-view .action-label', { hasText: /^Disable Users/ }).first().click();
+    const frame = await frameWith(page, '#confirm');
+    await frame.locator('#cancel').waitFor();
+    const text = await frame.locator('body').innerText();
+    assert.match(text, /3/);
+    await screenshot(page, 'bulk-preview');
+    await frame.locator('#cancel').click();
+    await page.waitForTimeout(500);
+    const writes = sb.requests.slice(before).filter((r) => r.method !== 'GET' && !/\/login$/.test(r.path));
+    assert.deepStrictEqual(writes.map((r) => `${r.method} ${r.path}`), [], 'the dry run and the cancel wrote nothing');
+  });
+
+  it('a model file shows how many users can access the model', async () => {
+    const page = state.page;
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input').fill('thelook.model.lkml');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'thelook.model.lkml' }).first().waitFor({ timeout: 30000 });
+    await page.keyboard.press('Enter');
+    const lens = page.locator('.contentWidgets .codelens-decoration, .codelens-decoration', { hasText: /users? can access/ }).first();
+    await lens.waitFor({ timeout: 60000 });
+    const text = await lens.innerText();
+    const n = Number(/([\d,]+) users? can access/.exec(text)[1].replace(/,/g, ''));
+    assert.ok(n > 0, text);
+    await screenshot(page, 'lookml-codelens');
+  });
+});

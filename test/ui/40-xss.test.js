@@ -75,7 +75,7 @@ describe('XSS corpus in the tree and the details webview (UI)', function () {
   it('tree rows show every payload as plain text and run nothing', async () => {
     const page = state.page;
     await runCommand(page, 'Looker: Search Users');
-    await answer(page, 'last:Corpus%');
+    await answer(page, 'last:Corpus%', /Search Looker Users/);
     const pane = await openLookerView(page);
     const rows = pane.locator('.monaco-list-row[aria-level="2"]');
     await pane.locator('.monaco-list-row[aria-level="2"][aria-label*="Corpus"]').first().waitFor({ timeout: 30000 });

@@ -191,8 +191,9 @@ async function main() {
     console.log('\nbulk force-reset, 1,000 users at 20 requests/s');
     const { benchBulk } = require('./bulk.js');
     const b = await benchBulk({ startSandbox, users: 1000, rps: 20 });
-    row('bulk: total time', b.ours.ms, b.naive.ms, 'ms', '≤ 1.2 × floor', `floor ${b.floorMs} ms; ours = ${(b.ours.ms / b.floorMs).toFixed(3)} × floor`);
-    row('bulk: failed users', b.ours.failures, b.naive.failures, 'users', '0');
+    row('bulk: users reset', 1000 - b.ours.failures, 1000 - b.naive.failures, 'users', '1,000 (0 failures)', 'naive = sequential Looker40SDK loop, no pacing');
+    row('bulk: total time', b.ours.ms, b.naive.ms, 'ms', '', `rate-limit floor ${b.floorMs} ms`);
+    row('bulk: time ÷ rate-limit floor', b.ours.ms / b.floorMs, b.naive.ms / b.floorMs, '×', '≤ 1.2', 'the naive loop is fast only because most of its requests were refused');
     results.bulk = b;
   }
 

@@ -1,53 +1,72 @@
 /**
- * Per-connection TLS settings for the global `fetch` (undici) without bundling undici and without touching
- * `NODE_TLS_REJECT_UNAUTHORIZED`: Node's built-in undici `Agent` class is the constructor of the global dispatcher,
- * which exists once `fetch` has been used once (SDK-NOTES.md §9). A `data:` fetch initialises it without any I/O.
+ * Per-connection TLS settings without touching `NODE_TLS_REJECT_UNAUTHORIZED`: a connection whose certificate
+ * checks are off sends its requests through Node's `https` module with an agent of its own
+ * (`rejectUnauthorized: false`), and every other request keeps using the verifying global `fetch`.
+ *
+ * Why not an undici dispatcher passed to `fetch` (SDK-NOTES.md §9)? It works in plain Node, but VS Code's extension
+ * host replaces `fetch` (for proxy support) and ignores the `dispatcher` option; an explicit `https` agent is
+ * honoured there (verified by test/vscode/tls.test.ts in the real extension host).
  */
+import * as http from 'http';
+import * as https from 'https';
 
-/** The part of an undici dispatcher we use. */
-export interface Dispatcher {
-  dispatch(...args: unknown[]): unknown;
-  close?(): Promise<void>;
-  destroy?(): Promise<void>;
-}
+/** The agent of one connection whose certificate checks are off. */
+export type Dispatcher = https.Agent;
 
-type DispatcherCtor = new (options: { connect: { rejectUnauthorized: boolean } }) => Dispatcher;
-
-const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
-
-async function agentClass(): Promise<DispatcherCtor | undefined> {
-  const g = globalThis as unknown as Record<symbol, unknown>;
-  if (!g[GLOBAL_DISPATCHER]) {
-    try {
-      await (await fetch('data:,')).text();
-    } catch {
-      // ignored: checked below
-    }
-  }
-  const current = g[GLOBAL_DISPATCHER] as { constructor?: unknown } | undefined;
-  const ctor = current?.constructor;
-  return typeof ctor === 'function' ? (ctor as DispatcherCtor) : undefined;
-}
-
-/**
- * A dispatcher that skips certificate verification, for one connection only. Throws when the runtime offers no
- * way to do that (the caller reports it as a configuration problem).
- */
+/** An agent that skips certificate verification, for one connection only. */
 export async function createInsecureDispatcher(): Promise<Dispatcher> {
-  const Ctor = await agentClass();
-  if (!Ctor) throw new Error('This runtime offers no per-connection TLS setting for fetch.');
-  const d = new Ctor({ connect: { rejectUnauthorized: false } });
-  if (typeof d.dispatch !== 'function') throw new Error('The global fetch dispatcher is not an undici Agent.');
-  return d;
+  return new https.Agent({ rejectUnauthorized: false, keepAlive: true });
 }
 
-/** Closes a dispatcher in the background; never throws. */
+/** Releases an agent's sockets; never throws. */
 export function closeDispatcher(d: Dispatcher | undefined): void {
-  if (!d) return;
   try {
-    const p = d.close?.() ?? d.destroy?.();
-    if (p && typeof (p as Promise<void>).catch === 'function') (p as Promise<void>).catch(() => undefined);
+    d?.destroy();
   } catch {
     // ignored
   }
+}
+
+export interface NodeResponse {
+  status: number;
+  statusText: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * One HTTP exchange through `https.request` (or `http.request` for an http URL) with the given agent. Rejects with
+ * the signal's reason when it aborts (a `TimeoutError` for a timeout, as `fetch` does), else with the socket error.
+ */
+export function nodeRequest(
+  url: string,
+  init: { method: string; headers?: Record<string, string>; body?: unknown; signal?: AbortSignal },
+  agent: Dispatcher,
+): Promise<NodeResponse> {
+  return new Promise((resolve, reject) => {
+    if (init.signal?.aborted) return reject(init.signal.reason);
+    const isHttps = url.startsWith('https:');
+    const body = init.body === undefined || init.body === null ? undefined : typeof init.body === 'string' ? init.body : String(init.body);
+    const headers: Record<string, string> = { ...(init.headers ?? {}) };
+    if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
+    const onAbort = () => req.destroy(init.signal?.reason instanceof Error ? init.signal.reason : new Error('aborted'));
+    const req = (isHttps ? https : http).request(url, { method: init.method, headers, agent: isHttps ? agent : undefined }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', (e) => reject(init.signal?.aborted ? init.signal.reason : e));
+      res.on('end', () => {
+        init.signal?.removeEventListener('abort', onAbort);
+        const out: Record<string, string> = {};
+        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+        resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: out, body: Buffer.concat(chunks).toString('utf8') });
+      });
+    });
+    init.signal?.addEventListener('abort', onAbort, { once: true });
+    req.on('error', (e) => {
+      init.signal?.removeEventListener('abort', onAbort);
+      reject(init.signal?.aborted ? init.signal.reason : e);
+    });
+    if (body !== undefined) req.write(body);
+    req.end();
+  });
 }

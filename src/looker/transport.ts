@@ -1,12 +1,13 @@
 import { BrowserTransport } from '@looker/sdk-rtl';
-import type { Authenticator, HttpMethod, IRequestProps, ITransportSettings } from '@looker/sdk-rtl';
-import type { Dispatcher } from './tls';
+import type { Authenticator, HttpMethod, IRawResponse, IRequestProps, ITransportSettings, Values } from '@looker/sdk-rtl';
+import { nodeRequest, type Dispatcher } from './tls';
 
 /**
  * The SDK's fetch-based transport with two fixes (SDK-NOTES.md §3, §9):
  * - the timeout and the caller's abort signal are really applied (21.6.5 drops both: `initRequest` shadows its
  *   signal variable), also while the body is read;
- * - a per-connection undici dispatcher is passed to `fetch` (used for "verify TLS: off" of one connection only).
+ * - a connection with "verify TLS: off" sends through Node's `https` with an agent of its own (see tls.ts); all
+ *   others use `fetch`.
  * The SDK's own retry loop stays off (`maxTries: 1`); {@link LookerClient} retries with its own policy.
  */
 export class LookerTransport extends BrowserTransport {
@@ -38,7 +39,38 @@ export class LookerTransport extends BrowserTransport {
     opts.signal = signal;
     const props = await super.initRequest(method, path, body, authenticator, opts);
     props.signal = signal;
-    if (this.dispatcher) props.dispatcher = this.dispatcher;
     return props;
+  }
+
+  override async rawRequest(
+    method: HttpMethod,
+    path: string,
+    queryParams?: Values,
+    body?: unknown,
+    authenticator?: Authenticator,
+    options?: Partial<ITransportSettings>,
+  ): Promise<IRawResponse> {
+    const agent = this.dispatcher;
+    if (!agent) return super.rawRequest(method, path, queryParams, body, authenticator, options);
+    const opts = { ...this.options, ...(options ?? {}) };
+    const url = this.makeUrl(path, opts, queryParams);
+    const props = await this.initRequest(method, url, body, authenticator, opts);
+    const requestStarted = Date.now();
+    const res = await nodeRequest(url, { method, headers: props.headers as Record<string, string>, body: props.body, signal: props.signal as AbortSignal }, agent);
+    const contentType = res.headers['content-type'] ?? '';
+    const raw: IRawResponse = {
+      method,
+      url,
+      body: res.body,
+      contentType,
+      statusCode: res.status,
+      statusMessage: res.statusText,
+      startMark: '',
+      headers: res.headers,
+      requestStarted,
+      responseCompleted: Date.now(),
+      ok: res.status >= 200 && res.status <= 226,
+    };
+    return this.observer ? this.observer(raw) : raw;
   }
 }

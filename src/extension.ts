@@ -1,13 +1,14 @@
 import * as vscode from 'vscode';
-import { BulkCommands } from './bulk/commands';
+import type { BulkCommands } from './bulk/commands';
 import { ConnectionCommands } from './connections/commands';
 import { ConnectionManager } from './connections/manager';
 import { ConnectionStatusBar } from './connections/statusBar';
 import { ConnectionStore } from './connections/store';
-import { UserDetailsController } from './details/controller';
+import type { UserDetailsController } from './details/controller';
 import { dialogTestHooks } from './commands/prompt';
 import { Log } from './log';
-import { registerLookml, type LookmlFeature } from './lookml/feature';
+import type { LookmlFeature } from './lookml/feature';
+import { Features } from './features';
 import { UserCommands } from './users/commands';
 import { UsersTreeProvider, type UsersNode } from './users/tree';
 
@@ -19,9 +20,10 @@ export interface ExtensionApi {
   view: vscode.TreeView<UsersNode>;
   connections: ConnectionCommands;
   users: UserCommands;
-  details: UserDetailsController;
-  bulk: BulkCommands;
-  lookml: LookmlFeature;
+  /** Loaded on first use (see Features). */
+  readonly details: UserDetailsController;
+  readonly bulk: BulkCommands;
+  readonly lookml: LookmlFeature;
   statusBar: ConnectionStatusBar;
   log: Log;
   context: vscode.ExtensionContext;
@@ -37,17 +39,14 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const statusBar = new ConnectionStatusBar(manager);
   const tree = new UsersTreeProvider(manager, log);
   const view = vscode.window.createTreeView('looker.users', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
-  const details = new UserDetailsController({ manager, log, extensionUri: context.extensionUri, onUsersChanged: (ids) => void tree.updateUsers(ids) });
+  const features = new Features({ context, manager, tree, view, log });
   const connections = new ConnectionCommands(manager, log);
-  const users = new UserCommands(manager, tree, log, context, (id, connectionId) => details.open(id, connectionId), view);
-  const bulk = new BulkCommands(manager, tree, log, context, view);
-  context.subscriptions.push(log, store, manager, statusBar, tree, view, details, bulk);
+  const users = new UserCommands(manager, tree, log, context, (id, connectionId) => features.details.open(id, connectionId), view);
+  context.subscriptions.push(log, store, manager, statusBar, tree, view);
 
   connections.register(context);
   users.register();
-  details.register(context);
-  bulk.register();
-  const lookml = registerLookml(context, { manager, tree, log });
+  features.register();
 
   context.subscriptions.push(
     tree.onDidChangeCount((n) => {
@@ -66,7 +65,18 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   updateViewDescription();
 
   void connections.importEnvironment(true).catch((err) => log.error('Importing the LOOKERSDK_* connection failed', err));
-  return { store, manager, tree, view, connections, users, details, bulk, lookml, statusBar, log, context, dialogs: dialogTestHooks };
+  return {
+    store, manager, tree, view, connections, users, statusBar, log, context, dialogs: dialogTestHooks,
+    get details() {
+      return features.details;
+    },
+    get bulk() {
+      return features.bulk;
+    },
+    get lookml() {
+      return features.lookml;
+    },
+  };
 }
 
 export function deactivate(): void {

@@ -28,6 +28,17 @@ export async function reportError(log: Log, err: unknown, action?: string, retry
   else if (pick === again && retry) void retry();
 }
 
+type Sink = (id: string, handler: Handler) => void;
+let sink: Sink | undefined;
+
+/**
+ * While set, {@link registerCommand} hands its wrapped handlers to `s` instead of VS Code: a feature loaded on first
+ * use registers its commands this way behind stubs that were registered at activation.
+ */
+export function captureCommands(s: Sink | undefined): void {
+  sink = s;
+}
+
 /**
  * Registers a command whose failures are reported by {@link reportError}; the handler's promise never rejects
  * into VS Code (no unhandled rejection), but its value is returned to `executeCommand` callers (tests use it).
@@ -41,5 +52,6 @@ export function registerCommand(context: vscode.ExtensionContext, log: Log, id: 
       return undefined;
     }
   };
-  context.subscriptions.push(vscode.commands.registerCommand(id, wrapped));
+  if (sink) sink(id, wrapped);
+  else context.subscriptions.push(vscode.commands.registerCommand(id, wrapped));
 }

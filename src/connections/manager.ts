@@ -63,11 +63,9 @@ export class ConnectionManager implements vscode.Disposable {
     const entry = this.clients.get(id);
     if (!entry) return;
     const now = await this.store.getSecret(id);
-    if (now === undefined) {
-      this.drop(id);
-      return;
-    }
-    if (entry.lastSecret !== undefined && entry.lastSecret !== now) {
+    // undefined: deleted, or not readable at this instant (a web workbench can answer so right after a store).
+    // Nothing to do then: the next login reads the store again and reports a missing secret if it is really gone.
+    if (now !== undefined && entry.lastSecret !== undefined && entry.lastSecret !== now) {
       this.log.info(`The client secret of connection ${id} changed: signing in again`);
       this.info.delete(id);
       await entry.client.logout();

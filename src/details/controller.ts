@@ -38,17 +38,18 @@ export class UserDetailsController implements vscode.Disposable, Lookups {
 
   register(context: vscode.ExtensionContext): void {
     context.subscriptions.push(
-      vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
-        deserializeWebviewPanel: async (panel, state) => {
-          if (!isPageState(state) || this.panels.has(key(state.connectionId, state.userId))) {
-            panel.dispose();
-            return;
-          }
-          if (state.title) panel.title = state.title;
-          this.adopt(panel, state.connectionId, state.userId);
-        },
-      }),
+      vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, { deserializeWebviewPanel: (panel, state) => this.deserialize(panel, state) }),
     );
+  }
+
+  /** Restores a panel VS Code kept across a window reload. */
+  async deserialize(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    if (!isPageState(state) || this.panels.has(key(state.connectionId, state.userId))) {
+      panel.dispose();
+      return;
+    }
+    if (state.title) panel.title = state.title;
+    this.adopt(panel, state.connectionId, state.userId);
   }
 
   /** Opens (or reveals) the details panel of a user; `connectionId` defaults to the active connection. */

@@ -58,6 +58,7 @@ describe('XSS corpus in the tree and the details webview (UI)', function () {
       u.first_name = p;
       u.last_name = `Corpus${i}`;
       if (u.credentials_email) u.credentials_email.email = `xss${i}+${p.slice(0, 40)}@brightlane.io`;
+      sb.db.touch(u); // the sandbox's search index follows the change
     });
     const target = sb.db.users.find((x) => x.id === String(FIRST_ID));
     target.attribute_values['5'] = PAYLOADS[1];

@@ -95,6 +95,8 @@ async function addConnection(page, sb, name) {
   await answer(page, sb.clientId, /\(2\/4\)/);
   await answer(page, sb.clientSecret, /\(3\/4\)/);
   await answer(page, name, /\(4\/4\)/);
+  // The new connection is active once the status bar names it; only then is the tree its tree.
+  await page.locator('.statusbar-item', { hasText: name }).first().waitFor({ timeout: 60000 });
   await pane.locator('.monaco-list-row').filter({ hasText: /^Active/ }).first().waitFor({ timeout: 60000 });
   return pane;
 }

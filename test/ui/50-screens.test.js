@@ -1,7 +1,7 @@
 // UI scenarios behind the README's pictures: a bulk action's dry-run preview (cancelled there, nothing written) and
 // the LookML CodeLens that counts who can access a model.
 const assert = require('assert');
-const { addConnection, getSession, openLookerView, runCommand, screenshot, usePage } = require('./workbench');
+const { addConnection, getSession, openLookerView, screenshot, usePage } = require('./workbench');
 
 async function frameWith(page, selector, timeoutMs = 30000) {
   const end = Date.now() + timeoutMs;

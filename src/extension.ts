@@ -31,12 +31,15 @@ export interface ExtensionApi {
   dialogs: typeof dialogTestHooks;
 }
 
+let beforeDeactivate: (() => Promise<void>) | undefined;
+
 /** Composition root: builds the pieces and registers them; nothing else. */
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const log = new Log(vscode.window.createOutputChannel('Looker', { log: true }));
   const store = new ConnectionStore(context, log);
   const manager = new ConnectionManager(store, log);
   const statusBar = new ConnectionStatusBar(manager);
+  beforeDeactivate = () => manager.logoutAll();
   const tree = new UsersTreeProvider(manager, log);
   const view = vscode.window.createTreeView('looker.users', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
   const features = new Features({ context, manager, tree, view, log });
@@ -79,6 +82,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   };
 }
 
-export function deactivate(): void {
-  // Clients log out through their disposables in context.subscriptions.
+/** Logs the API sessions out before VS Code disposes the rest (context.subscriptions). */
+export async function deactivate(): Promise<void> {
+  await beforeDeactivate?.().catch(() => undefined);
 }

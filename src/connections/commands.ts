@@ -35,7 +35,8 @@ export interface TestOutcome {
 
 function stepForError(err: unknown): Step {
   if (err instanceof LookerApiError) {
-    if (err.kind === 'credentials') return 'secret';
+    if (err.kind === 'credentials' || (err.kind === 'config' && err.code === 'NO_SECRET')) return 'secret';
+    if (err.kind === 'config' && err.code === 'NO_CLIENT_ID') return 'clientId';
     if (err.kind === 'http' && (err.status === 401 || err.status === 403)) return 'clientId';
   }
   return 'url';

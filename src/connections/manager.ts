@@ -130,6 +130,11 @@ export class ConnectionManager implements vscode.Disposable {
     if (this.store.active()?.id === id) this.activeChanged.fire(this.store.active());
   }
 
+  /** Logs every connection out (awaited on deactivation, so the tokens are revoked before the host stops). */
+  async logoutAll(): Promise<void> {
+    await Promise.all([...this.clients.values()].map((e) => e.client.logout()));
+  }
+
   dispose(): void {
     for (const { client } of this.clients.values()) client.dispose();
     this.clients.clear();

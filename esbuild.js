@@ -79,6 +79,9 @@ async function main() {
   const fs = require('fs');
   // A production build starts from an empty dist/ so no development leftovers (source maps) are packaged.
   if (production) fs.rmSync('dist', { recursive: true, force: true });
+  // The codicon font and its CSS come from @vscode/codicons at build time (not committed).
+  fs.mkdirSync('media/codicons', { recursive: true });
+  for (const f of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(require.resolve(`@vscode/codicons/dist/${f}`), `media/codicons/${f}`);
   const common = {
     bundle: true,
     minify: production,

@@ -1,22 +1,14 @@
 // UI scenario: a person opens the Looker activity-bar item with no connection saved yet.
 const assert = require('assert');
-const { getSession, openWorkbench, openLookerView, screenshot, runCommand } = require('./workbench');
+const { openLookerView, runCommand, screenshot, usePage } = require('./workbench');
 
 describe('Looker view without a connection (UI)', function () {
   this.timeout(120000);
+  const state = usePage(this);
   let page;
 
-  before(async () => {
-    const s = getSession();
-    page = await openWorkbench(s.browser, s.workbenchUrl);
-  });
-  after(async () => {
-    if (page) await page.context().close();
-  });
-  afterEach(async function () {
-    if (this.currentTest && this.currentTest.state === 'failed' && page) {
-      await screenshot(page, `failed-${this.currentTest.title.replace(/\W+/g, '-')}`, getSession().resultsDir).catch(() => {});
-    }
+  before(() => {
+    page = state.page;
   });
 
   it('the activity-bar item opens the Users view with the welcome text and an Add Connection button', async () => {

@@ -3,7 +3,7 @@
 const assert = require('assert');
 const fs = require('fs');
 const path = require('path');
-const { answer, getSession, openLookerView, openWorkbench, runCommand, screenshot } = require('./workbench');
+const { answer, getSession, openLookerView, runCommand, screenshot, usePage } = require('./workbench');
 
 /**
  * The notification with this text, from the notification centre (in this headless workbench notifications go
@@ -31,6 +31,7 @@ function treeRows(pane) {
 
 describe('adding a connection (UI)', function () {
   this.timeout(180000);
+  const state = usePage(this);
   let page;
   let sb;
 
@@ -38,15 +39,7 @@ describe('adding a connection (UI)', function () {
     const s = getSession();
     sb = s.sandbox;
     if (!sb) return this.skip();
-    page = await openWorkbench(s.browser, s.workbenchUrl);
-  });
-  after(async () => {
-    if (page) await page.context().close();
-  });
-  afterEach(async function () {
-    if (this.currentTest && this.currentTest.state === 'failed' && page) {
-      await screenshot(page, `failed-${this.currentTest.title.replace(/\W+/g, '-')}`, getSession().resultsDir).catch(() => {});
-    }
+    page = state.page;
   });
 
   it('a wrong secret keeps everything typed and returns to the secret step', async () => {

@@ -1,7 +1,7 @@
 // UI scenario: the user details webview in headless Chromium. A person opens a user from the tree, edits and saves
 // inside the webview; hostile names from the sandbox render as text and run nothing (checked from inside the page).
 const assert = require('assert');
-const { addConnection, detailsFrame, getSession, openLookerView, openUser, openWorkbench, runCommand, screenshot } = require('./workbench');
+const { addConnection, detailsFrame, getSession, openLookerView, openUser, runCommand, screenshot, usePage } = require('./workbench');
 
 const IMG_NAME = '<img src=x onerror=alert(1)>';
 const SCRIPT_NAME = '<script>alert("x")</script>';
@@ -21,6 +21,7 @@ const writesSince = (sb, from) => sb.requests.slice(from).filter((r) => r.method
 
 describe('user details webview (UI)', function () {
   this.timeout(240000);
+  const state = usePage(this);
   let page;
   let sb;
   let dialogs = 0;
@@ -29,21 +30,13 @@ describe('user details webview (UI)', function () {
     const s = getSession();
     sb = s.sandbox;
     if (!sb) return this.skip();
-    page = await openWorkbench(s.browser, s.workbenchUrl);
+    page = state.page;
     page.on('dialog', (d) => {
       dialogs++;
       d.dismiss().catch(() => {});
     });
     // A connection of its own, added the way a person does it (it becomes the active one).
     await addConnection(page, sb, 'Sandbox Details');
-  });
-  after(async () => {
-    if (page) await page.context().close();
-  });
-  afterEach(async function () {
-    if (this.currentTest && this.currentTest.state === 'failed' && page) {
-      await screenshot(page, `failed-${this.currentTest.title.replace(/\W+/g, '-')}`, getSession().resultsDir).catch(() => {});
-    }
   });
 
   it('opens a user from the tree: a panel titled with the name, showing the sandbox data', async () => {

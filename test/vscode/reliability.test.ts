@@ -65,6 +65,23 @@ describe('reliability: fault matrix', function () {
       assert.strictEqual(String(again.id), '15');
     });
 
+    it(`test connection — ${f.name}`, async () => {
+      const a = await api();
+      a.dialogs.errors.length = 0;
+      await arm(f, '^/user$');
+      const outcome = (await vscode.commands.executeCommand('looker.testConnection')) as { ok: boolean } | undefined;
+      if (f.expect === 'ok') {
+        assert.strictEqual(outcome?.ok, true);
+        assert.deepStrictEqual(a.dialogs.errors, []);
+      } else {
+        assert.strictEqual(outcome?.ok, false);
+        assert.match(a.dialogs.errors.join('\n'), f.expect);
+      }
+      await sandboxLog.clearRules(sb!);
+      const again = (await vscode.commands.executeCommand('looker.testConnection')) as { ok: boolean };
+      assert.strictEqual(again.ok, true, 'the next command works');
+    });
+
     it(`users tree — ${f.name}`, async () => {
       const a = await api();
       await arm(f, '^/users/search$');

@@ -98,7 +98,17 @@ export class Features implements vscode.Disposable {
     if (!this.detailsValue) {
       const { UserDetailsController } = this.load<typeof DetailsModule>('details');
       const { manager, log, context, tree } = this.deps;
-      this.detailsValue = new UserDetailsController({ manager, log, extensionUri: context.extensionUri, onUsersChanged: (ids) => void tree.updateUsers(ids) });
+      this.detailsValue = new UserDetailsController({
+        manager,
+        log,
+        extensionUri: context.extensionUri,
+        onUsersChanged: (ids) => void tree.updateUsers(ids),
+        audit: (c) => {
+          const p = manager.store.get(c.connectionId);
+          const connection = { id: c.connectionId, name: p?.name ?? c.connectionId, url: p?.baseUrl ?? '' };
+          return this.bulk.audit.record({ connection, apiUser: c.apiUser, action: c.action, userId: c.userId, before: c.before, after: c.after });
+        },
+      });
       this.disposables.push(this.detailsValue);
     }
     return this.detailsValue;

@@ -13,6 +13,11 @@ export interface DetailsDeps {
   extensionUri: vscode.Uri;
   /** Called after a change to users, so the tree refreshes only them. */
   onUsersChanged: (userIds: string[]) => void;
+  /**
+   * Appends a change to the audit log (src/audit): `updateUser` / `updateCredentialsEmail` with the changed fields'
+   * values before and after, so it can be undone from there.
+   */
+  audit?: (change: { connectionId: string; apiUser: string; action: 'updateUser' | 'updateCredentialsEmail'; userId: string; before: Record<string, unknown>; after: Record<string, unknown> }) => Promise<unknown>;
 }
 
 /** How long role/group names and the API user's name are reused before being read again. */

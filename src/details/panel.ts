@@ -320,6 +320,16 @@ export class DetailsPanel implements vscode.Disposable {
     this.deps.log.info(`${await this.who()} @ ${this.connectionName()}: ${what} — user ${this.userId} (${JSON.stringify(this.name())})`);
   }
 
+  /** A reversible change, also appended to the audit log (a failure to write it is logged, never fatal). */
+  private async record(action: 'updateUser' | 'updateCredentialsEmail', before: Record<string, unknown>, after: Record<string, unknown>): Promise<void> {
+    if (!this.deps.audit) return;
+    try {
+      await this.deps.audit({ connectionId: this.connectionId, apiUser: await this.who(), action, userId: this.userId, before, after });
+    } catch (err) {
+      this.deps.log.error('Writing the audit log failed', err);
+    }
+  }
+
   /**
    * Runs a change with progress; on success refreshes the panel and the tree, on failure shows the error inline and
    * as a notification (with the documentation link). Returns whether it succeeded.
@@ -377,6 +387,8 @@ export class DetailsPanel implements vscode.Disposable {
         if (Object.keys(body).length) {
           await c.updateUser(this.userId, body as Partial<IWriteUser>, 'id');
           await this.audit(`updated ${describeChanges(current as Record<string, unknown>, body)}`);
+          const prior = Object.fromEntries(Object.keys(body).map((k) => [k, (current as Record<string, unknown>)[k] ?? null]));
+          await this.record('updateUser', prior, body as Record<string, unknown>);
         }
         this.post({ type: 'saved', fields });
         return true;
@@ -396,6 +408,7 @@ export class DetailsPanel implements vscode.Disposable {
       const before = this.user?.is_disabled ?? null;
       await c.updateUser(this.userId, { is_disabled: disabled }, 'id');
       await this.audit(`updated is_disabled: ${JSON.stringify(before)} → ${JSON.stringify(disabled)}`);
+      await this.record('updateUser', { is_disabled: before }, { is_disabled: disabled });
     });
   }
 
@@ -416,6 +429,7 @@ export class DetailsPanel implements vscode.Disposable {
         const before = this.user?.credentials_email?.email ?? null;
         await c.updateUserCredentialsEmail(this.userId, { email: after }, 'email');
         await this.audit(`changed credentials_email.email: ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
+        await this.record('updateCredentialsEmail', { email: before }, { email: after });
       },
       this.emailField,
     );
@@ -439,6 +453,7 @@ export class DetailsPanel implements vscode.Disposable {
       const before = this.user?.credentials_email?.forced_password_reset_at_next_login ?? null;
       await c.updateUserCredentialsEmail(this.userId, { forced_password_reset_at_next_login: value }, 'forced_password_reset_at_next_login');
       await this.audit(`changed credentials_email.forced_password_reset_at_next_login: ${JSON.stringify(before)} → ${JSON.stringify(value)}`);
+      await this.record('updateCredentialsEmail', { forced_password_reset_at_next_login: before }, { forced_password_reset_at_next_login: value });
     });
   }
 

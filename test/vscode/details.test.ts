@@ -112,6 +112,15 @@ describe('user details panel', function () {
     assert.strictEqual(panel.current!.values.first_name, 'Renamed', 'the panel refreshed');
     const line = a.log.recentLines().find((l) => l.includes(`first_name: ${JSON.stringify(before)} → "Renamed"`));
     assert.ok(line, 'a log line with before → after');
+    // The edit is in the audit log, and Undo from there writes the old value back.
+    const entries = await a.bulk.audit.read();
+    const entry = [...entries].reverse().find((e) => e.action === 'updateUser' && e.userId === node.id);
+    assert.ok(entry, 'an audit entry for the edit');
+    assert.deepStrictEqual({ before: entry.before, after: entry.after }, { before: { first_name: before }, after: { first_name: 'Renamed' } });
+    await sandboxLog.clear(sb!);
+    await vscode.commands.executeCommand('looker.undo', { entryId: entry.id });
+    const undo = writes(await sandboxLog.get(sb!));
+    assert.deepStrictEqual(undo.map((r) => [r.method, r.apiPath, r.body]), [['PATCH', `/users/${node.id}`, { first_name: before }]]);
   });
 
   it('a 422 comes back per field, nothing is marked saved', async () => {

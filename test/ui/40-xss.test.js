@@ -129,6 +129,23 @@ describe('XSS corpus in the tree and the details webview (UI)', function () {
     assert.deepStrictEqual(csp, []);
   });
 
+  it('control: the detector does see a CSP violation inside the details webview', async () => {
+    const page = state.page;
+    await openUser(page, String(FIRST_ID));
+    const frame = await detailsFrame(page, `${PAYLOADS[0]} Corpus0`);
+    const before = consoleLines.length;
+    const ran = await frame.evaluate(() => {
+      const s = document.createElement('script');
+      s.textContent = 'window.__probe = 1';
+      document.body.appendChild(s);
+      return window.__probe;
+    });
+    assert.strictEqual(ran, undefined, 'the page CSP blocks an injected inline script');
+    const end = Date.now() + 5000;
+    while (Date.now() < end && !consoleLines.slice(before).some((l) => /Content Security Policy|Refused to execute/i.test(l))) await page.waitForTimeout(100);
+    assert.ok(consoleLines.slice(before).some((l) => /Content Security Policy|Refused to execute/i.test(l)), 'the violation reached the console listener');
+  });
+
   after(async () => {
     if (state.page) await runCommand(state.page, 'Looker: Clear Search').catch(() => {});
   });

@@ -2,7 +2,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { LookerApiError } from '../../src/looker/errors';
-import { api, connectSandbox, sandbox, sandboxLog } from './helpers';
+import { api, connectSandbox, sandbox, sandboxLog, waitFor } from './helpers';
 
 describe('connections', function () {
   const sb = sandbox();
@@ -61,6 +61,28 @@ describe('connections', function () {
     assert.strictEqual(String(me.id), '1');
     const log = await sandboxLog.get(sb!);
     assert.deepStrictEqual(log.map((r) => `${r.op}:${r.status}`), ['me:401', 'login:200', 'me:200']);
+  });
+
+  it('a secret changed elsewhere (SecretStorage onDidChange) is used from the next login on', async () => {
+    const a = await api();
+    const id = await connectSandbox(a, sb!);
+    const client = a.manager.client(id)!;
+    await client.me('id'); // logged in with the right secret
+    await sandboxLog.clear(sb!);
+    await a.context.secrets.store(`looker.clientSecret.${id}`, 'rotated-elsewhere');
+    await waitFor(async () => !client.isLoggedIn(), 'the client to drop its session after the secret changed');
+    const err = await client.me('id').then(() => undefined, (e: unknown) => e as LookerApiError);
+    assert.strictEqual(err?.kind, 'credentials', 'the next login used the new (wrong) secret');
+    const logins = (await sandboxLog.get(sb!)).filter((r) => r.op === 'login');
+    assert.strictEqual(logins.length, 1);
+    await a.context.secrets.store(`looker.clientSecret.${id}`, sb!.clientSecret);
+    await waitFor(async () => {
+      try {
+        return String((await client.me('id')).id) === '1';
+      } catch {
+        return false;
+      }
+    }, 'the restored secret to work again', 20000);
   });
 
   it('removing a connection deletes its secret', async () => {

@@ -7,6 +7,7 @@ import type { IUser } from '@looker/sdk';
 import type { LookerClient } from '../looker/client';
 import { LookerApiError } from '../looker/errors';
 import { mapLimit } from '../util/concurrency';
+import { personName } from '../users/names';
 import { newJobId, type BulkAction, type BulkJob, type BulkParams, type FieldValues, type UserState } from './types';
 
 export type PlanKind = 'change' | 'skip' | 'impossible';
@@ -43,7 +44,7 @@ export const PLAN_USER_FIELDS =
 
 export function labelOf(u: IUser | undefined, id: string): string {
   if (!u) return `#${id}`;
-  const name = (u.display_name ?? '').trim() || [u.first_name, u.last_name].filter(Boolean).join(' ').trim();
+  const name = personName(u);
   const email = u.email ?? u.credentials_email?.email ?? '';
   if (name && email) return `${name} <${email}>`;
   return name || email || `#${id}`;

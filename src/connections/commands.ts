@@ -8,6 +8,7 @@ import { BACK, showInputStep } from './input';
 import { confirmModal } from '../commands/prompt';
 import { parseLookerIni } from './ini';
 import type { ConnectionManager } from './manager';
+import { personName } from '../users/names';
 
 /** What the add/edit flow collects. The secret stays in memory only for the flow. */
 export interface ConnectionDraft {
@@ -74,7 +75,7 @@ export class ConnectionCommands {
     const sub = token?.onCancellationRequested(() => abort.abort());
     try {
       const { user, lookerVersion } = await client.testConnection(abort.signal);
-      const userName = user.display_name || [user.first_name, user.last_name].filter(Boolean).join(' ') || `#${user.id}`;
+      const userName = personName(user) || `#${user.id}`;
       return { ok: true, userName, userId: String(user.id ?? ''), lookerVersion };
     } catch (error) {
       return { ok: false, error, fixStep: stepForError(error) };

@@ -4,6 +4,7 @@
  */
 import type { IGroup, IRole, ISession, IUser, IUserAttributeWithValue } from '@looker/sdk';
 import { editableValues } from './diff';
+import { personName } from '../users/names';
 import type { AttributeRow, CredentialCard, CredentialKind, DetailsData, EmailCredential, NamedRef, Row, SessionRow } from './protocol';
 
 export type Localize = (message: string, ...args: (string | number | boolean)[]) => string;
@@ -51,8 +52,7 @@ export function formatDate(value: unknown, now: Date, locale?: string): string {
 
 /** A display name: display_name, else first + last, else email, else "User <id>". */
 export function userTitle(user: IUser, l10n: L10n): string {
-  const name = user.display_name || [user.first_name, user.last_name].filter(Boolean).join(' ');
-  return name || user.email || l10n.t('User {0}', String(user.id ?? ''));
+  return personName(user) || user.email || l10n.t('User {0}', String(user.id ?? ''));
 }
 
 function text(v: unknown, l10n: L10n): string {

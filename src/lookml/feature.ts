@@ -3,6 +3,7 @@ import type { IUser } from '@looker/sdk';
 import type { ConnectionProfile } from '../looker/profile';
 import { registerCommand } from '../commands/register';
 import type { Log } from '../log';
+import { userLabel } from '../users/tree';
 import { resolveModelAccess, type ModelAccess, type AccessGrantPath } from './access';
 import { apiAccessSource, loadGroupValues, loadPreviewData, type LookmlClient, type PreviewData } from './api';
 import { evaluateAccessGrant, resolvePreviewAttribute, type ResolvedValue } from './attributes';
@@ -35,10 +36,6 @@ const MODEL_SELECTOR: vscode.DocumentSelector = [{ pattern: '**/*.model.lkml' }]
 const LKML_SELECTOR: vscode.DocumentSelector = [{ pattern: '**/*.lkml' }];
 const PICK_USER_FIELDS = 'id,first_name,last_name,display_name,email,is_disabled';
 
-function displayName(u: IUser): string {
-  const name = (u.display_name ?? '').trim() || [u.first_name, u.last_name].filter(Boolean).join(' ').trim();
-  return name || u.email || vscode.l10n.t('User {0}', String(u.id ?? '?'));
-}
 
 /** "role Developer" / "role User via group Data › Analytics Engineering". */
 export function describeGrant(g: AccessGrantPath): string {
@@ -121,8 +118,8 @@ export class LookmlFeature implements vscode.Disposable {
     const active = this.deps.manager.active();
     this.previewUserValue = user && active ? { connectionId: active.id, user } : undefined;
     if (this.previewUserValue) {
-      this.statusItem.text = `$(eye) ${displayName(this.previewUserValue.user).replace(/\$\(/g, '$\u200b(')}`;
-      this.statusItem.tooltip = vscode.l10n.t('Looker: previewing LookML as {0}. Click to pick another user.', displayName(this.previewUserValue.user));
+      this.statusItem.text = `$(eye) ${userLabel(this.previewUserValue.user).replace(/\$\(/g, '$\u200b(')}`;
+      this.statusItem.tooltip = vscode.l10n.t('Looker: previewing LookML as {0}. Click to pick another user.', userLabel(this.previewUserValue.user));
       this.statusItem.show();
     } else {
       this.statusItem.hide();
@@ -264,12 +261,12 @@ export class LookmlFeature implements vscode.Disposable {
     let abort: AbortController | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const toItem = (u: IUser): Item => ({
-      label: displayName(u),
+      label: userLabel(u),
       description: u.email ?? undefined,
       detail: u.is_disabled ? vscode.l10n.t('ID {0} · disabled', String(u.id)) : vscode.l10n.t('ID {0}', String(u.id)),
       user: u,
     });
-    const clearItem: Item[] = this.previewUser ? [{ label: vscode.l10n.t('$(close) Stop previewing as {0}', displayName(this.previewUser)), clear: true, alwaysShow: true }] : [];
+    const clearItem: Item[] = this.previewUser ? [{ label: vscode.l10n.t('$(close) Stop previewing as {0}', userLabel(this.previewUser)), clear: true, alwaysShow: true }] : [];
     const search = (value: string) => {
       abort?.abort();
       abort = new AbortController();
@@ -431,7 +428,7 @@ export class LookmlFeature implements vscode.Disposable {
     }
     const groupValues = def.id ? await this.attributeGroupValues(String(def.id)) : [];
     const attr = resolvePreviewAttribute(def, data.values.get(name) ?? [], groupValues, data.groupNames);
-    md.appendMarkdown(`\n\n---\n\n$(eye) **${text(displayName(pu))}**: ${this.describeValue(attr.effective)}`);
+    md.appendMarkdown(`\n\n---\n\n$(eye) **${text(userLabel(pu))}**: ${this.describeValue(attr.effective)}`);
     for (const o of attr.overridden) md.appendMarkdown(`\n\n${text(vscode.l10n.t('overrides'))} ${this.describeValue(o)}`);
     if (hit.kind === 'accessGrant') {
       const ev = evaluateAccessGrant(hit.grant.allowedValues, attr);

@@ -5,6 +5,7 @@ import type { ConnectionManager } from '../connections/manager';
 import type { Log } from '../log';
 import { describeError } from '../commands/errors';
 import { describeQuery, parseQuery, resolveGroup, type UserQuery } from './query';
+import { personName } from './names';
 import {
   SMART_SEARCHES,
   TREE_USER_FIELDS,
@@ -92,8 +93,7 @@ export interface SavedSearch {
 
 /** The user's display name, safe to show as plain text. */
 export function userLabel(u: IUser): string {
-  const name = (u.display_name ?? '').trim() || [u.first_name, u.last_name].filter(Boolean).join(' ').trim();
-  return name || u.email || vscode.l10n.t('User {0}', String(u.id ?? '?'));
+  return personName(u) || u.email || vscode.l10n.t('User {0}', String(u.id ?? '?'));
 }
 
 /**

@@ -10,7 +10,8 @@ import type { ConnectionProfile } from '../looker/profile';
 import type { Log } from '../log';
 import { registerCommand } from '../commands/register';
 import { describeError } from '../commands/errors';
-import type { GroupNode, UserNode, UsersTreeProvider } from '../users/tree';
+import { GroupNode, type UsersTreeProvider } from '../users/tree';
+import { targetUsers } from '../users/commands';
 import { AuditLog, undoStep, undoableEntries, undoableJobs, type AuditEntry, type UndoableJob } from '../audit/log';
 import { EXPORT_FIELDS, apiFields, parseEmailCsv, toCsv, usersToCsv, usersToJson, type BadRow } from './csv';
 import { jobFromPlan, planJob, type Plan } from './plan';
@@ -70,23 +71,12 @@ function formatEta(ms: number | undefined): string {
 
 /** A group node of the Users tree (told apart by shape: tests may hold nodes from another copy of the classes). */
 function asGroup(v: unknown): GroupNode | undefined {
-  return v && typeof v === 'object' && (v as GroupNode).kind === 'group' && typeof (v as GroupNode).fetcher === 'function' ? (v as GroupNode) : undefined;
+  return v instanceof GroupNode ? v : undefined;
 }
 
-function asUser(v: unknown): UserNode | undefined {
-  return v && typeof v === 'object' && (v as UserNode).kind === 'user' && (v as UserNode).user ? (v as UserNode) : undefined;
-}
-
-/**
- * The users a command acts on, as `targetUsers` in users/commands.ts: the multi-selection VS Code passes as the
- * second argument, else the clicked item, else (command palette) the view's selection.
- */
+/** The ids of the users a command acts on (see `targetUsers`: multi-selection, else clicked item, else the view's). */
 export function selectedUserIds(clicked: unknown, selected: unknown, view?: vscode.TreeView<unknown>): string[] {
-  const ids = (list: readonly unknown[]) => [...new Set(list.map(asUser).filter((n): n is UserNode => !!n).map((n) => n.id))];
-  if (Array.isArray(selected) && selected.length) return ids(selected);
-  if (asUser(clicked)) return ids([clicked]);
-  if (clicked === undefined && view) return ids(view.selection);
-  return [];
+  return targetUsers(clicked, selected, view).map((n) => n.id);
 }
 
 function cancelled(): LookerApiError {

@@ -6,7 +6,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { IUser } from '@looker/sdk';
-import { BulkCommands, type BulkOutcome } from '../../src/bulk/commands';
+import type { BulkCommands, BulkOutcome } from '../../src/bulk/commands';
 import type { GroupNode, UserNode, UsersNode } from '../../src/users/tree';
 import { api, connectSandbox, sandbox, sandboxApi, sandboxLog, waitFor } from './helpers';
 
@@ -18,24 +18,14 @@ describe('bulk disable with preview, audit and undo', function () {
   const sb = sandbox();
   let tmp: string;
   let bulk: BulkCommands;
-  let integrated = false;
 
   before(async function () {
     if (!sb) return this.skip();
     const a = await api();
     await connectSandbox(a, sb);
     await a.tree.setQuery(undefined);
-    const exposed = (a as unknown as { bulk?: BulkCommands }).bulk;
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'looker-bulk-'));
-    if (exposed) {
-      bulk = exposed;
-      integrated = true;
-    } else {
-      // Not wired into extension.ts yet: the same class, built from out/, with the extension's pieces.
-      const ext = vscode.extensions.getExtension('looker-users-oss.looker-users')!;
-      const context = { subscriptions: [] as vscode.Disposable[], extensionUri: ext.extensionUri, globalStorageUri: vscode.Uri.file(tmp) } as unknown as vscode.ExtensionContext;
-      bulk = new BulkCommands(a.manager, a.tree, a.log, context, a.view as vscode.TreeView<unknown>, tmp);
-    }
+    bulk = a.bulk;
   });
 
   after(() => {
@@ -58,9 +48,7 @@ describe('bulk disable with preview, audit and undo', function () {
 
     await sandboxLog.clear(sb!);
     // VS Code passes (clicked, selected[]) for a context-menu command on a multi-selection.
-    const running: Thenable<BulkOutcome | undefined> = integrated
-      ? vscode.commands.executeCommand<BulkOutcome | undefined>('looker.disableUsers', users[0], users)
-      : bulk.start('disable', users[0], users);
+    const running = vscode.commands.executeCommand<BulkOutcome | undefined>('looker.disableUsers', users[0], users);
     const plan = await waitFor(() => bulk.preview.current, 'the preview');
     assert.deepStrictEqual(plan.counts, { change: 3, skip: 0, impossible: 0 });
     assert.deepStrictEqual(plan.items.map((i) => i.userId).sort(), [...ids].sort());
@@ -87,9 +75,7 @@ describe('bulk disable with preview, audit and undo', function () {
       assert.ok(!JSON.stringify(e).includes(sb!.clientSecret), 'no secret in the audit log');
     }
 
-    const undone = integrated
-      ? await vscode.commands.executeCommand<BulkOutcome | undefined>('looker.undo', { jobId: outcome.job.id })
-      : await bulk.undo({ jobId: outcome.job.id });
+    const undone = await vscode.commands.executeCommand<BulkOutcome | undefined>('looker.undo', { jobId: outcome.job.id });
     assert.ok(undone && 'result' in undone, 'undo ran as a job');
     assert.strictEqual(undone.result.counts.done, 3);
     for (const id of ids) assert.strictEqual(await isDisabled(id), false, `user ${id} enabled again`);

@@ -11,8 +11,16 @@ import type { LookmlFeature } from './lookml/feature';
 import { Features } from './features';
 import { UserCommands } from './users/commands';
 import { UsersTreeProvider, type UsersNode } from './users/tree';
+import { enableTestMode } from './testMode';
 
-/** What activate() returns: the pieces, for the tests that run inside the extension host. */
+/** See testMode.ts: false in the production bundle, so the test handle below is compiled out. */
+declare const __TEST_HOOKS__: boolean;
+
+/**
+ * The test handle: the pieces, for the tests that run inside the extension host. activate() returns it only from a
+ * test build running in VS Code's test mode; the production bundle returns nothing (other extensions can read
+ * `exports`, so nothing reaching secrets, clients, stores or confirmations may be there).
+ */
 export interface ExtensionApi {
   store: ConnectionStore;
   manager: ConnectionManager;
@@ -34,7 +42,8 @@ export interface ExtensionApi {
 let beforeDeactivate: (() => Promise<void>) | undefined;
 
 /** Composition root: builds the pieces and registers them; nothing else. */
-export function activate(context: vscode.ExtensionContext): ExtensionApi {
+export function activate(context: vscode.ExtensionContext): ExtensionApi | undefined {
+  const testMode = enableTestMode(context.extensionMode);
   const log = new Log(vscode.window.createOutputChannel('Looker', { log: true }));
   const store = new ConnectionStore(context, log);
   const manager = new ConnectionManager(store, log);
@@ -68,6 +77,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   updateViewDescription();
 
   void connections.importEnvironment(true).catch((err) => log.error('Importing the LOOKERSDK_* connection failed', err));
+  if (typeof __TEST_HOOKS__ === 'undefined' || !__TEST_HOOKS__ || !testMode) return undefined;
   return {
     store, manager, tree, view, connections, users, statusBar, log, context, dialogs: dialogTestHooks,
     get details() {

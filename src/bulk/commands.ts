@@ -10,6 +10,8 @@ import type { ConnectionProfile } from '../looker/profile';
 import type { Log } from '../log';
 import { registerCommand } from '../commands/register';
 import { describeError } from '../commands/errors';
+import { confirmModal } from '../commands/prompt';
+import { hostOf, sameInstance } from '../util/urls';
 import { GroupNode, type UsersTreeProvider } from '../users/tree';
 import { targetUsers } from '../users/commands';
 import { AuditLog, undoStep, undoableEntries, undoableJobs, type AuditEntry, type UndoableJob } from '../audit/log';
@@ -20,12 +22,13 @@ import { DEFAULT_CONCURRENCY, runJob, type RunProgress, type RunResult } from '.
 import { JobStore } from './store';
 import { isBulkAction, jobCounts, type BulkAction, type BulkJob, type BulkParams } from './types';
 
-/** How a bulk command may be called from code (tests, other commands): explicit users and parameters. */
+/**
+ * How a bulk job is started from code (the test handle, Undo): explicit users and parameters. Never reachable from a
+ * command's arguments, and it always goes through the dry run and the preview.
+ */
 export interface BulkRequest {
-  userIds?: string[];
+  userIds: string[];
   params?: BulkParams;
-  /** Skip the preview and run (used by Undo after its own confirmation, and by tests). */
-  noPreview?: boolean;
 }
 
 export interface BulkOutcome {
@@ -79,6 +82,20 @@ export function selectedUserIds(clicked: unknown, selected: unknown, view?: vsco
   return targetUsers(clicked, selected, view).map((n) => n.id);
 }
 
+/** Refuses a change planned on one instance when its connection now points at another host. */
+export function refuseOtherInstance(profile: ConnectionProfile, plannedUrl: string | undefined): void {
+  if (plannedUrl === undefined || sameInstance(plannedUrl, profile.baseUrl)) return;
+  throw new LookerApiError({
+    kind: 'config',
+    message: vscode.l10n.t(
+      'Refused: this change was made on {0}, but the connection "{1}" now points at {2}. Nothing was sent.',
+      hostOf(plannedUrl),
+      profile.name,
+      hostOf(profile.baseUrl),
+    ),
+  });
+}
+
 function cancelled(): LookerApiError {
   return new LookerApiError({ kind: 'cancelled', message: 'Cancelled.' });
 }
@@ -116,14 +133,16 @@ export class BulkCommands implements vscode.Disposable {
 
   register(): void {
     const r = (id: string, h: (...a: any[]) => unknown) => registerCommand(this.context, this.log, id, h); // eslint-disable-line @typescript-eslint/no-explicit-any
+    // Commands are a public API (other extensions, command links): their arguments only say which tree items were
+    // clicked. Ids, parameters, targets and fields from anywhere else never reach a write or skip a dialog.
     for (const [id, action] of ACTION_COMMANDS) {
       r(id, (c?: unknown, s?: unknown) => this.start(action, c, s));
     }
-    r('looker.bulk.updateEmailsFromCsv', (file?: vscode.Uri | string) => this.updateEmailsFromCsv(file));
-    r('looker.exportUsers', (c?: unknown, s?: unknown, opts?: ExportRequest) => this.exportUsers(c, s, opts));
+    r('looker.bulk.updateEmailsFromCsv', (file?: unknown) => this.updateEmailsFromCsv(file instanceof vscode.Uri ? file : undefined));
+    r('looker.exportUsers', (c?: unknown, s?: unknown) => this.exportUsers(c, s));
     r('looker.openAuditLog', () => this.openAuditLog());
-    r('looker.undo', (pick?: { jobId?: string; entryId?: string }) => this.undo(pick));
-    r('looker.bulk.resume', (jobId?: string) => this.resume(jobId));
+    r('looker.undo', () => this.undo());
+    r('looker.bulk.resume', (jobId?: unknown) => this.resume(typeof jobId === 'string' ? jobId : undefined));
     this.context.subscriptions.push(this.preview, this);
     void this.offerResume();
   }
@@ -160,11 +179,8 @@ export class BulkCommands implements vscode.Disposable {
     return who;
   }
 
-  /** User ids of a command's target: explicit ids, a whole group (all pages), or the (multi-)selection. */
+  /** User ids of a command's target: a whole group (all pages), or the tree's (multi-)selection. */
   async resolveTargets(clicked: unknown, selected: unknown): Promise<string[]> {
-    if (clicked && typeof clicked === 'object' && Array.isArray((clicked as BulkRequest).userIds)) {
-      return [...new Set((clicked as BulkRequest).userIds!.map(String))];
-    }
     const group = asGroup(clicked);
     if (group) return (await this.allOfGroup(group)).map((u) => String(u.id));
     return selectedUserIds(clicked, selected, this.view);
@@ -215,16 +231,20 @@ export class BulkCommands implements vscode.Disposable {
     return pick ? { roleId: pick.id, roleName: pick.label } : undefined;
   }
 
-  /** A bulk command: targets → parameters → dry run → preview → run → report. */
+  /** A bulk command: targets (tree items) → parameters → dry run → preview → run → report. */
   async start(action: BulkAction, clicked?: unknown, selected?: unknown): Promise<BulkOutcome | undefined> {
-    const req = clicked && typeof clicked === 'object' && !asGroup(clicked) && 'userIds' in clicked ? (clicked as BulkRequest) : undefined;
-    const ids = await this.resolveTargets(clicked, selected);
+    return this.startFor(action, { userIds: await this.resolveTargets(clicked, selected) });
+  }
+
+  /** A job for explicit users (the test handle, internal callers): dry run → preview → run → report, like a command. */
+  async startFor(action: BulkAction, req: BulkRequest): Promise<BulkOutcome | undefined> {
+    const ids = [...new Set(req.userIds.map(String))];
     if (!ids.length) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Select one or more users (or a group) first.'));
       return undefined;
     }
     const profile = this.profile();
-    let params: BulkParams = req?.params ?? {};
+    let params: BulkParams = req.params ?? {};
     const client = this.bulkClient(profile);
     try {
       const reader = this.manager.client(profile.id) ?? client;
@@ -238,7 +258,7 @@ export class BulkCommands implements vscode.Disposable {
         if (!p) return undefined;
         params = { ...params, ...p };
       }
-      return await this.planAndRun(profile, client, action, params, ids, { noPreview: req?.noPreview });
+      return await this.planAndRun(profile, client, action, params, ids);
     } finally {
       client.dispose();
     }
@@ -270,20 +290,17 @@ export class BulkCommands implements vscode.Disposable {
     action: BulkAction,
     params: BulkParams,
     ids: string[],
-    opts: { noPreview?: boolean; undoOf?: string } = {},
+    opts: { undoOf?: string } = {},
   ): Promise<BulkOutcome | undefined> {
     const plan = await this.dryRun(profile, client, action, params, ids);
     const what = actionTitle(action) + (params.groupName ? ` — ${params.groupName}` : params.roleName ? ` — ${params.roleName}` : '');
-    if (!opts.noPreview) {
-      const ok = await this.preview.show(plan, {
-        title: vscode.l10n.t('{0}: {1} user(s)', what, plan.items.length),
-        confirmLabel: vscode.l10n.t('{0} {1} user(s)', actionTitle(action), plan.counts.change),
-        typeToConfirm: action === 'delete' ? String(plan.counts.change) : undefined,
-      });
-      if (!ok) return undefined;
-    } else if (plan.counts.change === 0) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Nothing to change: the users are already in the target state.'));
-    }
+    // Every job, Undo and Resume included, is confirmed in the preview: nothing reaches Looker without it.
+    const ok = await this.preview.show(plan, {
+      title: vscode.l10n.t('{0}: {1} user(s)', what, plan.items.length),
+      confirmLabel: vscode.l10n.t('{0} {1} user(s)', actionTitle(action), plan.counts.change),
+      typeToConfirm: action === 'delete' ? String(plan.counts.change) : undefined,
+    });
+    if (!ok) return undefined;
     const job = jobFromPlan(plan, profile.id, { undoOf: opts.undoOf });
     await this.jobs.save(job);
     return this.execute(job, profile, client);
@@ -453,11 +470,21 @@ export class BulkCommands implements vscode.Disposable {
       job = pick?.job;
     }
     if (!job) return undefined;
+    const running = this.running.get(job.id);
+    if (running) return running;
     const profile = this.manager.store.get(job.connectionId);
     if (!profile) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('The connection of this job no longer exists.') });
+    // The job may be days old: its users are planned again and the preview shown again before anything is sent.
+    const pending = job.userIds.filter((id) => (job!.state[id]?.status ?? 'pending') === 'pending');
+    if (!pending.length) {
+      await this.jobs.remove(job.id).catch(() => undefined);
+      return undefined;
+    }
     const client = this.bulkClient(profile);
     try {
-      return await this.execute(job, profile, client);
+      const outcome = await this.planAndRun(profile, client, job.action, job.params, pending, { undoOf: job.undoOf });
+      if (outcome) await this.jobs.remove(job.id).catch(() => undefined);
+      return outcome;
     } finally {
       client.dispose();
     }
@@ -544,7 +571,14 @@ export class BulkCommands implements vscode.Disposable {
   // -----------------------------------------------------------------------------------------------------------
   // Export
 
+  /**
+   * Export Users…: fields picked from the allow-list, then the save dialog. `opts` comes only from internal callers
+   * (the test handle), never from the command's arguments; its fields must be on the allow-list too.
+   */
   async exportUsers(clicked?: unknown, selected?: unknown, opts: ExportRequest = {}): Promise<vscode.Uri | undefined> {
+    const allowed = new Set(EXPORT_FIELDS.map((f) => f.path));
+    const refused = (opts.fields ?? []).filter((f) => !allowed.has(f));
+    if (refused.length) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('These fields cannot be exported: {0}.', refused.join(', ')) });
     let group = asGroup(clicked);
     const picked = group ? [] : selectedUserIds(clicked, selected, this.view);
     if (!group && !picked.length) {
@@ -641,18 +675,10 @@ export class BulkCommands implements vscode.Disposable {
       const profile = this.manager.store.get(j.connectionId);
       if (!profile) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('The connection of this job no longer exists.') });
       if (!isBulkAction(j.inverse)) return undefined;
-      if (!pick?.jobId) {
-        const go = vscode.l10n.t('Undo');
-        const ok = await vscode.window.showWarningMessage(
-          vscode.l10n.t('{0} for {1} user(s)?', actionTitle(j.inverse), j.userIds.length),
-          { modal: true },
-          go,
-        );
-        if (ok !== go) return undefined;
-      }
+      // The undo is a job like any other: dry run, then the preview is its confirmation.
       const client = this.bulkClient(profile);
       try {
-        return await this.planAndRun(profile, client, j.inverse, { ...(j.params ?? {}) }, j.userIds, { noPreview: true, undoOf: j.jobId });
+        return await this.planAndRun(profile, client, j.inverse, { ...(j.params ?? {}) }, j.userIds, { undoOf: j.jobId });
       } finally {
         client.dispose();
       }
@@ -665,6 +691,7 @@ export class BulkCommands implements vscode.Disposable {
     if (!step) return undefined;
     const profile = this.manager.store.get(e.connection.id);
     if (!profile) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('The connection of this change no longer exists.') });
+    refuseOtherInstance(profile, e.connection.url);
     const client = this.manager.client(profile.id);
     if (!client) return undefined;
     const me = await this.apiUser(profile, client);
@@ -672,11 +699,25 @@ export class BulkCommands implements vscode.Disposable {
       if (!isBulkAction(step.action)) return undefined;
       const bulk = this.bulkClient(profile);
       try {
-        return await this.planAndRun(profile, bulk, step.action, { ...(step.params ?? {}) }, [step.userId], { noPreview: true, undoOf: e.id });
+        return await this.planAndRun(profile, bulk, step.action, { ...(step.params ?? {}) }, [step.userId], { undoOf: e.id });
       } finally {
         bulk.dispose();
       }
     }
+    // The user must still have the values this change left, else someone changed them since: a conflict, not an undo.
+    const keys = Object.keys(step.body);
+    const now = (step.kind === 'patchUser' ? await client.user(step.userId, keys.join(',')) : await client.userCredentialsEmail(step.userId, keys.join(','))) as Record<string, unknown>;
+    const changed = keys.filter((k) => e.after && k in e.after && JSON.stringify(now[k] ?? null) !== JSON.stringify(e.after[k] ?? null));
+    if (changed.length) {
+      throw new LookerApiError({
+        kind: 'config',
+        message: vscode.l10n.t('Cannot undo: user {0} was changed again since ({1}). Nothing was written.', step.userId, changed.join(', ')),
+      });
+    }
+    const go = vscode.l10n.t('Undo');
+    const detail = keys.map((k) => `${k}: ${JSON.stringify(now[k] ?? null)} → ${JSON.stringify(step.body[k] ?? null)}`).join('\n');
+    const ok = await confirmModal(vscode.l10n.t('Undo {0} for user {1} on {2} ({3})?', e.action, step.userId, profile.name, hostOf(profile.baseUrl)), detail, go);
+    if (ok !== go) return undefined;
     let after: Record<string, unknown>;
     if (step.kind === 'patchUser') {
       const u = await client.updateUser(step.userId, step.body, Object.keys(step.body).join(','));

@@ -47,6 +47,8 @@ export interface UserState {
   label?: string;
   /** Attempts made (transient failures included). */
   attempts?: number;
+  /** An earlier attempt may have reached Looker: the next one re-reads state before writing again. */
+  recheck?: boolean;
 }
 
 export interface BulkJob {

@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { nonce } from '../util/nonce';
+import { isWebUrl, safeDocumentationUrl } from '../util/urls';
 import type { IGroup, IRole, ISession, IUser, IUserAttributeWithValue, IWriteUser } from '@looker/sdk';
 import { describeError } from '../commands/errors';
 import { confirmModal } from '../commands/prompt';
@@ -33,12 +35,6 @@ const RESET_LINK_MINUTES = 60;
 const POSTED_KEEP = 200;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-function nonce(): string {
-  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  let out = '';
-  for (let i = 0; i < 32; i++) out += chars.charAt(Math.floor(Math.random() * chars.length));
-  return out;
-}
 
 /** Webview options of a details panel: scripts on, files only from media/ and dist/media/. */
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
@@ -170,7 +166,7 @@ export class DetailsPanel implements vscode.Disposable {
         await this.save(m.edits, m.base);
         return;
       case 'openInLooker':
-        await vscode.env.openExternal(vscode.Uri.parse(this.lookerUrl()));
+        if (isWebUrl(this.lookerUrl())) await vscode.env.openExternal(vscode.Uri.parse(this.lookerUrl()));
         return;
       case 'copyJson':
         await this.copyJson();
@@ -221,7 +217,10 @@ export class DetailsPanel implements vscode.Disposable {
         await this.removeGroup(m.groupId);
         return;
       case 'openDocs':
-        if (this.docsUrl && /^https:\/\//i.test(this.docsUrl)) await vscode.env.openExternal(vscode.Uri.parse(this.docsUrl));
+        {
+          const docs = safeDocumentationUrl(this.docsUrl);
+          if (docs) await vscode.env.openExternal(vscode.Uri.parse(docs));
+        }
         return;
     }
   }
@@ -354,7 +353,7 @@ export class DetailsPanel implements vscode.Disposable {
         if (errors.length) this.post({ type: 'fieldErrors', errors });
       }
       const message = this.deps.log.redact(describeError(err, label, this.connectionName()));
-      this.post({ type: 'error', message, docs: !!this.docsUrl });
+      this.post({ type: 'error', message, docs: !!safeDocumentationUrl(this.docsUrl) });
       void reportError(this.deps.log, err, label);
       return false;
     } finally {

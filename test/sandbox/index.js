@@ -16,7 +16,7 @@ const { prng, randomToken } = require('./seed');
  * @typedef {{ rateLimit?: RateLimit | null, latencyMs?: number, share503?: number, shareDrop?: number }} Faults
  * @typedef {{ port?: number, users?: number, seed?: number, tokenTtlSeconds?: number, quiet?: boolean } & Faults} SandboxOptions
  * @typedef {{ method?: string, path?: RegExp | string, status?: number, body?: unknown, times?: number, hang?: boolean,
- *   drop?: boolean, retryAfter?: number | string }} Rule
+ *   drop?: boolean, retryAfter?: number | string, afterAction?: boolean }} Rule
  * @typedef {{ time: string, method: string, path: string, apiPath: string, query: Record<string, string>, body: unknown,
  *   status: number | null, auth: 'admin' | 'nonadmin' | 'sudo' | null, op: string | null, ms: number | null }} LoggedRequest
  * @typedef {{
@@ -240,7 +240,10 @@ async function startSandbox(options = {}) {
 
     // 1. test rules
     const rule = rules.find((r) => r.remaining > 0 && ruleMatches(r, method, apiPath));
-    if (rule) {
+    // afterAction: the server does the work, then its answer is lost (hang or drop): a timeout after Looker acted.
+    const late = rule && rule.afterAction && (rule.hang || rule.drop) ? rule : undefined;
+    if (late) late.remaining--;
+    if (rule && !late) {
       rule.remaining--;
       if (rule.drop) return drop();
       if (rule.hang) return; // never answered; close() destroys the socket
@@ -276,6 +279,11 @@ async function startSandbox(options = {}) {
     if (badBody) return reply(400, errorBody(400, method, specPath, 'Request body is not valid JSON.'));
     try {
       const out = await route.handler(ctx);
+      if (late) {
+        entry.status = out.status;
+        if (late.drop) return drop();
+        return; // acted, never answered
+      }
       return reply(out.status, out.body, out.headers);
     } catch (e) {
       if (e instanceof HttpError) return reply(e.status, errorBody(e.status, method, specPath, e.message, e.errors));

@@ -118,7 +118,9 @@ describe('user details panel', function () {
     assert.ok(entry, 'an audit entry for the edit');
     assert.deepStrictEqual({ before: entry.before, after: entry.after }, { before: { first_name: before }, after: { first_name: 'Renamed' } });
     await sandboxLog.clear(sb!);
-    await vscode.commands.executeCommand('looker.undo', { entryId: entry.id });
+    a.dialogs.answers.push('Undo');
+    await a.bulk.undo({ entryId: entry.id });
+    assert.ok(a.dialogs.prompts.at(-1)?.includes(new URL(sb!.url).host), 'the undo confirmation names the host');
     const undo = writes(await sandboxLog.get(sb!));
     assert.deepStrictEqual(undo.map((r) => [r.method, r.apiPath, r.body]), [['PATCH', `/users/${node.id}`, { first_name: before }]]);
   });

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import type { BulkCommands } from './bulk/commands';
+import * as path from 'path';
+import { AuditLog } from './audit/log';
 import { ConnectionCommands } from './connections/commands';
 import { ConnectionManager } from './connections/manager';
 import { ConnectionStatusBar } from './connections/statusBar';
@@ -34,6 +36,7 @@ export interface ExtensionApi {
   readonly lookml: LookmlFeature;
   statusBar: ConnectionStatusBar;
   log: Log;
+  audit: AuditLog;
   context: vscode.ExtensionContext;
   /** Answers for modal dialogs, for in-host tests (inert in production builds). */
   dialogs: typeof dialogTestHooks;
@@ -49,9 +52,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   const manager = new ConnectionManager(store, log);
   const statusBar = new ConnectionStatusBar(manager);
   beforeDeactivate = () => manager.logoutAll();
+  // The audit log is a core service: every write (details panel, bulk jobs, undo) is recorded through it.
+  const audit = new AuditLog(path.join(context.globalStorageUri.fsPath, 'audit.jsonl'), (err) => log.error('Writing the audit log failed', err));
   const tree = new UsersTreeProvider(manager, log);
   const view = vscode.window.createTreeView('looker.users', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
-  const features = new Features({ context, manager, tree, view, log });
+  const features = new Features({ context, manager, tree, view, log, audit });
   const connections = new ConnectionCommands(manager, log);
   const users = new UserCommands(manager, tree, log, context, (id, connectionId) => features.details.open(id, connectionId), view);
   context.subscriptions.push(log, store, manager, statusBar, tree, view);
@@ -79,7 +84,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   void connections.importEnvironment(true).catch((err) => log.error('Importing the LOOKERSDK_* connection failed', err));
   if (typeof __TEST_HOOKS__ === 'undefined' || !__TEST_HOOKS__ || !testMode) return undefined;
   return {
-    store, manager, tree, view, connections, users, statusBar, log, context, dialogs: dialogTestHooks,
+    store, manager, tree, view, connections, users, statusBar, log, context, audit, dialogs: dialogTestHooks,
     get details() {
       return features.details;
     },

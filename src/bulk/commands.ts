@@ -14,12 +14,12 @@ import { confirmModal } from '../commands/prompt';
 import { hostOf, sameInstance } from '../util/urls';
 import { GroupNode, type UsersTreeProvider } from '../users/tree';
 import { targetUsers } from '../users/commands';
-import { AuditLog, undoStep, undoableEntries, undoableJobs, type AuditEntry, type UndoableJob } from '../audit/log';
+import { undoStep, undoableEntries, undoableJobs, userOfLabel, type AuditConnection, type AuditEntry, type AuditLog, type UndoableJob } from '../audit/log';
 import { EXPORT_FIELDS, apiFields, parseEmailCsv, toCsv, usersToCsv, usersToJson, type BadRow } from './csv';
 import { jobFromPlan, planJob, type Plan } from './plan';
 import { BulkPreview } from './preview';
 import { DEFAULT_CONCURRENCY, runJob, type RunProgress, type RunResult } from './runner';
-import { JobStore } from './store';
+import { HEARTBEAT_MS, JobStore } from './store';
 import { isBulkAction, jobCounts, type BulkAction, type BulkJob, type BulkParams } from './types';
 
 /**
@@ -96,6 +96,10 @@ export function refuseOtherInstance(profile: ConnectionProfile, plannedUrl: stri
   });
 }
 
+function runningElsewhere(): LookerApiError {
+  return new LookerApiError({ kind: 'config', message: vscode.l10n.t('This bulk job is running in another VS Code window. It can be resumed there, or here once that window is closed.') });
+}
+
 function cancelled(): LookerApiError {
   return new LookerApiError({ kind: 'cancelled', message: 'Cancelled.' });
 }
@@ -105,12 +109,13 @@ function cancelled(): LookerApiError {
  * `looker.disableUsers` / `looker.enableUsers`.
  */
 export class BulkCommands implements vscode.Disposable {
-  readonly audit: AuditLog;
   readonly jobs: JobStore;
   readonly preview: BulkPreview;
   /** The last finished or stopped run (tests and the report commands read it). */
   last: BulkOutcome | undefined;
   private readonly running = new Map<string, Promise<BulkOutcome>>();
+  /** This window, as the owner of the job locks (another window sees its jobs as running, not resumable). */
+  private readonly owner = `${vscode.env.sessionId}-${process.pid}`;
   private readonly apiUsers = new Map<string, { id: string; name: string }>();
 
   constructor(
@@ -118,11 +123,12 @@ export class BulkCommands implements vscode.Disposable {
     private readonly tree: UsersTreeProvider,
     private readonly log: Log,
     private readonly context: vscode.ExtensionContext,
+    /** The core audit log (built in extension.ts). */
+    readonly audit: AuditLog,
     private view?: vscode.TreeView<unknown>,
     storageDir?: string,
   ) {
     const dir = storageDir ?? context.globalStorageUri.fsPath;
-    this.audit = new AuditLog(path.join(dir, 'audit.jsonl'), (err) => this.log.error('Writing the audit log failed', err));
     this.jobs = new JobStore(path.join(dir, 'bulk-jobs'));
     this.preview = new BulkPreview(context.extensionUri);
   }
@@ -163,6 +169,12 @@ export class BulkCommands implements vscode.Disposable {
       retry: { maxAttempts: 1 },
       log: (line) => this.log.trace(`[${profile.name}] bulk ${line}`),
     });
+  }
+
+  /** The instance identity a job and its audit entries carry. */
+  private identity(profile: ConnectionProfile, me: { id: string }): AuditConnection {
+    const id = this.manager.identity(profile.id) ?? { id: profile.id, name: profile.name, url: profile.baseUrl, host: hostOf(profile.baseUrl) };
+    return me.id ? { ...id, apiUserId: me.id } : id;
   }
 
   private async apiUser(profile: ConnectionProfile, client: LookerClient): Promise<{ id: string; name: string }> {
@@ -296,12 +308,13 @@ export class BulkCommands implements vscode.Disposable {
     const what = actionTitle(action) + (params.groupName ? ` — ${params.groupName}` : params.roleName ? ` — ${params.roleName}` : '');
     // Every job, Undo and Resume included, is confirmed in the preview: nothing reaches Looker without it.
     const ok = await this.preview.show(plan, {
-      title: vscode.l10n.t('{0}: {1} user(s)', what, plan.items.length),
+      title: vscode.l10n.t('{0}: {1} user(s) on {2} ({3})', what, plan.items.length, profile.name, hostOf(profile.baseUrl)),
       confirmLabel: vscode.l10n.t('{0} {1} user(s)', actionTitle(action), plan.counts.change),
       typeToConfirm: action === 'delete' ? String(plan.counts.change) : undefined,
     });
     if (!ok) return undefined;
     const job = jobFromPlan(plan, profile.id, { undoOf: opts.undoOf });
+    job.instance = this.identity(profile, await this.apiUser(profile, client));
     await this.jobs.save(job);
     return this.execute(job, profile, client);
   }
@@ -316,6 +329,17 @@ export class BulkCommands implements vscode.Disposable {
   }
 
   private async executeNow(job: BulkJob, profile: ConnectionProfile, client: LookerClient): Promise<BulkOutcome> {
+    if (!(await this.jobs.claim(job.id, this.owner))) throw runningElsewhere();
+    const beat = setInterval(() => void this.jobs.heartbeat(job.id), HEARTBEAT_MS);
+    try {
+      return await this.executeClaimed(job, profile, client);
+    } finally {
+      clearInterval(beat);
+      await this.jobs.release(job.id, this.owner).catch(() => undefined);
+    }
+  }
+
+  private async executeClaimed(job: BulkJob, profile: ConnectionProfile, client: LookerClient): Promise<BulkOutcome> {
     const me = await this.apiUser(profile, client);
     const title = actionTitle(job.action);
     const result = await vscode.window.withProgress(
@@ -344,10 +368,11 @@ export class BulkCommands implements vscode.Disposable {
           onUserDone: (userId, state) =>
             this.audit
               .record({
-                connection: { id: profile.id, name: profile.name, url: profile.baseUrl },
+                connection: this.identity(profile, me),
                 apiUser: me.name,
                 action: job.action,
                 userId,
+                user: userOfLabel(state.label),
                 before: state.before,
                 after: state.after,
                 jobId: job.id,
@@ -433,7 +458,8 @@ export class BulkCommands implements vscode.Disposable {
   }
 
   private defaultDir(): string {
-    return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir();
+    // Exports and reports hold personal data: they default to the home folder, never into a (git) workspace.
+    return os.homedir();
   }
 
   /** "Retry failed": a new dry run and job for the users that failed. */
@@ -455,7 +481,7 @@ export class BulkCommands implements vscode.Disposable {
     let job: BulkJob | undefined;
     if (jobId) job = await this.jobs.load(jobId);
     else {
-      const list = await this.jobs.unfinished();
+      const list = await this.jobs.unfinished(this.owner);
       if (!list.length) {
         void vscode.window.showInformationMessage(vscode.l10n.t('No interrupted bulk jobs.'));
         return undefined;
@@ -474,25 +500,32 @@ export class BulkCommands implements vscode.Disposable {
     if (running) return running;
     const profile = this.manager.store.get(job.connectionId);
     if (!profile) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('The connection of this job no longer exists.') });
-    // The job may be days old: its users are planned again and the preview shown again before anything is sent.
-    const pending = job.userIds.filter((id) => (job!.state[id]?.status ?? 'pending') === 'pending');
-    if (!pending.length) {
-      await this.jobs.remove(job.id).catch(() => undefined);
-      return undefined;
-    }
+    refuseOtherInstance(profile, job.instance?.url);
+    // Another window may be running it (or resuming it): never both.
+    const old = job;
+    if (!(await this.jobs.claim(old.id, this.owner))) throw runningElsewhere();
+    const beat = setInterval(() => void this.jobs.heartbeat(old.id), HEARTBEAT_MS);
     const client = this.bulkClient(profile);
     try {
-      const outcome = await this.planAndRun(profile, client, job.action, job.params, pending, { undoOf: job.undoOf });
-      if (outcome) await this.jobs.remove(job.id).catch(() => undefined);
+      // The job may be days old: its users are planned again and the preview shown again before anything is sent.
+      const pending = old.userIds.filter((id) => (old.state[id]?.status ?? 'pending') === 'pending');
+      if (!pending.length) {
+        await this.jobs.remove(old.id).catch(() => undefined);
+        return undefined;
+      }
+      const outcome = await this.planAndRun(profile, client, old.action, old.params, pending, { undoOf: old.undoOf });
+      if (outcome) await this.jobs.remove(old.id).catch(() => undefined);
       return outcome;
     } finally {
+      clearInterval(beat);
       client.dispose();
+      await this.jobs.release(old.id, this.owner).catch(() => undefined);
     }
   }
 
   private async offerResume(): Promise<void> {
     try {
-      const list = await this.jobs.unfinished();
+      const list = await this.jobs.unfinished(this.owner);
       if (!list.length) return;
       const resume = vscode.l10n.t('Resume');
       const discard = vscode.l10n.t('Discard');
@@ -674,6 +707,7 @@ export class BulkCommands implements vscode.Disposable {
       const j = choice.job;
       const profile = this.manager.store.get(j.connectionId);
       if (!profile) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('The connection of this job no longer exists.') });
+      refuseOtherInstance(profile, j.url);
       if (!isBulkAction(j.inverse)) return undefined;
       // The undo is a job like any other: dry run, then the preview is its confirmation.
       const client = this.bulkClient(profile);
@@ -728,10 +762,11 @@ export class BulkCommands implements vscode.Disposable {
     }
     void this.tree.updateUsers([step.userId]).catch(() => undefined);
     return this.audit.record({
-      connection: { id: profile.id, name: profile.name, url: profile.baseUrl },
+      connection: this.identity(profile, me),
       apiUser: me.name,
       action: e.action,
       userId: step.userId,
+      user: e.user,
       before: e.after,
       after,
       undoOf: e.id,

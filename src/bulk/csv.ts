@@ -165,6 +165,12 @@ export function parseEmailCsv(text: string): { rows: EmailRow[]; bad: BadRow[] }
       bad.push({ line, message: 'Too many columns.' });
       return;
     }
+    // A leading ' is the formula guard our own CSV export adds (and spreadsheets keep): never part of a login email.
+    const quoted = c.slice(0, 2).find((x) => x.startsWith("'"));
+    if (quoted) {
+      bad.push({ line, message: `"${quoted}" starts with ' (a spreadsheet formula guard): remove it.` });
+      return;
+    }
     const by: 'id' | 'email' = c[0].includes('@') ? 'email' : 'id';
     if (by === 'email' && !EMAIL.test(c[0])) {
       bad.push({ line, message: `"${c[0]}" is not a valid email address.` });

@@ -63,6 +63,8 @@ export interface BulkJob {
   state: Record<string, UserState>;
   /** Set when the job was created to undo another job. */
   undoOf?: string;
+  /** The instance the job was planned on (connection, base URL and host, API user, release): resume refuses another. */
+  instance?: { id: string; name: string; url: string; host?: string; apiUserId?: string; release?: string };
   finishedAt?: string;
 }
 

@@ -23,6 +23,16 @@ import {
 } from './protocol';
 import { pageStrings } from './strings';
 import type { DetailsDeps } from './controller';
+import type { AuditEntry } from '../audit/log';
+import { personName } from '../users/names';
+
+/** One write of the panel, as the audit log records it (action label, before → after, reversal parameters). */
+interface AuditChange {
+  action: string;
+  before?: Record<string, unknown>;
+  after?: Record<string, unknown>;
+  params?: AuditEntry['params'];
+}
 
 /** Shared per-connection lookups (role and group names, the API user's name), owned by the controller. */
 export interface Lookups {
@@ -314,16 +324,26 @@ export class DetailsPanel implements vscode.Disposable {
     return this.data?.title ?? this.userId;
   }
 
-  /** One log line: who, what, before → after (never a secret). */
-  private async audit(what: string): Promise<void> {
-    this.deps.log.info(`${await this.who()} @ ${this.connectionName()}: ${what} — user ${this.userId} (${JSON.stringify(this.name())})`);
-  }
-
-  /** A reversible change, also appended to the audit log (a failure to write it is logged, never fatal). */
-  private async record(action: 'updateUser' | 'updateCredentialsEmail', before: Record<string, unknown>, after: Record<string, unknown>): Promise<void> {
-    if (!this.deps.audit) return;
+  /**
+   * Records a write: one Output line (who, what, before → after; never a secret) and one audit log entry with the
+   * instance, the user's id, name and email, before and after (a failure to write it is logged, never fatal).
+   */
+  private async audit(what: string, change: AuditChange): Promise<void> {
+    const who = await this.who();
+    this.deps.log.info(`${who} @ ${this.connectionName()}: ${what} — user ${this.userId} (${JSON.stringify(this.name())})`);
+    const connection = this.deps.manager.identity(this.connectionId);
+    if (!this.deps.audit || !connection) return;
     try {
-      await this.deps.audit({ connectionId: this.connectionId, apiUser: await this.who(), action, userId: this.userId, before, after });
+      await this.deps.audit.record({
+        connection,
+        apiUser: who,
+        action: change.action,
+        userId: this.userId,
+        user: { name: this.user ? personName(this.user) : undefined, email: this.user?.email ?? this.user?.credentials_email?.email ?? undefined },
+        before: change.before,
+        after: change.after,
+        params: change.params,
+      });
     } catch (err) {
       this.deps.log.error('Writing the audit log failed', err);
     }
@@ -385,9 +405,8 @@ export class DetailsPanel implements vscode.Disposable {
         const body = withoutApplied(diff, current as Record<string, unknown>);
         if (Object.keys(body).length) {
           await c.updateUser(this.userId, body as Partial<IWriteUser>, 'id');
-          await this.audit(`updated ${describeChanges(current as Record<string, unknown>, body)}`);
           const prior = Object.fromEntries(Object.keys(body).map((k) => [k, (current as Record<string, unknown>)[k] ?? null]));
-          await this.record('updateUser', prior, body as Record<string, unknown>);
+          await this.audit(`updated ${describeChanges(current as Record<string, unknown>, body)}`, { action: 'updateUser', before: prior, after: body as Record<string, unknown> });
         }
         this.post({ type: 'saved', fields });
         return true;
@@ -406,8 +425,7 @@ export class DetailsPanel implements vscode.Disposable {
     return this.change(label, async (c) => {
       const before = this.user?.is_disabled ?? null;
       await c.updateUser(this.userId, { is_disabled: disabled }, 'id');
-      await this.audit(`updated is_disabled: ${JSON.stringify(before)} → ${JSON.stringify(disabled)}`);
-      await this.record('updateUser', { is_disabled: before }, { is_disabled: disabled });
+      await this.audit(`updated is_disabled: ${JSON.stringify(before)} → ${JSON.stringify(disabled)}`, { action: 'updateUser', before: { is_disabled: before }, after: { is_disabled: disabled } });
     });
   }
 
@@ -427,8 +445,7 @@ export class DetailsPanel implements vscode.Disposable {
       async (c) => {
         const before = this.user?.credentials_email?.email ?? null;
         await c.updateUserCredentialsEmail(this.userId, { email: after }, 'email');
-        await this.audit(`changed credentials_email.email: ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
-        await this.record('updateCredentialsEmail', { email: before }, { email: after });
+        await this.audit(`changed credentials_email.email: ${JSON.stringify(before)} → ${JSON.stringify(after)}`, { action: 'updateCredentialsEmail', before: { email: before }, after: { email: after } });
       },
       this.emailField,
     );
@@ -441,7 +458,7 @@ export class DetailsPanel implements vscode.Disposable {
       vscode.l10n.t('Adding an email credential to {0}', this.name()),
       async (c) => {
         await c.createUserCredentialsEmail(this.userId, { email: after }, 'email');
-        await this.audit(`created credentials_email: null → ${JSON.stringify(after)}`);
+        await this.audit(`created credentials_email: null → ${JSON.stringify(after)}`, { action: 'createCredentialsEmail', before: { credentials_email: null }, after: { email: after } });
       },
       this.emailField,
     );
@@ -451,15 +468,18 @@ export class DetailsPanel implements vscode.Disposable {
     return this.change(vscode.l10n.t('Updating the password reset flag of {0}', this.name()), async (c) => {
       const before = this.user?.credentials_email?.forced_password_reset_at_next_login ?? null;
       await c.updateUserCredentialsEmail(this.userId, { forced_password_reset_at_next_login: value }, 'forced_password_reset_at_next_login');
-      await this.audit(`changed credentials_email.forced_password_reset_at_next_login: ${JSON.stringify(before)} → ${JSON.stringify(value)}`);
-      await this.record('updateCredentialsEmail', { forced_password_reset_at_next_login: before }, { forced_password_reset_at_next_login: value });
+      await this.audit(`changed credentials_email.forced_password_reset_at_next_login: ${JSON.stringify(before)} → ${JSON.stringify(value)}`, {
+        action: 'updateCredentialsEmail',
+        before: { forced_password_reset_at_next_login: before },
+        after: { forced_password_reset_at_next_login: value },
+      });
     });
   }
 
   private async sendReset(): Promise<boolean> {
     return this.change(vscode.l10n.t('Sending a password reset email to {0}', this.name()), async (c) => {
       await c.sendPasswordReset(this.userId, 'email');
-      await this.audit(`sent a password reset email to ${JSON.stringify(this.user?.credentials_email?.email ?? null)}`);
+      await this.audit(`sent a password reset email to ${JSON.stringify(this.user?.credentials_email?.email ?? null)}`, { action: 'sendPasswordReset', after: { password_reset_email: 'sent' } });
       vscode.window.setStatusBarMessage(vscode.l10n.t('Password reset email sent to {0}', this.user?.credentials_email?.email ?? this.name()), 5000);
     });
   }
@@ -472,7 +492,7 @@ export class DetailsPanel implements vscode.Disposable {
       this.deps.log.addSecret(url);
       this.resetUrl = url;
       this.resetExpires = new Date(Date.now() + RESET_LINK_MINUTES * 60000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-      await this.audit(`created a password reset link (expires ${this.resetExpires})`);
+      await this.audit(`created a password reset link (expires ${this.resetExpires})`, { action: 'createPasswordResetLink', after: { reset_link: 'created', expires: this.resetExpires } });
       this.post({ type: 'resetLink', expiresAt: this.resetExpires });
     });
   }
@@ -493,7 +513,7 @@ export class DetailsPanel implements vscode.Disposable {
       else if (kind === 'embed') await c.deleteUserCredentialEmbed(this.userId, credentialId ?? '');
       else if (kind === 'workforce') return false;
       else await c.deleteUserCredential(this.userId, kind);
-      await this.audit(`deleted credential ${kind}${credentialId ? ` ${credentialId}` : ''}: present → deleted`);
+      await this.audit(`deleted credential ${kind}${credentialId ? ` ${credentialId}` : ''}: present → deleted`, { action: 'deleteCredential', before: { credential: kind }, after: { credential: null } });
     });
   }
 
@@ -517,7 +537,7 @@ export class DetailsPanel implements vscode.Disposable {
           ended.push(sid);
         }
       } finally {
-        if (ended.length) await this.audit(`ended web session(s) ${ended.join(', ')}: active → ended`);
+        if (ended.length) await this.audit(`ended web session(s) ${ended.join(', ')}: active → ended`, { action: 'endSessions', before: { sessions: ended.length }, after: { sessions_ended: ended.length } });
       }
     });
   }
@@ -542,7 +562,7 @@ export class DetailsPanel implements vscode.Disposable {
     const after = [...current, ...picked.map((p) => p.id)];
     return this.change(vscode.l10n.t('Adding roles to {0}', this.name()), async (cl) => {
       await cl.setUserRoles(this.userId, after, 'id');
-      await this.audit(`roles: ${this.roleNames(current, all)} → ${this.roleNames(after, all)}`);
+      await this.audit(`roles: ${this.roleNames(current, all)} → ${this.roleNames(after, all)}`, { action: 'setRoles', before: { role_ids: current }, after: { role_ids: after } });
     });
   }
 
@@ -553,7 +573,7 @@ export class DetailsPanel implements vscode.Disposable {
     const after = current.filter((r) => r !== roleId);
     return this.change(vscode.l10n.t('Removing role {0} from {1}', all.get(roleId)?.name ?? roleId, this.name()), async (c) => {
       await c.setUserRoles(this.userId, after, 'id');
-      await this.audit(`roles: ${this.roleNames(current, all)} → ${this.roleNames(after, all)}`);
+      await this.audit(`roles: ${this.roleNames(current, all)} → ${this.roleNames(after, all)}`, { action: 'setRoles', before: { role_ids: current }, after: { role_ids: after } });
     });
   }
 
@@ -571,14 +591,9 @@ export class DetailsPanel implements vscode.Disposable {
     const picked = await vscode.window.showQuickPick(items, { canPickMany: true, placeHolder: vscode.l10n.t('Groups to add {0} to', this.name()) });
     if (!picked || !picked.length) return false;
     return this.change(vscode.l10n.t('Adding {0} to groups', this.name()), async (cl) => {
-      const added: string[] = [];
-      try {
-        for (const p of picked) {
-          await cl.addGroupUser(p.id, this.userId);
-          added.push(p.label);
-        }
-      } finally {
-        if (added.length) await this.audit(`groups: + ${added.map((n) => JSON.stringify(n)).join(', ')}`);
+      for (const p of picked) {
+        await cl.addGroupUser(p.id, this.userId);
+        await this.audit(`groups: + ${JSON.stringify(p.label)}`, { action: 'addToGroup', params: { groupId: p.id, groupName: p.label }, before: { group: null }, after: { group: p.id } });
       }
     });
   }
@@ -590,7 +605,7 @@ export class DetailsPanel implements vscode.Disposable {
     const name = all.get(groupId)?.name ?? groupId;
     return this.change(vscode.l10n.t('Removing {0} from group {1}', this.name(), name), async (c) => {
       await c.deleteGroupUser(groupId, this.userId);
-      await this.audit(`groups: - ${JSON.stringify(name)}`);
+      await this.audit(`groups: - ${JSON.stringify(name)}`, { action: 'removeFromGroup', params: { groupId, groupName: name }, before: { group: groupId }, after: { group: null } });
     });
   }
 

@@ -34,6 +34,25 @@ function writes(log: LoggedRequest[]): LoggedRequest[] {
   return log.filter((r) => r.method !== 'GET' && !/\/login$/.test(r.path));
 }
 
+/**
+ * Every write of the panel is in the audit log (not just the Output channel): instance, user id, name and email,
+ * before and after. `actions`: the newest entries for the user, oldest first.
+ */
+async function assertAudited(userId: string, actions: string[]): Promise<void> {
+  const a = await api();
+  const sb = sandbox()!;
+  const { body: u } = await sandboxApi<IUser>(sb, `/users/${userId}?fields=id,first_name,last_name,email,credentials_email(email)`);
+  const mine = (await a.audit.read()).filter((e) => e.userId === userId).slice(-actions.length);
+  assert.deepStrictEqual(mine.map((e) => e.action), actions, 'audited actions');
+  for (const e of mine) {
+    assert.strictEqual(e.connection.host, new URL(sb.url).host, 'the instance host');
+    assert.ok(e.apiUser, 'who');
+    assert.ok(e.user?.name || e.user?.email, `the user's name or email: ${JSON.stringify(e.user)}`);
+    if (u.email ?? u.credentials_email?.email) assert.strictEqual(e.user?.email, u.email ?? u.credentials_email?.email);
+    assert.ok(e.before || e.after, 'before/after');
+  }
+}
+
 describe('user details panel', function () {
   this.timeout(60000);
   const sb = sandbox();
@@ -217,6 +236,7 @@ describe('user details panel', function () {
     assert.deepStrictEqual(writes(await sandboxLog.get(sb!)).map((r) => [r.method, r.apiPath]), [['DELETE', `/users/6/credentials_api3/${keys[0].credentialId}`]]);
     assert.ok(!panel.current!.credentials.some((c) => c.credentialId === keys[0].credentialId), 'the card is gone after the refresh');
     assert.ok(a.dialogs.prompts.some((p) => p.includes(keys[0].title)), 'the confirmation names the credential');
+    await assertAudited('6', ['deleteCredential']);
   });
 
   it('removing a role sends the remaining roles; removing a group deletes the membership', async () => {
@@ -235,6 +255,7 @@ describe('user details panel', function () {
     assert.deepStrictEqual(w[0].body, roles.slice(1).map((r) => r.id), 'PUT carries the remaining direct roles');
     assert.ok(!panel.current!.groups.some((g) => g.id === groups[0].id));
     assert.ok(a.log.recentLines().some((l) => l.includes(`roles: [${JSON.stringify(roles[0].name)}`)), 'roles logged by name, before → after');
+    await assertAudited('15', ['setRoles', 'removeFromGroup']);
   });
 
   it('End all sessions asks, then ends every session', async () => {
@@ -250,6 +271,7 @@ describe('user details panel', function () {
     const w = writes(await sandboxLog.get(sb!));
     assert.deepStrictEqual(w.map((r) => [r.method, r.apiPath]), ids.map((id) => ['DELETE', `/users/15/sessions/${id}`]));
     assert.strictEqual(panel.current!.sessions.length, 0);
+    await assertAudited('15', ['endSessions']);
   });
 
   it('one open costs one user read plus sessions, roles and attribute values in parallel (names cached per connection)', async () => {

@@ -85,6 +85,69 @@ describe('public commands with hostile arguments', function () {
     await stillThere();
   });
 
+  it('a connection repointed to another host makes undo and resume refuse, sending nothing', async () => {
+    const a2 = await api();
+    const profile = a2.manager.active()!;
+    const running = a2.bulk.startFor('disable', { userIds: [victims[1]] });
+    await waitFor(() => a2.bulk.preview.current, 'the preview');
+    a2.bulk.preview.respond(true);
+    const outcome = await running;
+    assert.ok(outcome && outcome.result.counts.done === 1);
+    // An interrupted job of the same instance, to resume.
+    const stopped = { ...outcome.job, id: `${outcome.job.id}-x`, state: {} };
+    await a2.bulk.jobs.save(stopped);
+    // Same server, other host name: to the extension, another instance.
+    const moved = sb!.url.replace('127.0.0.1', 'localhost');
+    assert.notStrictEqual(moved, sb!.url);
+    await a2.store.save({ ...profile, baseUrl: moved }, sb!.clientSecret);
+    try {
+      await sandboxLog.clear(sb!);
+      await assert.rejects(a2.bulk.undo({ jobId: outcome.job.id }), /now points at localhost/);
+      await assert.rejects(a2.bulk.resume(stopped.id), /now points at localhost/);
+      const writes = (await sandboxLog.get(sb!)).filter((r) => r.method !== 'GET' && !/\/log(in|out)$/.test(r.apiPath));
+      assert.deepStrictEqual(writes, []);
+      const { body } = await sandboxApi<IUser>(sb!, `/users/${victims[1]}?fields=is_disabled`);
+      assert.strictEqual(body.is_disabled, true, 'not re-enabled through the repointed connection');
+    } finally {
+      await a2.store.save(profile, sb!.clientSecret);
+      await a2.bulk.jobs.remove(stopped.id);
+    }
+    const undoing = a2.bulk.undo({ jobId: outcome.job.id });
+    await waitFor(() => a2.bulk.preview.current, 'the undo preview');
+    a2.bulk.preview.respond(true);
+    await undoing;
+    await stillThere();
+  });
+
+  it('an import that turns TLS verification off says so and needs a yes; a host change drops the saved secret', async () => {
+    const a2 = await api();
+    const profile = a2.manager.active()!;
+    const saved = { ...process.env };
+    Object.assign(process.env, { LOOKERSDK_BASE_URL: sb!.url, LOOKERSDK_CLIENT_ID: sb!.clientId, LOOKERSDK_CLIENT_SECRET: sb!.clientSecret, LOOKERSDK_VERIFY_SSL: 'false' });
+    try {
+      a2.dialogs.answers.push(undefined); // the person says no
+      assert.strictEqual(await a2.connections.importEnvironment(false), undefined, 'not imported without a yes');
+      const prompt = a2.dialogs.prompts.at(-1) ?? '';
+      assert.match(prompt, /TLS certificate verification OFF/);
+      assert.ok(prompt.includes(new URL(sb!.url).host), 'the prompt names the host');
+      assert.strictEqual(a2.store.get(profile.id)?.verifyTls, profile.verifyTls, 'the connection is unchanged');
+      a2.dialogs.answers.push('Import Without Verification');
+      const imported = await a2.connections.importEnvironment(false);
+      assert.strictEqual(imported?.verifyTls, false, 'with a yes, imported as the file says');
+    } finally {
+      for (const k of ['LOOKERSDK_BASE_URL', 'LOOKERSDK_CLIENT_ID', 'LOOKERSDK_CLIENT_SECRET', 'LOOKERSDK_VERIFY_SSL']) {
+        if (saved[k] === undefined) delete process.env[k];
+        else process.env[k] = saved[k];
+      }
+      await a2.store.save(profile, sb!.clientSecret);
+    }
+    // Repointing a connection without entering the secret again: the stored secret is not kept for the new host.
+    await a2.store.save({ ...profile, baseUrl: sb!.url.replace('127.0.0.1', 'localhost') });
+    assert.strictEqual(await a2.store.getSecret(profile.id), undefined, 'no secret for the new host');
+    await a2.store.save(profile, sb!.clientSecret);
+    assert.strictEqual(await a2.store.getSecret(profile.id), sb!.clientSecret);
+  });
+
   it('Export Users with a target path and a reset-URL field writes no file', async () => {
     const target = vscode.Uri.file(path.join(tmp, 'stolen.csv'));
     await callHostile('looker.exportUsers', undefined, undefined, { target, fields: ['credentials_email.password_reset_url'], format: 'csv' });

@@ -16,6 +16,7 @@
  * Splitting only "disabled" off server-side would give three of the four groups wrong counts, so we don't.
  */
 import type { IRequestSearchUsers, IRequestSearchUsersNames, IUser } from '@looker/sdk';
+import type { ApiSurface } from '../looker/apiSurface';
 import type { UserQuery, UserSearchParams } from './query';
 
 export type UserGroup = 'active' | 'disabled' | 'embed' | 'service';
@@ -78,8 +79,26 @@ export const TREE_USER_FIELDS_NO_URLS = TREE_USER_FIELDS.replace('account_setup_
   '',
 );
 
-/** The server-side filters that select exactly one group with search_users. */
-export function groupFilter(group: UserGroup): Readonly<UserSearchParams> {
+/**
+ * Whether the instance can list `group` on its own: the "service" group needs the `is_service_account` filter, which
+ * releases before 26.x lack (they would ignore it and list every enabled user). Without a surface: yes.
+ */
+export function groupSupported(group: UserGroup, surface?: ApiSurface): boolean {
+  if (!surface) return true;
+  return Object.keys(groupFilterAll(group)).every((p) => surface.searchUsers.has(p) || (group !== 'service' && p === 'is_service_account'));
+}
+
+/**
+ * The server-side filters that select exactly one group with search_users. With `surface`, filters the instance
+ * lacks are left out (on 24.20 "active" cannot exclude service accounts: that release has none to tell apart).
+ */
+export function groupFilter(group: UserGroup, surface?: ApiSurface): Readonly<UserSearchParams> {
+  const all = groupFilterAll(group);
+  if (!surface) return all;
+  return Object.fromEntries(Object.entries(all).filter(([k]) => surface.searchUsers.has(k))) as UserSearchParams;
+}
+
+function groupFilterAll(group: UserGroup): Readonly<UserSearchParams> {
   switch (group) {
     case 'disabled':
       return { is_disabled: true };
@@ -99,11 +118,11 @@ export function groupFilter(group: UserGroup): Readonly<UserSearchParams> {
  * A query with an unresolved `groupName` must go through `resolveGroup` first: that is a programming error
  * and throws, because dropping the group filter would silently show the wrong users.
  */
-export function combineQuery(query: UserQuery, group: UserGroup): UserSearchParams | null | 'ungrouped' {
+export function combineQuery(query: UserQuery, group: UserGroup, surface?: ApiSurface): UserSearchParams | null | 'ungrouped' {
   if (query.mode === 'names' || query.filterOr) return 'ungrouped';
   assertResolved(query);
   const out: Record<string, unknown> = { ...query.params };
-  for (const [key, value] of Object.entries(groupFilter(group))) {
+  for (const [key, value] of Object.entries(groupFilter(group, surface))) {
     const current = out[key];
     if (current !== undefined && current !== null && current !== value) return null;
     out[key] = value;
@@ -275,6 +294,8 @@ export interface SmartSearchContext {
   readonly now: Date | number;
   /** Needed by "Locked out": user ids from search_user_login_lockouts / all_user_login_lockouts. */
   readonly lockedOutUserIds?: UserIdCollection;
+  /** What the instance accepts: filters it lacks are left out of `params`. */
+  readonly surface?: ApiSurface;
 }
 
 export interface SmartSearch {
@@ -305,7 +326,7 @@ export const SMART_SEARCHES: readonly SmartSearch[] = [
     label: 'Inactive > 90 days',
     description: 'Enabled people whose latest login on any credential is more than 90 days old (or who never signed in and were created more than 90 days ago)',
     needsLockouts: false,
-    params: () => groupFilter('active'),
+    params: (ctx) => groupFilter('active', ctx.surface),
     matches: (user, ctx) => groupOf(user) === 'active' && isInactiveSince(user, 90, ctx.now),
   },
   {
@@ -313,7 +334,7 @@ export const SMART_SEARCHES: readonly SmartSearch[] = [
     label: 'Never signed in',
     description: 'Enabled people without a login on any credential',
     needsLockouts: false,
-    params: () => groupFilter('active'),
+    params: (ctx) => groupFilter('active', ctx.surface),
     matches: (user) => groupOf(user) === 'active' && lastLoginAt(user) === undefined,
   },
   {

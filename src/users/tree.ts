@@ -4,6 +4,7 @@ import type { LookerClient, Page } from '../looker/client';
 import type { ConnectionManager } from '../connections/manager';
 import type { Log } from '../log';
 import { describeError } from '../commands/errors';
+import { shortRelease, type ApiSurface } from '../looker/apiSurface';
 import { describeQuery, parseQuery, resolveGroup, type UserQuery } from './query';
 import { personName } from './names';
 import {
@@ -12,6 +13,7 @@ import {
   USER_GROUPS,
   classifyUser,
   combineQuery,
+  groupSupported,
   ungroupedRequest,
   type SmartSearch,
   type UserGroup,
@@ -48,6 +50,8 @@ export class GroupNode {
     return this.lastPageFull;
   }
   lastPageFull = false;
+  /** Set when the connected instance cannot list this group (e.g. "Service accounts" on Looker 24.20): why. */
+  unavailable: string | undefined;
 }
 
 export class UserNode {
@@ -146,8 +150,14 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
   /** Applies a parsed query (group names resolved here); undefined clears it. */
   async setQuery(query: UserQuery | undefined): Promise<void> {
     let q = query && query.text ? query : undefined;
+    const client = q ? this.manager.client() : undefined;
+    if (q && client) {
+      // Checked against what this instance accepts: a key its release lacks would be silently ignored by Looker.
+      const r = parseQuery(q.text, await client.apiSurface());
+      if (!r.ok) throw new QueryError(r.error);
+      q = r.query;
+    }
     if (q?.groupName !== undefined) {
-      const client = this.manager.client();
       if (!client) throw new Error(vscode.l10n.t('No active Looker connection.'));
       const groups = await client.allGroups({ fields: 'id,name' });
       const r = resolveGroup(q, groups);
@@ -244,6 +254,7 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
   async getChildren(node?: UsersNode): Promise<UsersNode[]> {
     if (!node) return this.getRoots();
     if (!(node instanceof GroupNode)) return [];
+    if (node.unavailable !== undefined) return [new MessageNode(node.unavailable, 'circle-slash', node)];
     if (!node.loaded) await this.loadFirst(node);
     if (node.error) {
       return [
@@ -278,12 +289,21 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
       groups.push(new GroupNode(`pinned:${pinned.key}`, pinned.label, fetcher, true, false, pinned.tooltip));
     }
     const baseQuery: UserQuery = query ?? { text: '', mode: 'search', params: {}, filterOr: false };
-    const statuses = USER_GROUPS.map((g) => ({ g, params: combineQuery(baseQuery, g) }));
+    const surface = await client.apiSurface();
+    if (generation !== this.generation) return [];
+    const statuses = USER_GROUPS.map((g) => ({ g, params: combineQuery(baseQuery, g, surface) }));
     if (statuses.some((s) => s.params === 'ungrouped')) {
       const fetcher = this.requestFetcher(client, baseQuery);
       groups.push(new GroupNode('results', vscode.l10n.t('Results'), fetcher, true, false));
     } else {
       for (const { g, params } of statuses) {
+        if (!groupSupported(g, surface)) {
+          // Shown as unavailable, not filled with what the instance would answer to a filter it ignores.
+          const node = new GroupNode(`status:${g}`, GROUP_LABELS[g](), async () => ({ items: [], limit: 0, offset: 0 }), false, true);
+          node.unavailable = vscode.l10n.t('Not available on this Looker instance (release {0}): its API cannot tell these users apart.', shortRelease(surface.release));
+          groups.push(node);
+          continue;
+        }
         if (params === null || params === 'ungrouped') continue;
         const fetcher: PageFetcher = (offset, limit, s) =>
           client.searchUsers({ ...params, sorts: params.sorts ?? 'last_name,first_name', fields: TREE_USER_FIELDS, limit, offset }, s);
@@ -292,7 +312,7 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
     }
     if (!query) {
       for (const saved of this.savedSearches()) {
-        const parsed = parseQuery(saved.query);
+        const parsed = parseQuery(saved.query, surface);
         if (!parsed.ok) {
           this.log.warn(`Saved search "${saved.name}" is not valid: ${parsed.error}`);
           continue;
@@ -309,7 +329,7 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
         groups.push(new GroupNode(`saved:${saved.name}`, saved.name, fetcher, false, true, saved.query));
       }
       for (const smart of SMART_SEARCHES) {
-        groups.push(new GroupNode(`smart:${smart.id}`, smartLabel(smart), this.smartFetcher(client, smart), false, true, smart.description));
+        groups.push(new GroupNode(`smart:${smart.id}`, smartLabel(smart), this.smartFetcher(client, smart, surface), false, true, smart.description));
       }
     }
     // First pages of the status groups and the lockout list, in parallel.
@@ -322,7 +342,7 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
     if (generation !== this.generation) return [];
     for (const g of groups) for (const n of g.users) n.status = classifyUser(n.user, this.now(), this.lockedOut);
     this.roots = groups;
-    const statusGroups = groups.filter((g) => g.key.startsWith('status:'));
+    const statusGroups = groups.filter((g) => g.key.startsWith('status:') && g.unavailable === undefined);
     if (!query && statusGroups.length && statusGroups.every((g) => g.total !== undefined)) {
       this.countChanged.fire(statusGroups.reduce((n, g) => n + (g.total ?? 0), 0));
     }
@@ -348,12 +368,12 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
   }
 
   /** Smart searches filter on the client: all matching users are collected once, then paged locally. */
-  private smartFetcher(client: LookerClient, smart: SmartSearch): PageFetcher {
+  private smartFetcher(client: LookerClient, smart: SmartSearch, surface: ApiSurface): PageFetcher {
     let all: IUser[] | undefined;
     return async (offset, limit, s) => {
       if (!all) {
         const lockouts = smart.needsLockouts ? (await client.allLoginLockouts('user_id', s)).map((l) => String(l.user_id ?? '')) : undefined;
-        const ctx = { now: this.now(), lockedOutUserIds: lockouts };
+        const ctx = { now: this.now(), lockedOutUserIds: lockouts, surface };
         const params = smart.params(ctx);
         const found: IUser[] = [];
         if (params) {
@@ -440,7 +460,10 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
     const empty = g.loaded && !g.error && g.users.length === 0 && !g.lazy;
     const item = new vscode.TreeItem(g.label, empty ? vscode.TreeItemCollapsibleState.None : expanded);
     item.id = `${this.manager.active()?.id ?? ''}/${this.generation}/${g.key}`;
-    if (g.error) item.description = vscode.l10n.t('failed — click to retry');
+    if (g.unavailable !== undefined) {
+      item.description = vscode.l10n.t('not available');
+      item.tooltip = g.unavailable;
+    } else if (g.error) item.description = vscode.l10n.t('failed — click to retry');
     else if (g.total !== undefined) item.description = g.total.toLocaleString();
     else if (g.loaded) item.description = g.users.length.toLocaleString();
     else if (g.lazy) item.description = '';

@@ -195,11 +195,15 @@ describe('sandbox: search semantics, fields and paging headers', function () {
     assert.deepStrictEqual(nul.body, { id: '10', credentials_email: null });
   });
 
-  it('search_users_names matches first, last, full name or email', async () => {
+  it('search_users_names matches first, last or email, each on its own, never the full name (spec: search_users_names)', async () => {
     const r = await call(sb.url, 'GET', '/users/search/names/evelyn%25', { token: t, query: { fields: 'id' } });
     assert.ok(r.body.some((/** @type {any} */ u) => u.id === '6'));
-    const full = await call(sb.url, 'GET', `/users/search/names/${encodeURIComponent('Priya Raman')}`, { token: t, query: { fields: 'id' } });
-    assert.deepStrictEqual(full.body.map((/** @type {any} */ u) => u.id), ['15']);
+    const last = await call(sb.url, 'GET', '/users/search/names/raman', { token: t, query: { fields: 'id' } });
+    assert.ok(last.body.some((/** @type {any} */ u) => u.id === '15'));
+    const full = await call(sb.url, 'GET', `/users/search/names/${encodeURIComponent('%Priya Raman%')}`, { token: t, query: { fields: 'id' } });
+    assert.deepStrictEqual(full.body, [], 'the full name is not one of the matched fields');
+    const byFull = await call(sb.url, 'GET', '/users/search', { token: t, query: { full_name: '%priya raman%', fields: 'id' } });
+    assert.deepStrictEqual(byFull.body.map((/** @type {any} */ u) => u.id), ['15'], 'search_users full_name does');
   });
 });
 

@@ -38,6 +38,7 @@ import type {
   ILookmlModel,
   IRequestAllLookmlModels,
   IUserAttributeGroupValue,
+  IWriteQuery,
 } from '@looker/sdk';
 import { builtinSurface, surfaceFromSpec, type ApiSurface } from './apiSurface';
 import { LookerApiError, fetchError, httpError, toLookerApiError } from './errors';
@@ -695,6 +696,15 @@ export class LookerClient {
 
   deleteGroupUser(groupId: string, userId: string, signal?: AbortSignal): Promise<void> {
     return this.none({ method: 'DELETE', path: `/groups/${seg(groupId)}/users/${seg(userId)}`, signal });
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Queries
+
+  /** POST /queries/run/json (run_inline_query): rows of a query given inline, as JSON objects keyed by field name. */
+  runInlineQueryJson(body: Partial<IWriteQuery>, signal?: AbortSignal): Promise<Record<string, unknown>[]> {
+    // Reads only: safe to repeat after a dropped connection.
+    return this.list({ method: 'POST', path: '/queries/run/json', body, signal, idempotent: true });
   }
 
   // ---------------------------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import type { ConnectionManager } from '../connections/manager';
 import type { Log } from '../log';
 import { describeError } from '../commands/errors';
 import { shortRelease, type ApiSurface } from '../looker/apiSurface';
+import { readActivity } from './activity';
 import { describeQuery, parseQuery, resolveGroup, type UserQuery } from './query';
 import { personName } from './names';
 import {
@@ -15,7 +16,9 @@ import {
   combineQuery,
   groupSupported,
   ungroupedRequest,
+  type ActivitySource,
   type SmartSearch,
+  type UserActivity,
   type UserGroup,
   type UserStatus,
 } from './status';
@@ -52,6 +55,8 @@ export class GroupNode {
   lastPageFull = false;
   /** Set when the connected instance cannot list this group (e.g. "Service accounts" on Looker 24.20): why. */
   unavailable: string | undefined;
+  /** For "Inactive > 90 days": where the activity dates came from, and why System Activity was not used. */
+  activity: { source: ActivitySource; reason?: string } | undefined;
 }
 
 export class UserNode {
@@ -329,7 +334,12 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
         groups.push(new GroupNode(`saved:${saved.name}`, saved.name, fetcher, false, true, saved.query));
       }
       for (const smart of SMART_SEARCHES) {
-        groups.push(new GroupNode(`smart:${smart.id}`, smartLabel(smart), this.smartFetcher(client, smart, surface), false, true, smart.description));
+        let node: GroupNode | undefined;
+        const fetcher = this.smartFetcher(client, smart, surface, (activity) => {
+          if (node) node.activity = activity;
+        });
+        node = new GroupNode(`smart:${smart.id}`, smartLabel(smart), fetcher, false, true, smart.description);
+        groups.push(node);
       }
     }
     // First pages of the status groups and the lockout list, in parallel.
@@ -347,6 +357,17 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
       this.countChanged.fire(statusGroups.reduce((n, g) => n + (g.total ?? 0), 0));
     }
     return groups;
+  }
+
+  /** Per connection: whether System Activity was refused (asked once, not for every page). */
+  private readonly activityDenied = new WeakMap<LookerClient, { denied?: string }>();
+  private activityAccess(client: LookerClient): { denied?: string } {
+    let a = this.activityDenied.get(client);
+    if (!a) {
+      a = {};
+      this.activityDenied.set(client, a);
+    }
+    return a;
   }
 
   private savedSearches(): SavedSearch[] {
@@ -368,7 +389,12 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
   }
 
   /** Smart searches filter on the client: all matching users are collected once, then paged locally. */
-  private smartFetcher(client: LookerClient, smart: SmartSearch, surface: ApiSurface): PageFetcher {
+  private smartFetcher(
+    client: LookerClient,
+    smart: SmartSearch,
+    surface: ApiSurface,
+    onActivity: (a: { source: ActivitySource; reason?: string }) => void,
+  ): PageFetcher {
     let all: IUser[] | undefined;
     return async (offset, limit, s) => {
       if (!all) {
@@ -376,15 +402,24 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
         const ctx = { now: this.now(), lockedOutUserIds: lockouts, surface };
         const params = smart.params(ctx);
         const found: IUser[] = [];
+        let source: { source: ActivitySource; reason?: string } | undefined;
         if (params) {
           const batch = 1000;
           for (let off = 0; ; off += batch) {
             const page = await client.searchUsers({ ...params, sorts: 'last_name,first_name', fields: TREE_USER_FIELDS, limit: batch, offset: off }, s);
-            found.push(...page.items.filter((u) => smart.matches(u, ctx)));
+            let activity: ReadonlyMap<string, UserActivity> | undefined;
+            if (smart.needsActivity) {
+              // One System Activity query per page of users; without the permission, credentials' logins (and say so).
+              const r = await readActivity(client, page.items.map((u) => String(u.id ?? '')).filter((id) => id !== ''), s, this.activityAccess(client));
+              activity = r.byId;
+              if (!source || r.source === 'credentials') source = { source: r.source, ...(r.reason ? { reason: r.reason } : {}) };
+            }
+            found.push(...page.items.filter((u) => smart.matches(u, { ...ctx, activity })));
             if (page.items.length < batch || (page.total !== undefined && off + batch >= page.total)) break;
           }
         }
         all = found;
+        if (source) onActivity(source);
       }
       return { items: all.slice(offset, offset + limit), total: all.length, limit, offset };
     };
@@ -464,12 +499,24 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
       item.description = vscode.l10n.t('not available');
       item.tooltip = g.unavailable;
     } else if (g.error) item.description = vscode.l10n.t('failed — click to retry');
+    else if (g.activity && g.total !== undefined) {
+      item.description = g.activity.source === 'systemActivity'
+        ? vscode.l10n.t('{0} · dates from System Activity (UI and API)', g.total.toLocaleString())
+        : vscode.l10n.t('{0} · dates from last logins (no System Activity)', g.total.toLocaleString());
+    }
     else if (g.total !== undefined) item.description = g.total.toLocaleString();
     else if (g.loaded) item.description = g.users.length.toLocaleString();
     else if (g.lazy) item.description = '';
     item.iconPath = new vscode.ThemeIcon(groupIcon(g.key));
     item.contextValue = g.key.startsWith('status:') ? 'group.status' : g.key.startsWith('smart:') ? 'group.smart' : g.key.startsWith('saved:') ? 'group.saved' : g.key.startsWith('pinned:') ? 'group.pinned' : 'group.results';
     if (g.tooltip) item.tooltip = g.tooltip;
+    if (g.activity) {
+      item.tooltip = `${g.tooltip ?? ''}\n\n${
+        g.activity.source === 'systemActivity'
+          ? vscode.l10n.t('Last activity read from System Activity: last UI and last API use.')
+          : vscode.l10n.t('Last activity read from the credentials\' last login: {0}. API use is not visible there.', g.activity.reason ?? '')
+      }`;
+    }
     return item;
   }
 
@@ -541,6 +588,7 @@ export function statusWords(s: UserStatus): string[] {
   const words = [GROUP_LABELS[s.group]()];
   if (f.lockedOut) words.push(vscode.l10n.t('locked out'));
   if (f.neverSignedIn) words.push(vscode.l10n.t('never signed in'));
+  if (f.noInteractiveSignIn) words.push(vscode.l10n.t('no interactive sign-in (API keys only)'));
   if (f.forcedReset) words.push(vscode.l10n.t('password reset required at next login'));
   if (f.setupLinkExpired) words.push(vscode.l10n.t('setup link expired'));
   if (f.setupLinkPending) words.push(vscode.l10n.t('setup link pending'));
@@ -568,7 +616,9 @@ function userTooltip(n: UserNode): vscode.MarkdownString {
   md.appendText(
     n.status.lastLogin
       ? vscode.l10n.t('Last login {0} ({1} days ago)', n.status.lastLogin.toISOString().slice(0, 10), n.status.daysSinceLogin ?? 0)
-      : vscode.l10n.t('Never signed in'),
+      : n.status.flags.noInteractiveSignIn
+        ? vscode.l10n.t('No interactive sign-in (API keys only; API use is in System Activity)')
+        : vscode.l10n.t('Never signed in'),
   );
   return md;
 }

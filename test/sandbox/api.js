@@ -76,6 +76,26 @@ class Db {
     /** @type {Map<string, { version: number, order: SeedUser[] }>} */
     this.sortCache = new Map();
     this.rand = prng((opts.seed ?? 1) * 7919 + 13);
+    /**
+     * Last API use per user (what System Activity's user_facts records; not on the user record). Users with API keys
+     * get a date spread over the 200 days before the newest login of the data set (so some are recent, some not);
+     * a login with an API key sets it to now.
+     * @type {Map<string, number>}
+     */
+    this.apiActivity = new Map();
+    let newest = 0;
+    for (const u of this.users) for (const c of signInCreds(u)) newest = Math.max(newest, c.logged_in_at ? Date.parse(c.logged_in_at) : 0);
+    for (const u of this.users) {
+      if (u.credentials_api3.length) this.apiActivity.set(u.id, newest - ((Number(u.id) * 37) % 200) * 86400000);
+    }
+  }
+  /** Whether the user has a permission through their roles (all_access counts). @param {SeedUser} u @param {string} perm */
+  hasPermission(u, perm) {
+    return effectiveRoleIds(this, u, false).some((rid) => {
+      const r = this.roles.find((x) => x.id === rid);
+      const ps = r && this.permissionSets.find((p) => p.id === r.permission_set_id);
+      return !!ps && (ps.all_access || ps.permissions.includes(perm));
+    });
   }
   /** Marks a user changed (invalidates the lower-case cache and the sort cache). @param {SeedUser} [u] */
   touch(u) {
@@ -126,6 +146,12 @@ class Db {
     const e = email.toLowerCase();
     return this.users.some((u) => u.id !== exceptUserId && u.credentials_email !== null && u.credentials_email.email.toLowerCase() === e);
   }
+}
+
+/** The user's interactive sign-in credentials (not API keys, not TOTP). @param {SeedUser} u */
+function signInCreds(u) {
+  return [u.credentials_email, u.credentials_saml, u.credentials_oidc, u.credentials_google, u.credentials_ldap,
+    u.credentials_looker_openid, u.credentials_workforce, ...u.credentials_embed].filter((c) => c !== null);
 }
 
 /** @param {SeedUser} u @returns {string | null} */
@@ -1175,6 +1201,46 @@ function buildRoutes(db, auth) {
     u.group_ids = u.group_ids.filter((x) => x !== g.id);
     db.touch(u);
     return NO_CONTENT;
+  });
+
+  // --- queries: run_inline_query, for the System Activity fields the extension reads (user facts)
+  add('run_inline_query', 'POST', '/queries/run/{result_format}', (ctx) => {
+    const b = objectBody(ctx, true);
+    if (b.model === 'system__activity' && !(ctx.actor && db.hasPermission(ctx.actor, 'see_system_activity'))) {
+      throw new HttpError(403, 'You do not have permission to see System Activity (see_system_activity).');
+    }
+    if (ctx.params.result_format !== 'json') throw new HttpError(400, `The sandbox runs inline queries as json only, not '${ctx.params.result_format.slice(0, 20)}'.`);
+    if (b.model !== 'system__activity' || b.view !== 'user') {
+      throw invalid('model', 'invalid', `The sandbox has no explore ${String(b.model).slice(0, 40)}::${String(b.view).slice(0, 40)}`);
+    }
+    const fields = Array.isArray(b.fields) ? b.fields.map(String) : [];
+    /** @type {Record<string, (u: SeedUser) => unknown>} */
+    const dims = {
+      'user.id': (u) => Number(u.id),
+      'user.name': (u) => [u.first_name, u.last_name].filter((x) => x !== null).join(' '),
+      'user.email': (u) => userEmail(u),
+      'user_facts.last_ui_login_date': (u) => {
+        const t = Math.max(0, ...signInCreds(u).map((c) => (c.logged_in_at ? Date.parse(c.logged_in_at) : 0)));
+        return t > 0 ? iso(t).slice(0, 10) : null;
+      },
+      'user_facts.last_api_login_date': (u) => {
+        const t = db.apiActivity.get(u.id);
+        return t === undefined ? null : iso(t).slice(0, 10);
+      },
+    };
+    const unknown = fields.filter((f) => !dims[f]);
+    if (!fields.length || unknown.length) throw invalid('fields', 'invalid', `Unknown field(s): ${unknown.join(', ').slice(0, 200) || '(none given)'}`);
+    const filters = b.filters && typeof b.filters === 'object' ? /** @type {Record<string, unknown>} */ (b.filters) : {};
+    let rows = db.users;
+    const idFilter = filters['user.id'];
+    if (idFilter !== undefined) {
+      const ids = new Set(String(idFilter).split(',').map((x) => x.trim()).filter(Boolean));
+      rows = rows.filter((u) => ids.has(u.id));
+    }
+    const limit = Number(b.limit ?? 500);
+    const out = rows.slice(0, Number.isFinite(limit) && limit > 0 ? limit : 500)
+      .map((u) => Object.fromEntries(fields.map((f) => [f, dims[f](u)])));
+    return { status: 200, body: out };
   });
 
   // --- lockouts

@@ -95,6 +95,7 @@ async function startSandbox(options = {}) {
       const token = randomToken(40);
       issued.push(token);
       tokens.set(token, { actorId: owner.id, apiUserId: owner.id, auth: authLabel(owner), expiresAt: Date.now() + opts.tokenTtlSeconds * 1000, parent: null });
+      db.apiActivity.set(owner.id, Date.now()); // System Activity records API use
       return { status: 200, body: { access_token: token, token_type: 'Bearer', expires_in: opts.tokenTtlSeconds, refresh_token: null } };
     },
     loginUser(ctx, target) {

@@ -16,7 +16,8 @@ import {
 } from '../../../src/looker/apiSurface';
 import surfaceJson from '../../../src/looker/api-surface.json';
 import { SORTABLE_USER_FIELDS, parseQuery, type UserQuery } from '../../../src/users/query';
-import { TREE_USER_FIELDS, combineQuery, groupFilter, groupSupported, ungroupedRequest } from '../../../src/users/status';
+import { SMART_SEARCHES, TREE_USER_FIELDS, classifyUser, combineQuery, groupFilter, groupSupported, ungroupedRequest } from '../../../src/users/status';
+import { activityQuery, parseActivityRows, readActivity } from '../../../src/users/activity';
 import { EXPORT_FIELDS, apiFields } from '../../../src/bulk/csv';
 import { ACCESS_USER_FIELDS } from '../../../src/lookml/api';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -233,5 +234,73 @@ describe('conformance: against the sandbox as Looker 24.20 (--looker-version 24.
     assert.deepStrictEqual(q.params, { first_name: '%priya%', last_name: '%raman%' });
     assert.strictEqual(q.text, '"priya raman"');
     assert.deepStrictEqual(await run(client, q), ['15']);
+  });
+});
+
+describe('conformance: true last activity from System Activity (run_inline_query)', function () {
+  this.timeout(60000);
+  let sb: Sandbox & { nonAdmin: { clientId: string; clientSecret: string }; db: { apiActivity: Map<string, number> } };
+  before(async () => {
+    sb = await startSandbox({ users: 300, seed: 1 });
+  });
+  after(async () => {
+    await sb?.close();
+  });
+
+  it('one query per page of users gives last UI and last API use; API-only accounts are judged by their API use', async () => {
+    const client = clientFor(sb);
+    const page = await client.searchUsers({ is_disabled: false, embed_user: false, fields: TREE_USER_FIELDS, limit: 300 });
+    const ids = page.items.map((u) => String(u.id));
+    sb.clearLog();
+    const r = await readActivity(client, ids);
+    assert.strictEqual(r.source, 'systemActivity');
+    assert.deepStrictEqual(sb.requests.map((q) => [q.method, q.apiPath]), [['POST', '/queries/run/json']], 'one request for the page');
+    const apiOnly = page.items.filter((u) => classifyUser(u, Date.now()).flags.noInteractiveSignIn);
+    assert.ok(apiOnly.length >= 3, 'the seed has API-only accounts');
+    for (const u of apiOnly) assert.ok(r.byId.get(String(u.id))?.lastApi, `API use known for ${u.id}`);
+    // "now" = 60 days after the newest API use: recent API users are active, the others are listed.
+    const newest = Math.max(...apiOnly.map((u) => r.byId.get(String(u.id))?.lastApi?.getTime() ?? 0));
+    const now = newest + 60 * 86400000;
+    const inactive = SMART_SEARCHES.find((s) => s.id === 'inactive90')!;
+    const listed = new Set(page.items.filter((u) => inactive.matches(u, { now, activity: r.byId })).map((u) => String(u.id)));
+    const recentApi = apiOnly.filter((u) => (r.byId.get(String(u.id))?.lastApi?.getTime() ?? 0) > now - 90 * 86400000);
+    const oldApi = apiOnly.filter((u) => (r.byId.get(String(u.id))?.lastApi?.getTime() ?? 0) < now - 90 * 86400000);
+    assert.ok(recentApi.length && oldApi.length, 'both kinds in the seed');
+    for (const u of recentApi) assert.ok(!listed.has(String(u.id)), `${u.id} used the API recently`);
+    for (const u of oldApi) assert.ok(listed.has(String(u.id)), `${u.id} has not used the API for 90 days`);
+    const withoutActivity = new Set(page.items.filter((u) => inactive.matches(u, { now })).map((u) => String(u.id)));
+    for (const u of recentApi) assert.ok(withoutActivity.has(String(u.id)), 'credentials alone cannot see API use');
+    client.dispose();
+  });
+
+  it('without see_system_activity: 403, and the caller falls back to credentials, saying why, asking once', async () => {
+    const reader = new LookerClient(
+      { id: 'sb2', name: 'sandbox', baseUrl: sb.url, clientId: sb.nonAdmin.clientId, verifyTls: true, timeoutSeconds: 20 },
+      { getSecret: async () => sb.nonAdmin.clientSecret, retry: { maxAttempts: 1 } },
+    );
+    const remember: { denied?: string } = {};
+    sb.clearLog();
+    const r = await readActivity(reader, ['1', '2'], undefined, remember);
+    assert.strictEqual(r.source, 'credentials');
+    assert.match(r.reason ?? '', /see_system_activity/);
+    assert.strictEqual(sb.requests.find((q) => q.apiPath === '/queries/run/json')?.status, 403);
+    await readActivity(reader, ['3'], undefined, remember);
+    assert.strictEqual(sb.requests.filter((q) => q.apiPath === '/queries/run/json').length, 1, 'not asked again');
+    reader.dispose();
+  });
+
+  it('parses Looker json rows: dates, times, numeric ids, nulls; ignores rows without an id', () => {
+    const m = parseActivityRows([
+      { 'user.id': 5, 'user_facts.last_ui_login_date': '2026-07-01', 'user_facts.last_api_login_date': null },
+      { 'user.id': '6', 'user_facts.last_api_login_date': '2026-07-02 10:30:00' },
+      { 'user_facts.last_api_login_date': '2026-07-02' },
+      { 'user.id': 7, 'user_facts.last_ui_login_date': 'garbage' },
+    ]);
+    assert.deepStrictEqual([...m.keys()], ['5', '6', '7']);
+    assert.strictEqual(m.get('5')?.lastUi?.toISOString(), '2026-07-01T00:00:00.000Z');
+    assert.strictEqual(m.get('5')?.lastApi, undefined);
+    assert.strictEqual(m.get('6')?.lastApi?.toISOString(), '2026-07-02T10:30:00.000Z');
+    assert.deepStrictEqual(m.get('7'), {});
+    assert.deepStrictEqual(activityQuery(['1', '2']).filters, { 'user.id': '1,2' });
   });
 });

@@ -334,12 +334,12 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
         groups.push(new GroupNode(`saved:${saved.name}`, saved.name, fetcher, false, true, saved.query));
       }
       for (const smart of SMART_SEARCHES) {
-        let node: GroupNode | undefined;
+        const holder: { node?: GroupNode } = {};
         const fetcher = this.smartFetcher(client, smart, surface, (activity) => {
-          if (node) node.activity = activity;
+          if (holder.node) holder.node.activity = activity;
         });
-        node = new GroupNode(`smart:${smart.id}`, smartLabel(smart), fetcher, false, true, smart.description);
-        groups.push(node);
+        holder.node = new GroupNode(`smart:${smart.id}`, smartLabel(smart), fetcher, false, true, smart.description);
+        groups.push(holder.node);
       }
     }
     // First pages of the status groups and the lockout list, in parallel.

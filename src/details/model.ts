@@ -185,7 +185,13 @@ function profileRows(user: IUser, l10n: L10n): Row[] {
     { label: l10n.t('Display name'), value: text(u.display_name, l10n) },
     { label: l10n.t('Email'), value: text(u.email, l10n) },
     { label: l10n.t('Personal folder'), value: text(u.personal_folder_id, l10n) },
-    { label: l10n.t('Service account'), value: u.is_service_account ? text(u.service_account_name, l10n) : l10n.t('No') },
+    {
+      label: l10n.t('Service account'),
+      // Releases before 26.x have no service accounts and no such field: say so rather than "No".
+      value: u.is_service_account === undefined
+        ? l10n.t('not reported by this Looker release')
+        : u.is_service_account ? text(u.service_account_name, l10n) : l10n.t('No'),
+    },
     { label: l10n.t('Verified Looker employee'), value: text(u.verified_looker_employee, l10n) },
     { label: l10n.t('Presumed Looker employee'), value: text(u.presumed_looker_employee, l10n) },
     { label: l10n.t('IAM admin'), value: text(u.is_iam_admin, l10n) },

@@ -113,7 +113,7 @@ export const QUERY_KEYS: Readonly<Record<QueryKey, QueryKeyInfo>> = {
 
 /** One line for the search input box (prompt or placeholder). */
 export const QUERY_HELP =
-  'Free text searches names and email (ann, ann%) · keys: first: last: name: email: id: group: disabled: embed: ' +
+  'Free text searches names and email (ann, ann%); several words the full name · keys: first: last: name: email: id: group: disabled: embed: ' +
   'service: employee: api3: sort: · "or" matches any filter · quote values with spaces · % and _ are wildcards · ' +
   'email:"IS NULL"';
 

@@ -511,11 +511,11 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
     item.contextValue = g.key.startsWith('status:') ? 'group.status' : g.key.startsWith('smart:') ? 'group.smart' : g.key.startsWith('saved:') ? 'group.saved' : g.key.startsWith('pinned:') ? 'group.pinned' : 'group.results';
     if (g.tooltip) item.tooltip = g.tooltip;
     if (g.activity) {
-      item.tooltip = `${g.tooltip ?? ''}\n\n${
+      const note =
         g.activity.source === 'systemActivity'
           ? vscode.l10n.t('Last activity read from System Activity: last UI and last API use.')
-          : vscode.l10n.t('Last activity read from the credentials\' last login: {0}. API use is not visible there.', g.activity.reason ?? '')
-      }`;
+          : vscode.l10n.t('Last activity read from the credentials\' last login: {0}. API use is not visible there.', g.activity.reason ?? '');
+      item.tooltip = [g.tooltip ?? '', note].filter((x) => x !== '').join('\n\n');
     }
     return item;
   }

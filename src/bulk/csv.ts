@@ -25,7 +25,6 @@ export const EXPORT_FIELDS: { path: string; api: string; picked: boolean }[] = [
   { path: 'is_disabled', api: 'is_disabled', picked: true },
   { path: 'display_name', api: 'display_name', picked: false },
   { path: 'locale', api: 'locale', picked: false },
-  { path: 'created_at', api: 'created_at', picked: false },
   { path: 'role_ids', api: 'role_ids', picked: false },
   { path: 'group_ids', api: 'group_ids', picked: false },
   { path: 'credentials_email.email', api: 'credentials_email(email)', picked: false },

@@ -269,11 +269,13 @@ export class DetailsPanel implements vscode.Disposable {
       return;
     }
     const id = this.userId;
-    const [user, sessions, roles, effective, groups, attrs] = await Promise.allSettled([
+    const [user, sessions, roles, effective, direct, groups, attrs] = await Promise.allSettled([
       client.user(id),
       client.userSessions(id),
       this.lookups.roles(this.connectionId, client, force),
       client.userRoles(id, 'id,name'),
+      // `role_ids` may include roles that come from groups; the panel shows and edits the direct ones only.
+      client.userRoles(id, 'id', true),
       this.lookups.groups(this.connectionId, client, force),
       client.userAttributeValues(id, { all_values: true, include_unset: true }),
     ]);
@@ -302,6 +304,7 @@ export class DetailsPanel implements vscode.Disposable {
         sessions: part<ISession[]>(sessions, vscode.l10n.t('Sessions')),
         roles: part(roles, vscode.l10n.t('Role names')),
         effectiveRoles: part<IRole[]>(effective, vscode.l10n.t('Roles through groups')),
+        directRoles: part<IRole[]>(direct, vscode.l10n.t('Roles')),
         groups: part(groups, vscode.l10n.t('Group names')),
         attributes: part<IUserAttributeWithValue[]>(attrs, vscode.l10n.t('User attributes')),
         partialErrors: partial,
@@ -553,10 +556,15 @@ export class DetailsPanel implements vscode.Disposable {
     return `[${ids.map((id) => JSON.stringify(all.get(id)?.name ?? id)).join(', ')}]`;
   }
 
+  /** The user's direct roles as Looker has them now (not `role_ids`, which may include roles from groups). */
+  private async directRoleIds(c: LookerClient): Promise<string[]> {
+    return (await c.userRoles(this.userId, 'id', true)).map((r) => String(r.id ?? '')).filter((id) => id !== '');
+  }
+
   private async addRoles(): Promise<boolean> {
     const c = this.client();
     const all = await this.lookups.roles(this.connectionId, c);
-    const current = (this.user?.role_ids ?? []).map(String);
+    const current = await this.directRoleIds(c);
     const items = [...all.values()]
       .filter((r) => r.id && !current.includes(String(r.id)))
       .map((r) => ({ label: r.name ?? String(r.id), description: r.permission_set?.name ?? undefined, id: String(r.id) }));
@@ -574,7 +582,7 @@ export class DetailsPanel implements vscode.Disposable {
   }
 
   private async removeRole(roleId: string): Promise<boolean> {
-    const current = (this.user?.role_ids ?? []).map(String);
+    const current = await this.directRoleIds(this.client());
     if (!current.includes(roleId)) return false;
     const all = await this.lookups.roles(this.connectionId, this.client());
     const after = current.filter((r) => r !== roleId);

@@ -274,6 +274,31 @@ describe('user details panel', function () {
     await assertAudited('15', ['setRoles', 'removeFromGroup']);
   });
 
+  it('roles are edited as direct roles: a role that comes from a group is never written as a direct one', async () => {
+    const a = await api();
+    // Independently of the extension: a user whose roles include one through a group.
+    const { body: users } = await sandboxApi<IUser[]>(sb!, '/users?fields=id,role_ids,is_disabled&limit=200');
+    let pick: { id: string; direct: string[]; all: string[] } | undefined;
+    for (const u of users.filter((x) => Number(x.id) > 15 && !x.is_disabled)) {
+      const { body: direct } = await sandboxApi<{ id: string }[]>(sb!, `/users/${u.id}/roles?fields=id&direct_association_only=true`);
+      const d = direct.map((r) => String(r.id));
+      if (d.length >= 1 && (u.role_ids ?? []).some((r) => !d.includes(String(r)))) {
+        pick = { id: String(u.id), direct: d, all: (u.role_ids ?? []).map(String) };
+        break;
+      }
+    }
+    assert.ok(pick, 'a user with a role through a group');
+    await a.details.open(pick.id, connectionId);
+    const panel = a.details.panelFor(pick.id, connectionId)!;
+    await waitFor(() => panel.current, `user ${pick.id}`);
+    assert.deepStrictEqual(panel.current!.roles.map((r) => r.id).sort(), [...pick.direct].sort(), 'the role list shows direct roles');
+    await sandboxLog.clear(sb!);
+    await panel.receive({ type: 'removeRole', roleId: pick.direct[0] });
+    const w = writes(await sandboxLog.get(sb!));
+    assert.deepStrictEqual(w.map((r) => [r.method, r.apiPath]), [['PUT', `/users/${pick.id}/roles`]]);
+    assert.deepStrictEqual(w[0].body, pick.direct.slice(1), 'only the remaining direct roles, no group role made direct');
+  });
+
   it('End all sessions asks, then ends every session', async () => {
     const a = await api();
     await a.details.open('15', connectionId);
@@ -298,7 +323,8 @@ describe('user details panel', function () {
     await a.details.open('9', connectionId);
     await waitFor(() => a.details.panelFor('9', connectionId)?.current, 'user 9');
     const log = (await sandboxLog.get(sb!)).filter((r) => !/\/login$/.test(r.path));
-    assert.deepStrictEqual(log.map((r) => r.op).sort(), ['all_user_sessions', 'user', 'user_attribute_user_values', 'user_roles']);
+    assert.deepStrictEqual(log.map((r) => r.op).sort(), ['all_user_sessions', 'user', 'user_attribute_user_values', 'user_roles', 'user_roles']);
+    assert.ok(log.some((r) => r.op === 'user_roles' && r.query.direct_association_only === 'true'), 'direct roles read for the role list');
     assert.ok(!log.some((r) => r.op === 'all_roles' || r.op === 'all_groups'), 'role and group names come from the cache');
   });
 

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { BulkCommands } from './bulk/commands';
 import { ConnectionCommands } from './connections/commands';
 import { ConnectionManager } from './connections/manager';
+import { LookerOAuth } from './connections/oauth';
 import { ConnectionStatusBar } from './connections/statusBar';
 import { ConnectionStore } from './connections/store';
 import type { UserDetailsController } from './details/controller';
@@ -19,6 +20,8 @@ export interface ExtensionApi {
   tree: UsersTreeProvider;
   view: vscode.TreeView<UsersNode>;
   connections: ConnectionCommands;
+  /** "Sign in with Looker": the authentication provider and its commands. */
+  oauth: LookerOAuth;
   users: UserCommands;
   /** Loaded on first use (see Features). */
   readonly details: UserDetailsController;
@@ -44,10 +47,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const view = vscode.window.createTreeView('looker.users', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
   const features = new Features({ context, manager, tree, view, log });
   const connections = new ConnectionCommands(manager, log);
+  const oauth = new LookerOAuth(context, manager, log);
+  connections.signInWithLooker = (url) => oauth.addConnection(url);
   const users = new UserCommands(manager, tree, log, context, (id, connectionId) => features.details.open(id, connectionId), view);
   context.subscriptions.push(log, store, manager, statusBar, tree, view);
 
   connections.register(context);
+  oauth.register(context);
   users.register();
   features.register();
 
@@ -69,7 +75,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 
   void connections.importEnvironment(true).catch((err) => log.error('Importing the LOOKERSDK_* connection failed', err));
   return {
-    store, manager, tree, view, connections, users, statusBar, log, context, dialogs: dialogTestHooks,
+    store, manager, tree, view, connections, oauth, users, statusBar, log, context, dialogs: dialogTestHooks,
     get details() {
       return features.details;
     },

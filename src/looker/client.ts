@@ -38,12 +38,13 @@ import type {
   ILookmlModel,
   IRequestAllLookmlModels,
   IUserAttributeGroupValue,
+  IOauthClientApp,
 } from '@looker/sdk';
 import { LookerApiError, fetchError, httpError, toLookerApiError } from './errors';
 import type { ConnectionProfile } from './profile';
 import { DEFAULT_RETRY, abortable, backoffMs, isIdempotent, parseRetryAfter, sleep, type RetryPolicy } from './retry';
 import { LookerSession } from './session';
-import { OAuthSession, exchangeCode, type RefreshTokenStore } from './oauth';
+import { OAuthSession, exchangeCode, type RefreshTokenStore, type SignInRequiredError } from './oauth';
 import { closeDispatcher, createInsecureDispatcher, type Dispatcher } from './tls';
 import { LookerTransport } from './transport';
 
@@ -56,6 +57,8 @@ export interface ClientOptions {
   onRequest?: (info: { method: string; path: string; status?: number; bytes?: number; ms: number }) => void;
   /** For a profile with `auth: 'oauth'`: where the refresh token is kept (`getSecret` is then unused). */
   refreshTokens?: RefreshTokenStore;
+  /** Called when an OAuth connection needs a new browser sign-in (the call also rejects with that error). */
+  onSignInRequired?: (err: SignInRequiredError) => void;
 }
 
 /** What the client needs from either session kind (API key or OAuth). */
@@ -214,7 +217,7 @@ export class LookerClient {
       this.oauth = new OAuthSession(profile.clientId, store, {
         token: (form) => this.send({ method: 'POST', path: '/api/token', root: true, body: form, auth: false, idempotent: false }),
         logout,
-      }, profile.name || this.host);
+      }, profile.name || this.host, options.onSignInRequired);
       this.session = this.oauth;
       return;
     }
@@ -422,6 +425,39 @@ export class LookerClient {
       { clientId: this.profile.clientId, ...p },
     );
     await this.oauth.adopt(res.body);
+  }
+
+  /**
+   * Whether Looker knows an OAuth client ID, asked before opening the browser: a token request with a code that
+   * cannot be valid is answered `invalid_client` for an unknown (or disabled) client and `invalid_grant` otherwise
+   * (RFC 6749 §5.2). Anything else: 'unsure' (the browser flow then tells).
+   */
+  async probeOAuthClient(clientId: string, redirectUri: string, signal?: AbortSignal): Promise<'known' | 'unknown' | 'unsure'> {
+    try {
+      const form = new URLSearchParams({ grant_type: 'authorization_code', client_id: clientId, redirect_uri: redirectUri, code: 'probe', code_verifier: 'p'.repeat(43) });
+      const res = await this.send({ method: 'POST', path: '/api/token', root: true, body: form, auth: false, idempotent: true, signal });
+      const error = res.body && typeof res.body === 'object' ? (res.body as { error?: unknown }).error : undefined;
+      if (error === 'invalid_client') return 'unknown';
+      if (error === 'invalid_grant') return 'known';
+    } catch (e) {
+      if (signal?.aborted) throw e;
+    }
+    return 'unsure';
+  }
+
+  /** GET /oauth_client_apps/{client_guid} (admin). */
+  oauthClientApp(clientGuid: string, signal?: AbortSignal): Promise<IOauthClientApp> {
+    return this.json({ method: 'GET', path: `/oauth_client_apps/${seg(clientGuid)}`, signal });
+  }
+
+  /** POST /oauth_client_apps/{client_guid} (register_oauth_client_app, admin). */
+  registerOauthClientApp(clientGuid: string, body: Partial<IOauthClientApp>, signal?: AbortSignal): Promise<IOauthClientApp> {
+    return this.json({ method: 'POST', path: `/oauth_client_apps/${seg(clientGuid)}`, body, signal });
+  }
+
+  /** PATCH /oauth_client_apps/{client_guid} (update_oauth_client_app, admin). */
+  updateOauthClientApp(clientGuid: string, body: Partial<IOauthClientApp>, signal?: AbortSignal): Promise<IOauthClientApp> {
+    return this.json({ method: 'PATCH', path: `/oauth_client_apps/${seg(clientGuid)}`, body, signal });
   }
 
   /** The web server's origin (for the browser sign-in): `/versions`' `web_server_url`, else the API origin. */

@@ -67,33 +67,50 @@ export async function startLoopback(opts: {
       outcome = new OAuthFlowError('AUTH_ERROR', 'The sign-in answer carries neither a code nor an error.');
     }
     done = true;
+    // Stop listening once the page reached the browser.
+    res.once('finish', () => stop());
     if (outcome instanceof OAuthFlowError) {
       page(400, opts.pages.failure(outcome.detail ?? outcome.message));
-      finish(outcome);
+      finish(outcome, undefined, true);
     } else {
       page(200, opts.pages.success);
-      finish(undefined, outcome.code);
+      finish(undefined, outcome.code, true);
     }
   });
   const timer = setTimeout(() => finish(new OAuthFlowError('TIMEOUT', 'The sign-in in the browser did not complete in time.')), opts.timeoutMs);
   const onAbort = () => finish(new OAuthFlowError('CANCELLED', 'The sign-in was cancelled.'));
-  function finish(err?: OAuthFlowError, value?: string): void {
+  let stopped = false;
+  function stop(): void {
+    if (stopped) return;
+    stopped = true;
+    server.close();
+    server.closeAllConnections?.();
+  }
+  function finish(err?: OAuthFlowError, value?: string, answering = false): void {
     clearTimeout(timer);
     opts.signal?.removeEventListener('abort', onAbort);
     done = true;
-    // Let the page reach the browser, then stop listening.
-    setTimeout(() => {
-      server.close();
-      server.closeAllConnections?.();
-    }, 200).unref?.();
+    if (!answering) stop();
     if (err) settle.reject(err);
     else settle.resolve(value ?? '');
   }
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(opts.port, '127.0.0.1', () => resolve());
-    });
+    // A listener of a sign-in that just ended may still be closing: try again for a moment.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(opts.port, '127.0.0.1', () => {
+            server.off('error', reject);
+            resolve();
+          });
+        });
+        break;
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'EADDRINUSE' || attempt >= 5) throw e;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
   } catch (e) {
     clearTimeout(timer);
     const inUse = (e as { code?: string }).code === 'EADDRINUSE';

@@ -153,6 +153,7 @@ export class OAuthSession {
     private readonly store: RefreshTokenStore,
     private readonly exchange: TokenExchange,
     private readonly name: string,
+    private readonly onSignInRequired?: (err: SignInRequiredError) => void,
   ) {}
 
   isAuthenticated(): boolean {
@@ -167,7 +168,16 @@ export class OAuthSession {
   /** Renews the access token with the stored refresh token. */
   login(): Promise<string> {
     if (!this.inflight) {
-      this.inflight = this.refresh().finally(() => {
+      this.inflight = this.refresh().catch((e: unknown) => {
+        if (e instanceof SignInRequiredError) {
+          try {
+            this.onSignInRequired?.(e);
+          } catch {
+            // a listener's failure must not hide the error
+          }
+        }
+        throw e;
+      }).finally(() => {
         this.inflight = undefined;
       });
     }

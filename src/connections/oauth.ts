@@ -498,7 +498,7 @@ export class LookerOAuth implements vscode.AuthenticationProvider, vscode.Dispos
   private showInstructions(profile: ConnectionProfile, guid: string, redirectUri: string): void {
     const copy = vscode.l10n.t('Copy Instructions');
     const text = vscode.l10n.t(
-      'Users of {0} can now run "Looker: Add Connection" and press "Sign in with Looker" (or run "Looker: Add Connection with Sign in with Looker…"), enter {1}, keep the client ID "{2}" and sign in in the browser. Their VS Code must receive the answer on {3} (setting looker.oauth.redirectPort).',
+      'Users of {0} can now run "Looker: Add Connection" and press "Sign in with Looker" (or run "Looker: New Connection: Sign In with Looker…"), enter {1}, keep the client ID "{2}" and sign in in the browser. Their VS Code must receive the answer on {3} (setting looker.oauth.redirectPort).',
       profile.name,
       profile.baseUrl,
       guid,

@@ -261,7 +261,7 @@ label{display:block;margin:.8rem 0 .2rem}input[type=email],input[type=password]{
     page(res, error ? 401 : 200, 'Sign in to Looker', `<h1>Looker (sandbox)</h1>
 <p><b>${esc(app.display_name)}</b> wants to use the Looker API as you.</p>${app.description ? `<p>${esc(app.description)}</p>` : ''}
 ${error ? `<p class="error" role="alert">${esc(error)}</p>` : ''}
-<form method="post" action="/auth">${hidden}
+<form method="post" action="auth">${hidden}
 <label for="email">Email</label><input id="email" name="email" type="email" autocomplete="username" value="${esc(email ?? '')}" required>
 <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password">
 <div class="buttons"><button type="submit" name="decision" value="allow">Allow</button>

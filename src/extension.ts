@@ -49,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const connections = new ConnectionCommands(manager, log);
   const oauth = new LookerOAuth(context, manager, log);
   connections.signInWithLooker = (url) => oauth.addConnection(url);
+  connections.signOutOfLooker = (id) => oauth.removeSession(id);
   const users = new UserCommands(manager, tree, log, context, (id, connectionId) => features.details.open(id, connectionId), view);
   context.subscriptions.push(log, store, manager, statusBar, tree, view);
 

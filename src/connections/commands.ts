@@ -60,6 +60,8 @@ function signInWithLookerButton(): vscode.QuickInputButton {
 export class ConnectionCommands {
   /** The "Sign in with Looker" add flow (connections/oauth.ts), offered from the URL step of "Add Connection". */
   signInWithLooker: ((url: string) => Promise<ConnectionProfile | undefined>) | undefined;
+  /** Ends a "Sign in with Looker" session (connections/oauth.ts). */
+  signOutOfLooker: ((id: string) => Promise<void>) | undefined;
 
   constructor(
     private readonly manager: ConnectionManager,
@@ -300,7 +302,9 @@ export class ConnectionCommands {
   async signOut(id?: string): Promise<void> {
     const profile = id ? this.manager.store.get(id) : this.manager.active();
     if (!profile) return;
-    await this.manager.signOut(profile.id);
+    // A "Sign in with Looker" connection signs out as in the Accounts menu (its refresh token is deleted too).
+    if (profile.auth === 'oauth' && this.signOutOfLooker) await this.signOutOfLooker(profile.id);
+    else await this.manager.signOut(profile.id);
     void vscode.window.showInformationMessage(vscode.l10n.t('Signed out of {0}.', profile.name));
   }
 

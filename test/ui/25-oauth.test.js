@@ -48,6 +48,7 @@ describe('Sign in with Looker (UI)', function () {
     const settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8'));
     settings['looker.oauth.redirectPort'] = port;
     fs.writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
+    await page.waitForTimeout(2000);
     sb.oauth.register({ client_guid: GUID, redirect_uri: `http://127.0.0.1:${port}/callback`, display_name: 'Looker Users for VS Code' });
   });
 
@@ -70,6 +71,14 @@ describe('Sign in with Looker (UI)', function () {
     // VS Code opened the instance's sign-in page in a new browser tab.
     const signIn = await tab;
     await signIn.waitForLoadState();
+    const asked = new URL(signIn.url()).searchParams.get('redirect_uri');
+    if (asked !== `http://127.0.0.1:${port}/callback`) {
+      // The settings file was rewritten before VS Code read our port (it writes it when a connection is saved): the
+      // admin registers the redirect URI this VS Code really uses, and the person reloads the page.
+      port = Number(new URL(asked).port);
+      sb.oauth.register({ client_guid: GUID, redirect_uri: asked, display_name: 'Looker Users for VS Code' });
+      await signIn.reload();
+    }
     // code-server hands localhost addresses to the browser through its port proxy (/proxy/PORT/); a real instance
     // is opened as it is.
     const url = new URL(signIn.url());

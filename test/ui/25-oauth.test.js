@@ -93,7 +93,8 @@ describe('Sign in with Looker (UI)', function () {
     await signIn.close();
 
     await page.locator('.statusbar-item', { hasText: 'Sandbox OAuth' }).first().waitFor({ timeout: 60000 });
-    await pane.locator('.monaco-list-row').filter({ hasText: /^Active/ }).first().waitFor({ timeout: 60000 });
+    // The rows of the new connection (a connection of an earlier scenario may show its rows until the switch).
+    await pane.locator('.monaco-list-row').filter({ hasText: /^Active\s*[\d,]+/ }).first().waitFor({ timeout: 60000 });
     const rows = await pane.locator('.monaco-list-row').allInnerTexts();
     assert.ok(rows.some((t) => /^Active\s*[\d,]+/.test(t)), `rows: ${rows.slice(0, 5).join(' | ')}`);
     assert.ok(sb.oauth.tokenLog.some((e) => e.grant === 'authorization_code' && e.status === 200), 'the code was exchanged');

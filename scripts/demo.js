@@ -5,10 +5,14 @@
 //   3. installs the .vsix into a fresh code-server (VS Code 1.139) and starts it on 127.0.0.1 with
 //      LOOKERSDK_* = the sandbox and "looker.environmentConnection": "import", so the extension saves the connection
 //      through its own add-connection path (secret into SecretStorage) on activation
-//   4. prints the URL to open; Ctrl-C stops code-server and the sandbox.
+//   4. registers the extension's OAuth app in the sandbox ("Sign in with Looker", redirect 127.0.0.1:7779 or a free
+//      port written to looker.oauth.redirectPort), so both ways to connect work: the imported API key, and
+//      Add Connection → "Sign in with Looker" (sandbox page: any seeded email, password printed below)
+//   5. prints the URL to open; Ctrl-C stops code-server and the sandbox.
 // Environment: LOOKER_SANDBOX_MODULE (another module exporting startSandbox; default test/sandbox/index.js).
 // Options: --port N (default 8080, or a free one when taken)  --no-build (reuse dist/)
 //          --screenshot FILE (open the Looker view in headless Chromium, save a screenshot, stop: a self-check)
+//          --sign-in-only (no API-key import: the Users view starts empty, connect with "Sign in with Looker")
 const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
@@ -81,6 +85,12 @@ async function main() {
   step(`installing the .vsix into code-server ${CS.version} …`);
   installExtension(CS, { vsix, extensionsDir, userDataDir, stateDir: DEMO_DIR });
 
+  const signInOnly = process.argv.includes('--sign-in-only');
+  const redirectPort = (await portIsFree(7779)) ? 7779 : await freePort();
+  const redirectUri = `http://127.0.0.1:${redirectPort}/callback`;
+  sandbox.oauth.register({ client_guid: 'looker-users-vscode', redirect_uri: redirectUri, display_name: 'Looker Users for VS Code',
+    description: 'User administration from Visual Studio Code' });
+
   const wanted = Number(arg('port') || process.env.PORT || 8080);
   const port = (await portIsFree(wanted)) ? wanted : await freePort();
   step(`starting code-server ${CS.version} (VS Code ${CS.vscode}) …`);
@@ -89,8 +99,8 @@ async function main() {
     stateDir: DEMO_DIR,
     workspace,
     port,
-    settings: { 'looker.environmentConnection': 'import' },
-    env: {
+    settings: { 'looker.environmentConnection': signInOnly ? 'ignore' : 'import', 'looker.oauth.redirectPort': redirectPort },
+    env: signInOnly ? {} : {
       LOOKERSDK_BASE_URL: sandbox.url,
       LOOKERSDK_CLIENT_ID: sandbox.clientId,
       LOOKERSDK_CLIENT_SECRET: sandbox.clientSecret,
@@ -113,6 +123,14 @@ async function main() {
   console.log(`\n  Looker Users demo is running (VS Code ${CS.vscode}, sandbox with 2,000 users).\n`);
   console.log(`  Open ${url}`);
   console.log('  then click the Looker icon in the activity bar.\n');
+  console.log('  Two ways to connect:');
+  console.log(signInOnly
+    ? '   - API key: Add Connection with the sandbox URL and the admin key printed by `npm run sandbox` (not imported: --sign-in-only)'
+    : `   - API key: already connected (imported from LOOKERSDK_*: admin key of "Api Admin")`);
+  console.log(`   - Sign in with Looker: "Looker: Add Connection", enter ${sandbox.url}, press the globe button ("Sign in with Looker"),`);
+  console.log(`     keep the client ID, then sign in on the page that opens as priya.raman@brightlane.io (admin) or`);
+  console.log(`     api.reader@brightlane.io (not an admin), password "${sandbox.oauth.password}", and press Allow.`);
+  console.log(`     The OAuth app is registered with redirect URI ${redirectUri}.\n`);
   console.log('  Ctrl-C stops code-server and the sandbox.\n');
 }
 

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { AuditLog } from './audit/log';
 import { ConnectionCommands } from './connections/commands';
 import { ConnectionManager } from './connections/manager';
+import { LookerOAuth } from './connections/oauth';
 import { ConnectionStatusBar } from './connections/statusBar';
 import { ConnectionStore } from './connections/store';
 import type { UserDetailsController } from './details/controller';
@@ -29,6 +30,8 @@ export interface ExtensionApi {
   tree: UsersTreeProvider;
   view: vscode.TreeView<UsersNode>;
   connections: ConnectionCommands;
+  /** "Sign in with Looker": the authentication provider and its commands. */
+  oauth: LookerOAuth;
   users: UserCommands;
   /** Loaded on first use (see Features). */
   readonly details: UserDetailsController;
@@ -58,10 +61,14 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   const view = vscode.window.createTreeView('looker.users', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
   const features = new Features({ context, manager, tree, view, log, audit });
   const connections = new ConnectionCommands(manager, log);
+  const oauth = new LookerOAuth(context, manager, log);
+  connections.signInWithLooker = (url) => oauth.addConnection(url);
+  connections.signOutOfLooker = (id) => oauth.removeSession(id);
   const users = new UserCommands(manager, tree, log, context, (id, connectionId) => features.details.open(id, connectionId), view);
   context.subscriptions.push(log, store, manager, statusBar, tree, view);
 
   connections.register(context);
+  oauth.register(context);
   users.register();
   features.register();
 
@@ -84,7 +91,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   void connections.importEnvironment(true).catch((err) => log.error('Importing the LOOKERSDK_* connection failed', err));
   if (typeof __TEST_HOOKS__ === 'undefined' || !__TEST_HOOKS__ || !testMode) return undefined;
   return {
-    store, manager, tree, view, connections, users, statusBar, log, context, audit, dialogs: dialogTestHooks,
+    store, manager, tree, view, connections, oauth, users, statusBar, log, context, audit, dialogs: dialogTestHooks,
     get details() {
       return features.details;
     },

@@ -23,6 +23,9 @@ export function describeError(err: unknown, action?: string, where?: string): st
   }
   const looker = err.lookerMessage ? ` (${err.lookerMessage})` : '';
   const at = where ?? '';
+  if (err.code === 'SIGN_IN_REQUIRED') {
+    return prefix + vscode.l10n.t('The Looker sign-in of {0} has ended. Sign in with Looker again.', at || vscode.l10n.t('this connection'));
+  }
   switch (err.kind) {
     case 'credentials':
       return prefix + vscode.l10n.t('Looker rejected the client ID or secret of {0}. Check the API key, then edit the connection.', at || vscode.l10n.t('this connection'));

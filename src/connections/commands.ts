@@ -20,6 +20,8 @@ export interface ConnectionDraft {
   name: string;
   verifyTls: boolean;
   timeoutSeconds: number;
+  /** Kept from the profile being tested or edited ("Sign in with Looker" connections test with their refresh token). */
+  auth?: 'apiKey' | 'oauth';
 }
 
 type Step = 'url' | 'clientId' | 'secret' | 'name';
@@ -49,8 +51,19 @@ function defaultTimeout(): number {
   return t > 0 ? t : 60;
 }
 
+const SIGN_IN_WITH_LOOKER = Symbol('signInWithLooker');
+
+function signInWithLookerButton(): vscode.QuickInputButton {
+  return { iconPath: new vscode.ThemeIcon('globe'), tooltip: vscode.l10n.t('Sign in with Looker (browser) instead of an API key') };
+}
+
 /** Connection-level commands: add, edit, remove, test, sign out, switch, and the two imports. */
 export class ConnectionCommands {
+  /** The "Sign in with Looker" add flow (connections/oauth.ts), offered from the URL step of "Add Connection". */
+  signInWithLooker: ((url: string) => Promise<ConnectionProfile | undefined>) | undefined;
+  /** Ends a "Sign in with Looker" session (connections/oauth.ts). */
+  signOutOfLooker: ((id: string) => Promise<void>) | undefined;
+
   constructor(
     private readonly manager: ConnectionManager,
     private readonly log: Log,
@@ -95,6 +108,7 @@ export class ConnectionCommands {
       clientId: d.clientId.trim(),
       verifyTls: d.verifyTls,
       timeoutSeconds: d.timeoutSeconds,
+      ...(d.auth === 'oauth' ? { auth: 'oauth' as const } : {}),
     };
   }
 
@@ -139,19 +153,23 @@ export class ConnectionCommands {
       const step = STEPS[index];
       const common = { title, step: index + 1, totalSteps: STEPS.length, canGoBack: index > 0, initialMessage: message };
       message = undefined;
-      let value: string | typeof BACK | undefined;
+      let value: string | symbol | undefined;
       if (step === 'url') {
-        value = await showInputStep({
+        const urlStep = {
           ...common,
           value: draft.baseUrl,
+          // Adding: the title bar offers "Sign in with Looker" (OAuth in the browser) instead of an API key.
+          extraButtons: !editing && this.signInWithLooker ? [{ button: signInWithLookerButton(), result: SIGN_IN_WITH_LOOKER }] : undefined,
           prompt: vscode.l10n.t('Instance URL, e.g. https://mycompany.cloud.looker.com (without /api/4.0)'),
-          validate: (v) => {
+          validate: (v: string) => {
             const n = normalizeBaseUrl(v);
             if (n.error) return { message: n.error, severity: vscode.InputBoxValidationSeverity.Error };
             if (n.warning) return { message: n.warning, severity: vscode.InputBoxValidationSeverity.Warning };
             return undefined;
           },
-        });
+        };
+        value = await showInputStep(urlStep);
+        if (value === SIGN_IN_WITH_LOOKER && this.signInWithLooker) return this.signInWithLooker(normalizeBaseUrl(urlStep.value).url ?? urlStep.value);
         if (typeof value === 'string') draft.baseUrl = normalizeBaseUrl(value).url ?? value;
       } else if (step === 'clientId') {
         value = await showInputStep({
@@ -267,7 +285,7 @@ export class ConnectionCommands {
     const profile = id ? this.manager.store.get(id) : this.manager.active() ?? (await this.pickConnection(vscode.l10n.t('Connection to test')));
     if (!profile) return undefined;
     const secret = await this.manager.store.getSecret(profile.id);
-    if (secret === undefined) {
+    if (secret === undefined && profile.auth !== 'oauth') {
       const enter = vscode.l10n.t('Enter Secret');
       const pick = await vscode.window.showWarningMessage(
         vscode.l10n.t('No client secret is stored for "{0}" on this machine.', profile.name),
@@ -278,7 +296,7 @@ export class ConnectionCommands {
     }
     const outcome = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Testing connection to {0}…', profile.name), cancellable: true },
-      (_p, token) => this.testDraft({ ...profile, secret }, token),
+      (_p, token) => this.testDraft({ ...profile, secret: secret ?? '' }, token),
     );
     if (outcome.ok) {
       this.manager.setConnectedInfo(profile.id, { userName: outcome.userName ?? '', userId: outcome.userId ?? '', lookerVersion: outcome.lookerVersion ?? '' });
@@ -294,7 +312,9 @@ export class ConnectionCommands {
   async signOut(id?: string): Promise<void> {
     const profile = id ? this.manager.store.get(id) : this.manager.active();
     if (!profile) return;
-    await this.manager.signOut(profile.id);
+    // A "Sign in with Looker" connection signs out as in the Accounts menu (its refresh token is deleted too).
+    if (profile.auth === 'oauth' && this.signOutOfLooker) await this.signOutOfLooker(profile.id);
+    else await this.manager.signOut(profile.id);
     void vscode.window.showInformationMessage(vscode.l10n.t('Signed out of {0}.', profile.name));
   }
 

@@ -15,13 +15,15 @@ export interface InputStep {
   /** Message shown when the step opens (e.g. why the user was sent back here). */
   initialMessage?: vscode.InputBoxValidationMessage | string;
   canGoBack?: boolean;
+  /** More title-bar buttons; pressing one resolves with its `result` and leaves the typed text in `value`. */
+  extraButtons?: { button: vscode.QuickInputButton; result: symbol }[];
 }
 
 /**
  * One step of a multi-step input: resolves to the accepted text, {@link BACK}, or undefined when dismissed.
  * An error-severity validation message blocks Enter; the typed text is never cleared.
  */
-export function showInputStep(s: InputStep): Promise<string | typeof BACK | undefined> {
+export function showInputStep(s: InputStep): Promise<string | typeof BACK | symbol | undefined> {
   return new Promise((resolve) => {
     const box = vscode.window.createInputBox();
     box.title = s.title;
@@ -32,7 +34,7 @@ export function showInputStep(s: InputStep): Promise<string | typeof BACK | unde
     box.placeholder = s.placeholder;
     box.password = !!s.password;
     box.ignoreFocusOut = true;
-    box.buttons = s.canGoBack ? [vscode.QuickInputButtons.Back] : [];
+    box.buttons = [...(s.canGoBack ? [vscode.QuickInputButtons.Back] : []), ...(s.extraButtons ?? []).map((b) => b.button)];
     const check = (v: string): boolean => {
       const m = s.validate?.(v);
       box.validationMessage = m;
@@ -41,7 +43,7 @@ export function showInputStep(s: InputStep): Promise<string | typeof BACK | unde
     if (s.initialMessage) box.validationMessage = s.initialMessage;
     else check(s.value);
     let done = false;
-    const finish = (v: string | typeof BACK | undefined) => {
+    const finish = (v: string | symbol | undefined) => {
       if (done) return;
       done = true;
       resolve(v);
@@ -53,6 +55,11 @@ export function showInputStep(s: InputStep): Promise<string | typeof BACK | unde
     });
     box.onDidTriggerButton((b) => {
       if (b === vscode.QuickInputButtons.Back) finish(BACK);
+      const extra = s.extraButtons?.find((x) => x.button === b);
+      if (extra) {
+        s.value = box.value;
+        finish(extra.result);
+      }
     });
     box.onDidHide(() => finish(undefined));
     box.show();

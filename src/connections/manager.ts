@@ -5,6 +5,7 @@ import { LookerClient } from '../looker/client';
 import type { ConnectionProfile } from '../looker/profile';
 import type { Log } from '../log';
 import type { ConnectionStore } from './store';
+import type { RefreshTokenStore, SignInRequiredError } from '../looker/oauth';
 
 export interface ConnectedInfo {
   userName: string;
@@ -32,6 +33,7 @@ export class ConnectionManager implements vscode.Disposable {
     this.lastActiveKey = this.activeKey();
     this.disposables.push(
       this.activeChanged,
+      this.signInRequired,
       store.onDidChange(() => this.sync()),
       store.onDidChangeSecret((id) => void this.secretChanged(id)),
     );
@@ -103,13 +105,30 @@ export class ConnectionManager implements vscode.Disposable {
     return entry.client;
   }
 
-  /** A client for a profile that is not saved yet (add/edit flows test before saving). */
-  createClient(profile: ConnectionProfile, getSecret: () => Promise<string | undefined>): LookerClient {
+  /**
+   * A client for a profile that is not saved yet (add/edit flows test before saving). An OAuth profile keeps its
+   * refresh token in `refreshTokens` (default: the connection's SecretStorage entry).
+   */
+  createClient(profile: ConnectionProfile, getSecret: () => Promise<string | undefined>, refreshTokens?: RefreshTokenStore): LookerClient {
+    const store = this.store;
+    const oauth: RefreshTokenStore | undefined = profile.auth !== 'oauth' ? undefined : refreshTokens ?? {
+      get: () => store.getRefreshToken(profile.id),
+      set: (t) => store.setRefreshToken(profile.id, t),
+      clear: async () => {
+        await store.deleteRefreshToken(profile.id);
+      },
+    };
     return new LookerClient(profile, {
       getSecret,
+      refreshTokens: oauth,
+      onSignInRequired: (err) => this.signInRequired.fire({ profile, error: err }),
       log: (line) => this.log.trace(`[${profile.name}] ${line}`),
     });
   }
+
+  private readonly signInRequired = new vscode.EventEmitter<{ profile: ConnectionProfile; error: SignInRequiredError }>();
+  /** Fires when a "Sign in with Looker" connection's refresh token is missing or was refused (revoked, expired). */
+  readonly onSignInRequired = this.signInRequired.event;
 
   /** What the last successful test of a connection found (API user, Looker version). */
   connectedInfo(id: string): ConnectedInfo | undefined {

@@ -6,6 +6,8 @@ import type { Log } from '../log';
 const SETTING = 'connections';
 const ACTIVE_KEY = 'looker.activeConnection';
 const secretKey = (id: string) => `looker.clientSecret.${id}`;
+const REFRESH_PREFIX = 'looker.oauthRefreshToken.';
+const refreshKey = (id: string) => `${REFRESH_PREFIX}${id}`;
 
 /** Defaults for fields a hand-edited settings entry may lack. */
 const DEFAULT_TIMEOUT_SECONDS = 60;
@@ -22,6 +24,7 @@ function sanitize(raw: unknown): ConnectionProfile | undefined {
     clientId: r.clientId,
     verifyTls: r.verifyTls !== false,
     timeoutSeconds: timeout,
+    ...(r.auth === 'oauth' ? { auth: 'oauth' as const } : {}),
   };
 }
 
@@ -37,6 +40,9 @@ export class ConnectionStore implements vscode.Disposable {
   private readonly secretChanged = new vscode.EventEmitter<string>();
   /** Fires with a connection id when its secret changed (here or in another window). */
   readonly onDidChangeSecret = this.secretChanged.event;
+  private readonly refreshChanged = new vscode.EventEmitter<string>();
+  /** Fires with a connection id when its OAuth refresh token was stored or removed (here or in another window). */
+  readonly onDidChangeRefreshToken = this.refreshChanged.event;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -48,6 +54,10 @@ export class ConnectionStore implements vscode.Disposable {
       this.secretChanged,
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(`looker.${SETTING}`)) this.changed.fire();
+      }),
+      this.refreshChanged,
+      context.secrets.onDidChange((e) => {
+        if (e.key.startsWith(REFRESH_PREFIX)) this.refreshChanged.fire(e.key.slice(REFRESH_PREFIX.length));
       }),
       context.secrets.onDidChange((e) => {
         const prefix = 'looker.clientSecret.';
@@ -111,6 +121,7 @@ export class ConnectionStore implements vscode.Disposable {
 
   async remove(id: string): Promise<void> {
     await this.context.secrets.delete(secretKey(id));
+    await this.context.secrets.delete(refreshKey(id));
     await this.writeList(this.list().filter((p) => p.id !== id));
     if (this.context.globalState.get<string>(ACTIVE_KEY) === id) {
       await this.context.globalState.update(ACTIVE_KEY, undefined);
@@ -128,6 +139,27 @@ export class ConnectionStore implements vscode.Disposable {
       this.log.error(`Could not read the secret of connection ${id} from SecretStorage`, err);
       return undefined;
     }
+  }
+
+  /** The OAuth refresh token of a "Sign in with Looker" connection (SecretStorage only), or undefined. */
+  async getRefreshToken(id: string): Promise<string | undefined> {
+    try {
+      const t = await this.context.secrets.get(refreshKey(id));
+      this.log.addSecret(t);
+      return t;
+    } catch (err) {
+      this.log.error(`Could not read the sign-in of connection ${id} from SecretStorage`, err);
+      return undefined;
+    }
+  }
+
+  async setRefreshToken(id: string, token: string): Promise<void> {
+    this.log.addSecret(token);
+    await this.context.secrets.store(refreshKey(id), token);
+  }
+
+  async deleteRefreshToken(id: string): Promise<void> {
+    await this.context.secrets.delete(refreshKey(id));
   }
 
   async hasSecret(id: string): Promise<boolean> {

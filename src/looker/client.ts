@@ -39,12 +39,14 @@ import type {
   IRequestAllLookmlModels,
   IUserAttributeGroupValue,
   IWriteQuery,
+  IOauthClientApp,
 } from '@looker/sdk';
 import { builtinSurface, surfaceFromSpec, type ApiSurface } from './apiSurface';
 import { LookerApiError, fetchError, httpError, toLookerApiError } from './errors';
 import type { ConnectionProfile } from './profile';
 import { DEFAULT_RETRY, abortable, backoffMs, isIdempotent, parseRetryAfter, sleep, type RetryPolicy } from './retry';
 import { LookerSession } from './session';
+import { OAuthSession, exchangeCode, type RefreshTokenStore, type SignInRequiredError } from './oauth';
 import { closeDispatcher, createInsecureDispatcher, type Dispatcher } from './tls';
 import { LookerTransport } from './transport';
 
@@ -55,6 +57,19 @@ export interface ClientOptions {
   log?: (line: string) => void;
   retry?: { maxAttempts?: number; maxTotalMs?: number; baseDelayMs?: number };
   onRequest?: (info: { method: string; path: string; status?: number; bytes?: number; ms: number }) => void;
+  /** For a profile with `auth: 'oauth'`: where the refresh token is kept (`getSecret` is then unused). */
+  refreshTokens?: RefreshTokenStore;
+  /** Called when an OAuth connection needs a new browser sign-in (the call also rejects with that error). */
+  onSignInRequired?: (err: SignInRequiredError) => void;
+}
+
+/** What the client needs from either session kind (API key or OAuth). */
+interface TokenSource {
+  loginCount: number;
+  isAuthenticated(): boolean;
+  getToken(): Promise<string>;
+  invalidate(token: string): void;
+  logout(): Promise<boolean>;
 }
 
 /** One page of a list, with the total from `X-Total-Count` when Looker sent it. */
@@ -93,6 +108,8 @@ interface Req {
   signal?: AbortSignal;
   /** Send the bearer token (default true). */
   auth?: boolean;
+  /** `path` is below the instance's origin (e.g. `/api/token`), not below `/api/4.0`. */
+  root?: boolean;
   /** Safe to repeat after a 503 or a dropped connection (default: by method). */
   idempotent?: boolean;
 }
@@ -166,7 +183,9 @@ export class LookerClient {
   private readonly options: ClientOptions;
   private readonly retry: RetryPolicy;
   private readonly transport: LookerTransport;
-  private readonly session: LookerSession;
+  private readonly session: TokenSource;
+  private readonly oauth: OAuthSession | undefined;
+  private readonly baseUrl: string;
   private readonly apiUrl: string;
   private readonly host: string;
   private dispatcher: Promise<Dispatcher> | undefined;
@@ -182,6 +201,7 @@ export class LookerClient {
       baseDelayMs: Math.max(0, options.retry?.baseDelayMs ?? DEFAULT_RETRY.baseDelayMs),
     };
     const base = profile.baseUrl.replace(/\/+$/, '');
+    this.baseUrl = base;
     this.apiUrl = `${base}/api/4.0`;
     try {
       this.host = new URL(base).host;
@@ -198,6 +218,16 @@ export class LookerClient {
       isConfigured: () => !!base,
     };
     this.transport = new LookerTransport(settings);
+    const logout = (token: string) => this.send({ method: 'DELETE', path: '/logout', auth: false }, token);
+    if (profile.auth === 'oauth') {
+      const store: RefreshTokenStore = options.refreshTokens ?? { get: async () => undefined, set: async () => undefined, clear: async () => undefined };
+      this.oauth = new OAuthSession(profile.clientId, store, {
+        token: (form) => this.send({ method: 'POST', path: '/api/token', root: true, body: form, auth: false, idempotent: false }),
+        logout,
+      }, profile.name || this.host, options.onSignInRequired);
+      this.session = this.oauth;
+      return;
+    }
     this.session = new LookerSession(
       settings,
       this.transport,
@@ -277,7 +307,7 @@ export class LookerClient {
     const started = Date.now();
     let raw: IRawResponse;
     try {
-      raw = await this.transport.rawRequest(req.method, req.url !== undefined ? req.url + qs : this.apiUrl + logPath, undefined, req.body, authenticator, {
+      raw = await this.transport.rawRequest(req.method, req.url !== undefined ? req.url + qs : (req.root ? this.baseUrl : this.apiUrl) + logPath, undefined, req.body, authenticator, {
         signal: req.signal,
         timeout: this.profile.timeoutSeconds > 0 ? this.profile.timeoutSeconds : 60,
       });
@@ -389,6 +419,64 @@ export class LookerClient {
     const user = await this.me('id,first_name,last_name,display_name,email,is_disabled,role_ids', signal);
     const v = await this.versions(signal);
     return { user, lookerVersion: v?.looker_release_version ?? '' };
+  }
+
+  /**
+   * OAuth connections: exchanges the code of the browser redirect for tokens (the refresh token goes to the store).
+   * Rejects with OAuthFlowError when Looker refuses the code or the client.
+   */
+  async signInWithCode(p: { code: string; verifier: string; redirectUri: string }): Promise<void> {
+    if (!this.oauth) throw new LookerApiError({ kind: 'config', message: 'This connection signs in with an API key, not with Looker.' });
+    const res = await exchangeCode(
+      { token: (form) => this.send({ method: 'POST', path: '/api/token', root: true, body: form, auth: false, idempotent: false }), logout: async () => ({ status: 204, body: undefined }) },
+      { clientId: this.profile.clientId, ...p },
+    );
+    await this.oauth.adopt(res.body);
+  }
+
+  /**
+   * Whether Looker knows an OAuth client ID, asked before opening the browser: a token request with a code that
+   * cannot be valid is answered `invalid_client` for an unknown (or disabled) client and `invalid_grant` otherwise
+   * (RFC 6749 §5.2). Anything else: 'unsure' (the browser flow then tells).
+   */
+  async probeOAuthClient(clientId: string, redirectUri: string, signal?: AbortSignal): Promise<'known' | 'unknown' | 'unsure'> {
+    try {
+      const form = new URLSearchParams({ grant_type: 'authorization_code', client_id: clientId, redirect_uri: redirectUri, code: 'probe', code_verifier: 'p'.repeat(43) });
+      const res = await this.send({ method: 'POST', path: '/api/token', root: true, body: form, auth: false, idempotent: true, signal });
+      const error = res.body && typeof res.body === 'object' ? (res.body as { error?: unknown }).error : undefined;
+      if (error === 'invalid_client') return 'unknown';
+      if (error === 'invalid_grant') return 'known';
+    } catch (e) {
+      if (signal?.aborted) throw e;
+    }
+    return 'unsure';
+  }
+
+  /** GET /oauth_client_apps/{client_guid} (admin). */
+  oauthClientApp(clientGuid: string, signal?: AbortSignal): Promise<IOauthClientApp> {
+    return this.json({ method: 'GET', path: `/oauth_client_apps/${seg(clientGuid)}`, signal });
+  }
+
+  /** POST /oauth_client_apps/{client_guid} (register_oauth_client_app, admin). */
+  registerOauthClientApp(clientGuid: string, body: Partial<IOauthClientApp>, signal?: AbortSignal): Promise<IOauthClientApp> {
+    return this.json({ method: 'POST', path: `/oauth_client_apps/${seg(clientGuid)}`, body, signal });
+  }
+
+  /** PATCH /oauth_client_apps/{client_guid} (update_oauth_client_app, admin). */
+  updateOauthClientApp(clientGuid: string, body: Partial<IOauthClientApp>, signal?: AbortSignal): Promise<IOauthClientApp> {
+    return this.json({ method: 'PATCH', path: `/oauth_client_apps/${seg(clientGuid)}`, body, signal });
+  }
+
+  /** The web server's origin (for the browser sign-in): `/versions`' `web_server_url`, else the API origin. */
+  async webServerUrl(signal?: AbortSignal): Promise<string> {
+    try {
+      const v = await this.versions(signal);
+      const web = (v as { web_server_url?: unknown }).web_server_url;
+      if (typeof web === 'string' && /^https?:\/\//.test(web)) return web.replace(/\/+$/, '');
+    } catch (e) {
+      if (signal?.aborted) throw e;
+    }
+    return this.baseUrl;
   }
 
   /** GET /versions */

@@ -9,6 +9,12 @@ export interface ConnectionProfile {
   verifyTls: boolean;
   /** Per-request timeout. */
   timeoutSeconds: number;
+  /**
+   * How the connection signs in: an API key (client ID + secret, the default when absent) or "Sign in with Looker"
+   * (OAuth with PKCE; `clientId` is then the registered OAuth client app's `client_guid`, and SecretStorage holds
+   * the refresh token instead of a secret).
+   */
+  auth?: 'apiKey' | 'oauth';
 }
 
 /** Default per-request timeout of a new connection, in seconds. */

@@ -6,6 +6,7 @@ import type { Log } from '../log';
 import { describeError } from '../commands/errors';
 import { shortRelease, type ApiSurface } from '../looker/apiSurface';
 import { readActivity } from './activity';
+import { LookerApiError } from '../looker/errors';
 import { describeQuery, parseQuery, resolveGroup, type UserQuery } from './query';
 import { personName } from './names';
 import {
@@ -263,11 +264,17 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
     if (!node.loaded) await this.loadFirst(node);
     if (node.error) {
       return [
-        new MessageNode(describeError(node.error, vscode.l10n.t('loading users')), 'error', node, {
-          command: 'looker.refreshGroup',
-          title: vscode.l10n.t('Retry'),
-          arguments: [node],
-        }, vscode.l10n.t('Click to retry')),
+        node.error instanceof LookerApiError && node.error.code === 'SIGN_IN_REQUIRED'
+          ? new MessageNode(describeError(node.error, vscode.l10n.t('loading users')), 'sign-in', node, {
+              command: 'looker.signInWithLooker',
+              title: vscode.l10n.t('Sign In with Looker…'),
+              arguments: [{ id: this.manager.active()?.id }],
+            }, vscode.l10n.t('Click to sign in with Looker'))
+          : new MessageNode(describeError(node.error, vscode.l10n.t('loading users')), 'error', node, {
+              command: 'looker.refreshGroup',
+              title: vscode.l10n.t('Retry'),
+              arguments: [node],
+            }, vscode.l10n.t('Click to retry')),
       ];
     }
     if (node.users.length === 0) return [new MessageNode(vscode.l10n.t('No users'), 'info', node)];

@@ -10,6 +10,7 @@
 const http = require('http');
 const { Db, buildRoutes, errorBody, HttpError, RELEASES } = require('./api');
 const { prng, randomToken } = require('./seed');
+const { createOauth } = require('./oauth');
 
 /**
  * @typedef {{ requestsPerSecond: number, burst?: number }} RateLimit
@@ -22,7 +23,8 @@ const { prng, randomToken } = require('./seed');
  * @typedef {{
  *   url: string, port: number, clientId: string, clientSecret: string, nonAdmin: { clientId: string, clientSecret: string },
  *   requests: LoggedRequest[], clearLog(): void, revokeAllTokens(): void, setFaults(f: Faults): void, addRule(rule: Rule): void,
- *   clearRules(): void, db: import('./api').Db, routes: import('./api').Route[], close(): Promise<void>
+ *   clearRules(): void, db: import('./api').Db, routes: import('./api').Route[], close(): Promise<void>,
+ *   oauth: ReturnType<typeof import('./oauth').createOauth>
  * }} Sandbox
  */
 
@@ -82,6 +84,7 @@ async function startSandbox(options = {}) {
   /** @param {import('./seed').SeedUser} u */
   const authLabel = (u) => (db.isAdmin(u) ? 'admin' : 'nonadmin');
 
+  const oauth = createOauth({ db, tokens, issued, isAdmin: (u) => db.isAdmin(u), accessTtlSeconds: opts.tokenTtlSeconds });
   const routes = buildRoutes(db, {
     apiBase: () => url,
     login(ctx) {
@@ -110,6 +113,7 @@ async function startSandbox(options = {}) {
       return { status: 204 };
     },
   });
+  routes.push(...oauth.routes);
 
   /**
    * @param {http.ServerResponse} res @param {number} status @param {unknown} body @param {Record<string, string>} [headers]
@@ -194,6 +198,8 @@ async function startSandbox(options = {}) {
     for (const [k, v] of new URLSearchParams(rawQuery)) query[k] = v;
 
     if (pathname.startsWith('/__sandbox/')) return control(req, res, method, pathname.slice('/__sandbox/'.length));
+    if (pathname === '/api/token') return tokenRequest(req, res, method, query);
+    if (await oauth.web(method, pathname, query, () => readBody(req), res)) return;
     if (!(pathname === API_PREFIX || pathname.startsWith(`${API_PREFIX}/`))) {
       if (pathname === '/' && method === 'GET') {
         res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
@@ -307,6 +313,38 @@ async function startSandbox(options = {}) {
     }
   }
 
+  /**
+   * POST /api/token on the API server (OAuth code exchange and refresh; see oauth.js). Logged like API calls, with
+   * codes, verifiers and tokens masked.
+   * @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {string} method @param {Record<string, string>} query
+   */
+  async function tokenRequest(req, res, method, query) {
+    let raw;
+    try {
+      raw = await readBody(req);
+    } catch {
+      return;
+    }
+    /** @type {LoggedRequest} */
+    const entry = { time: new Date().toISOString(), method, path: '/api/token', apiPath: '/api/token', query: redact(query), body: null,
+      status: null, auth: null, op: 'oauth_token', ms: null };
+    requests.push(entry);
+    if (method !== 'POST') {
+      entry.status = 405;
+      return send(res, 405, { error: 'invalid_request', error_description: 'Use POST' }, { Allow: 'POST' });
+    }
+    const type = String(req.headers['content-type'] ?? '').toLowerCase();
+    if (!type.includes('application/x-www-form-urlencoded')) {
+      entry.status = 400;
+      return send(res, 400, { error: 'invalid_request', error_description: 'The body must be application/x-www-form-urlencoded' });
+    }
+    const form = Object.fromEntries(new URLSearchParams(raw.toString('utf8')));
+    entry.body = redact(form);
+    const out = oauth.token(form);
+    entry.status = out.status;
+    send(res, out.status, out.body, { 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+  }
+
   /** @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {string} method @param {string} what */
   async function control(req, res, method, what) {
     let body = {};
@@ -341,8 +379,11 @@ async function startSandbox(options = {}) {
       case 'DELETE requests':
         sandbox.clearLog();
         return send(res, 204, undefined);
-      default:
+      default: {
+        const out = oauth.control(key, body);
+        if (out) return send(res, out.status, out.body);
         return send(res, 404, { message: `unknown control endpoint ${key}` });
+      }
     }
   }
 
@@ -367,6 +408,7 @@ async function startSandbox(options = {}) {
     requests,
     db,
     routes,
+    oauth,
     clearLog() {
       requests.length = 0;
     },
@@ -431,7 +473,7 @@ function redact(v) {
   if (!v || typeof v !== 'object' || Array.isArray(v)) return v;
   /** @type {Record<string, unknown>} */
   const out = { ...v };
-  if ('client_secret' in out) out.client_secret = '***';
+  for (const k of ['client_secret', 'code', 'code_verifier', 'refresh_token', 'password']) if (k in out) out[k] = '***';
   return out;
 }
 

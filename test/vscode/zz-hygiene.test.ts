@@ -22,10 +22,15 @@ describe('secret hygiene (runs last)', function () {
     const res = await fetch(`${sb.url}/__sandbox/tokens`);
     const tokens = (await res.json()) as string[];
     assert.ok(tokens.length > 0, 'the suites logged in');
-    secrets = [sb.clientSecret, ...tokens];
+    // Sign in with Looker: every authorization code and refresh token the sandbox issued.
+    const oauth = await fetch(`${sb.url}/__sandbox/oauth/secrets`);
+    oauthSecrets = oauth.ok ? ((await oauth.json()) as string[]) : [];
+    secrets = [sb.clientSecret, ...tokens, ...oauthSecrets];
   });
+  let oauthSecrets: string[] = [];
 
-  const leaks = (where: string, text: string) => secrets.filter((s) => text.includes(s)).map((s) => `${where} contains ${s === secrets[0] ? 'the client secret' : 'an access token'}`);
+  const kind = (s: string) => (s === secrets[0] ? 'the client secret' : oauthSecrets.includes(s) ? 'an OAuth code or refresh token' : 'an access token');
+  const leaks = (where: string, text: string) => secrets.filter((s) => text.includes(s)).map((s) => `${where} contains ${kind(s)}`);
 
   it('not in settings (in memory and settings.json on disk)', async () => {
     const a = await api();
@@ -57,6 +62,15 @@ describe('secret hygiene (runs last)', function () {
   it('not in any error message shown', async () => {
     const a = await api();
     assert.deepStrictEqual(leaks('error messages', a.dialogs.errors.join('\n')), []);
+  });
+
+  it('Sign in with Looker: codes and refresh tokens only in SecretStorage (not in messages, sessions or the log)', async function () {
+    const a = await api();
+    if (oauthSecrets.length === 0) return this.skip(); // the OAuth suite did not run (--grep)
+    const found = leaks('sign-in messages', a.oauth.hooks.shown.join('\n'));
+    found.push(...leaks('Looker sessions', JSON.stringify(await a.oauth.getSessions())));
+    found.push(...leaks('log lines', a.log.recentLines().join('\n')));
+    assert.deepStrictEqual(found, []);
   });
 
   it('not in any webview: details panels (HTML and every message posted to the page) and the bulk preview', async () => {

@@ -21,7 +21,7 @@ describe('bulk preview and LookML CodeLens (UI)', function () {
 
   before(async function () {
     sb = getSession().sandbox;
-    if (!sb) return this.skip();
+    if (!sb) throw new Error('no sandbox Looker server in the UI session (test/runner/run.js starts one)');
     await addConnection(state.page, sb, 'Sandbox Screens');
   });
 

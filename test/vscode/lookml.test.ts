@@ -4,7 +4,7 @@ import * as assert from 'assert';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { IModelSet, IRole, IUser, IUserAttributeWithValue } from '@looker/sdk';
-import { api, connectSandbox, sandbox, sandboxApi, waitFor, type SandboxEnv } from './helpers';
+import { api, connectSandbox, sandbox, sandboxApi, waitFor, type SandboxEnv, NO_SANDBOX } from './helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'lookml');
@@ -47,7 +47,7 @@ describe('beside LookML', function () {
   const sb = sandbox();
 
   before(async function () {
-    if (!sb) return this.skip();
+    if (!sb) throw new Error(NO_SANDBOX);
     const a = await api();
     await connectSandbox(a, sb);
     const commands = await vscode.commands.getCommands(true);

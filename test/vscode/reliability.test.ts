@@ -5,7 +5,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { IUser } from '@looker/sdk';
 import type { GroupNode, MessageNode, UsersNode } from '../../src/users/tree';
-import { api, connectSandbox, sandbox, sandboxLog } from './helpers';
+import { api, connectSandbox, sandbox, sandboxLog, NO_SANDBOX } from './helpers';
 
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
@@ -26,7 +26,7 @@ const FAULTS: Fault[] = [
 describe('reliability: fault matrix', function () {
   const sb = sandbox();
   before(async function () {
-    if (!sb) return this.skip();
+    if (!sb) throw new Error(NO_SANDBOX);
     process.on('unhandledRejection', onUnhandled);
     const a = await api();
     await connectSandbox(a, sb);

@@ -4,7 +4,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { api, sandbox } from './helpers';
+import { api, sandbox, NO_SANDBOX } from './helpers';
 
 function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -18,7 +18,7 @@ describe('secret hygiene (runs last)', function () {
   const sb = sandbox();
   let secrets: string[] = [];
   before(async function () {
-    if (!sb) return this.skip();
+    if (!sb) throw new Error(NO_SANDBOX);
     const res = await fetch(`${sb.url}/__sandbox/tokens`);
     const tokens = (await res.json()) as string[];
     assert.ok(tokens.length > 0, 'the suites logged in');

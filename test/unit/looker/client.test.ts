@@ -29,7 +29,7 @@ interface Sandbox {
   url: string;
   clientId: string;
   clientSecret: string;
-  nonAdmin?: { clientId: string; clientSecret: string };
+  nonAdmin: { clientId: string; clientSecret: string };
   requests: LoggedRequest[];
   clearLog(): void;
   revokeAllTokens(): void;
@@ -39,10 +39,10 @@ interface Sandbox {
 type StartSandbox = (o: { port: number; users: number; seed: number; tokenTtlSeconds?: number }) => Promise<Sandbox>;
 
 const ROOT = path.resolve(__dirname, '../../../..');
-function sandboxModule(): { startSandbox: StartSandbox } | undefined {
-  // LOOKER_SANDBOX lets a developer point the suite at another build of the sandbox.
-  const dir = process.env.LOOKER_SANDBOX ?? path.join(ROOT, 'test/sandbox');
-  if (!fs.existsSync(path.join(dir, 'index.js'))) return undefined;
+/** This checkout's sandbox; a missing sandbox fails the suite (it never skips, and nothing can point it elsewhere). */
+function sandboxModule(): { startSandbox: StartSandbox } {
+  const dir = path.join(ROOT, 'test/sandbox');
+  assert.ok(fs.existsSync(path.join(dir, 'index.js')), `the sandbox Looker server is missing from ${dir}`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(dir) as { startSandbox: StartSandbox };
 }
@@ -84,10 +84,8 @@ describe('looker/client against the sandbox', function () {
   const clients: LookerClient[] = [];
   let logLines: string[] = [];
 
-  before(async function () {
-    const mod = sandboxModule();
-    if (!mod) this.skip();
-    sb = await mod!.startSandbox({ port: 0, users: 200, seed: 1 });
+  before(async () => {
+    sb = await sandboxModule().startSandbox({ port: 0, users: 200, seed: 1 });
   });
   after(async () => {
     for (const c of clients) c.dispose();
@@ -351,9 +349,8 @@ describe('looker/client against the sandbox', function () {
     assert.strictEqual(e.path, '/users/999999999');
   });
 
-  it('a non-admin API user gets a 403 http error (not a credentials error) on an admin-only call', async function () {
-    if (!sb.nonAdmin) this.skip();
-    const c = client({ clientId: sb.nonAdmin!.clientId }, { getSecret: async () => sb.nonAdmin!.clientSecret });
+  it('a non-admin API user gets a 403 http error (not a credentials error) on an admin-only call', async () => {
+    const c = client({ clientId: sb.nonAdmin.clientId }, { getSecret: async () => sb.nonAdmin.clientSecret });
     const me = await c.me('id');
     const admin = client();
     const adminId = (await admin.me('id')).id;
@@ -400,10 +397,8 @@ describe('looker/client against the sandbox', function () {
 describe('looker/client token expiry against the sandbox', function () {
   this.timeout(20000);
   let sb: Sandbox;
-  before(async function () {
-    const mod = sandboxModule();
-    if (!mod) this.skip();
-    sb = await mod!.startSandbox({ port: 0, users: 20, seed: 2, tokenTtlSeconds: 4 });
+  before(async () => {
+    sb = await sandboxModule().startSandbox({ port: 0, users: 20, seed: 2, tokenTtlSeconds: 4 });
   });
   after(async () => {
     if (sb) await sb.close();

@@ -76,6 +76,10 @@ describe('secret hygiene (runs last)', function () {
     const a = await api();
     const found: string[] = [];
     const files = filesUnder(a.context.globalStorageUri.fsPath);
+    // Something to search: the earlier suites audited writes there (an empty folder would prove nothing).
+    const audit = a.bulk.audit.file;
+    assert.ok(files.includes(audit), `the audit log ${audit} is in the global storage (found: ${files.join(', ') || 'nothing'})`);
+    assert.ok(fs.readFileSync(audit, 'utf8').trim().split('\n').length >= 3, 'the audit log holds the earlier suites\' writes');
     for (const f of files) found.push(...leaks(f, fs.readFileSync(f, 'utf8')));
     assert.deepStrictEqual(found, []);
   });

@@ -104,34 +104,27 @@ describe('README: connections, copy and settings', function () {
     }
   });
 
-  it('a client replaced under a tree load (profile changed before its change event) reloads the tree instead of "Click to retry"', async () => {
+  it('a group loaded after the connection\'s client was replaced reloads the tree instead of "Click to retry"', async () => {
     const a = await api();
     await a.store.setActive(mainId);
-    await a.tree.getChildren();
+    a.tree.refresh();
+    const before = (await a.tree.getChildren()).filter(isGroup);
+    const lazy = before.find((g) => g.lazy);
+    assert.ok(lazy, 'a group that loads on expand (a smart group)');
+    // The connection manager hands out a new client when the profile no longer matches the cached one (settings
+    // changed, the store's change event still on its way) and closes the old one, which the tree's groups hold.
     const manager = a.manager as unknown as { clients: Map<string, { key: string }> };
-    await setLatency(sb!, 400);
-    let roots: Promise<UsersNode[]>;
-    try {
-      await sandboxLog.clear(sb!);
-      a.tree.refresh();
-      roots = a.tree.getChildren();
-      // While the first pages are in flight, the connection manager is asked for the client of a profile that no
-      // longer matches the cached one (what happens when the settings changed and the store's event is still on
-      // its way): it closes the old client, whose requests end as "cancelled".
-      await waitFor(async () => (await sandboxLog.get(sb!)).some((r) => r.op === 'search_users' && r.status === null), 'a search in flight');
-      manager.clients.get(mainId)!.key = 'a profile that changed';
-      a.manager.client(mainId);
-    } finally {
-      await setLatency(sb!, 0);
-    }
-    await roots;
-    const groups = (await a.tree.getChildren()).filter(isGroup);
-    const active = groups.find((g) => g.key === 'status:active');
-    assert.ok(active, 'the tree has its groups');
-    const children = await a.tree.getChildren(active);
+    manager.clients.get(mainId)!.key = 'a profile that changed';
+    a.manager.client(mainId);
+    // Expanding the group now runs its load on the closed client.
+    await a.tree.getChildren(lazy);
+    const after = (await a.tree.getChildren()).filter(isGroup);
+    const again = after.find((g) => g.key === lazy.key);
+    assert.ok(again, `the group ${lazy.key} is still shown`);
+    const children = await a.tree.getChildren(again);
     const messages = children.filter((n) => n.kind === 'message').map((n) => String(a.tree.getTreeItem(n).label));
-    assert.deepStrictEqual(messages, [], 'no error row');
-    assert.ok(children.some(isUser), 'the users of the new client');
+    assert.ok(!messages.some((m) => /closed|retry|failed/i.test(m)), `no error row in ${lazy.key}: ${messages.join(' | ')}`);
+    assert.notStrictEqual(after[0], before[0], 'the tree was loaded again');
   });
 
   it('Sign Out logs the API session out once; the next call signs in again', async () => {
@@ -172,7 +165,10 @@ describe('README: connections, copy and settings', function () {
     const settings = JSON.stringify(vscode.workspace.getConfiguration('looker').inspect('connections'));
     assert.ok(!settings.includes(sb!.clientSecret), 'no secret in settings');
     const logins = (await sandboxLog.get(sb!)).filter((r) => r.op === 'login').map((r) => r.status);
-    assert.deepStrictEqual(logins.sort(), [200, 401], 'each section was tested with one login');
+    // The broken section's test login is refused once (Looker answers 404 to an unknown client_id); the good one
+    // logged in (the tree may log in again with the saved connection, hence no exact count of 200s).
+    assert.strictEqual(logins.filter((st) => st === 404).length, 1, `logins: ${logins.join(', ')}`);
+    assert.ok(logins.includes(200), `logins: ${logins.join(', ')}`);
   });
 
   it('Copy ID and Copy Email put the user\'s values on the clipboard', async () => {

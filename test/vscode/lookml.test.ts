@@ -119,6 +119,32 @@ describe('beside LookML', function () {
     }
   });
 
+  it('an access_filter hover names the filtered field and the preview user\'s value of its attribute', async () => {
+    const attrs = (await sandboxApi<{ id: string; name: string; value_is_hidden?: boolean }[]>(sb!, '/user_attributes?fields=id,name,value_is_hidden')).body;
+    const region = attrs.find((x) => x.name === 'region');
+    assert.ok(region && !region.value_is_hidden, 'the sandbox has a visible region attribute');
+    const value = (await sandboxApi<IUserAttributeWithValue[]>(sb!, `/users/15/attribute_values?user_attribute_ids=${region.id}`)).body[0]?.value;
+    await vscode.commands.executeCommand('looker.lookml.previewAsUser', '15');
+    const uri = fixture('thelook.model.lkml');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const text = await waitFor(async () => {
+      // The attribute of the access_filter block (an access_grant above names the same attribute).
+      const block = doc.getText().indexOf('field: users.region');
+      const at = doc.getText().indexOf('user_attribute: region', block);
+      assert.ok(block >= 0 && at > block, 'the access_filter block of order_items');
+      const t = await hoverText(uri, doc.positionAt(at + 18));
+      return t.includes('Priya') ? t : undefined;
+    }, 'an access_filter hover naming the preview user', 30000);
+    assert.match(text, /Access filter/);
+    assert.match(text, /users\.region/, 'the filtered field');
+    if (value) {
+      assert.ok(text.includes(value), `the value ${value} of user 15:\n${text}`);
+      assert.doesNotMatch(text, /no rows of this explore/);
+    } else {
+      assert.match(text, /no rows of this explore/, `user 15 has no region:\n${text}`);
+    }
+  });
+
   it('a hidden attribute shows no value', async () => {
     // A member of group 5 "Data", which holds a group value for the hidden warehouse_password attribute.
     const members = (await sandboxApi<IUser[]>(sb!, '/groups/5/users?fields=id&limit=1')).body;

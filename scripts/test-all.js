@@ -19,8 +19,8 @@ const ROOT = path.resolve(__dirname, '..');
 // The fewest tests each tier may report. Set a little below the counts of a full run; raise them when tests are
 // added, never lower them to make a run pass.
 const MIN_TESTS = {
-  unit: 280,
-  'in-host': 70,
+  unit: 282,
+  'in-host': 76,
   ui: 18,
   smoke: 6,
   package: 3,
@@ -149,7 +149,7 @@ for (const t of tiers) {
   if (r.pending) problems.push(`${r.pending} pending (skipped) test(s) count as failures`);
   if (total < MIN_TESTS[t]) {
     extraFailures += 1;
-    problems.push(`only ${total} test(s) ran, the minimum for this tier is ${MIN_TESTS[t]}`);
+    problems.push(`${total} test(s) reported (a crash counts as one), fewer than this tier's minimum of ${MIN_TESTS[t]}`);
   }
   passed += r.passed;
   failed += r.failed + extraFailures;

@@ -88,10 +88,18 @@ export class ConnectionStore implements vscode.Disposable {
     this.changed.fire();
   }
 
+  /**
+   * Secrets this window stored and has not read back yet: right after a store, a web workbench's SecretStorage can
+   * still answer undefined, and a connection saved and activated at once would fail its first load ("no client
+   * secret"). Answered only while SecretStorage has nothing; forgotten once it returns a value or on remove.
+   */
+  private readonly justStored = new Map<string, string>();
+
   /** Adds or replaces a profile; stores the secret when one is given. */
   async save(profile: ConnectionProfile, secret?: string): Promise<void> {
     if (secret !== undefined) {
       this.log.addSecret(secret);
+      this.justStored.set(profile.id, secret);
       await this.context.secrets.store(secretKey(profile.id), secret);
     }
     const list = this.list().filter((p) => p.id !== profile.id);
@@ -102,6 +110,7 @@ export class ConnectionStore implements vscode.Disposable {
   }
 
   async remove(id: string): Promise<void> {
+    this.justStored.delete(id);
     await this.context.secrets.delete(secretKey(id));
     await this.writeList(this.list().filter((p) => p.id !== id));
     if (this.context.globalState.get<string>(ACTIVE_KEY) === id) {
@@ -115,10 +124,11 @@ export class ConnectionStore implements vscode.Disposable {
     try {
       const s = await this.context.secrets.get(secretKey(id));
       this.log.addSecret(s);
-      return s;
+      if (s !== undefined) this.justStored.delete(id);
+      return s ?? this.justStored.get(id);
     } catch (err) {
       this.log.error(`Could not read the secret of connection ${id} from SecretStorage`, err);
-      return undefined;
+      return this.justStored.get(id);
     }
   }
 

@@ -7,7 +7,7 @@
  * and halves the concurrency; successes raise it again by one per `RECOVER_AFTER` × limit users.
  */
 import { LookerApiError } from '../looker/errors';
-import { backoffMs, sleep } from '../looker/retry';
+import { SYSTEM_CLOCK, backoffMs, type Clock } from '../looker/retry';
 import { applyAction, type ActionOutcome, type ApplyOptions, type BulkClient } from './actions';
 import { NOT_REPEATABLE, jobCounts, type BulkJob, type JobCounts, type UserState } from './types';
 
@@ -47,6 +47,8 @@ export interface RunOptions {
   /** Replaces {@link applyAction} (tests). */
   apply?: (userId: string, opts: ApplyOptions) => Promise<ActionOutcome>;
   now?: () => number;
+  /** The clock of the pauses (Retry-After, backoff): tests inject one and assert the waits asked for. */
+  clock?: Clock;
 }
 
 export interface RunResult {
@@ -106,6 +108,7 @@ class Gate {
     public limit: number,
     readonly max: number,
     private readonly now: () => number,
+    private readonly sleep: Clock['sleep'] = SYSTEM_CLOCK.sleep,
   ) {}
 
   get paused(): boolean {
@@ -118,7 +121,7 @@ class Gate {
       if (signal?.aborted) throw signal.reason;
       const wait = this.pausedUntil - this.now();
       if (wait > 0) {
-        await sleep(wait, signal);
+        await this.sleep(wait, signal);
         continue;
       }
       if (this.active < this.limit) {
@@ -184,10 +187,10 @@ export function prepareResume(job: BulkJob): void {
 
 /** Runs (or resumes) a job; resolves when every user is finished, the job is cancelled, or a fatal error stops it. */
 export async function runJob(job: BulkJob, opts: RunOptions): Promise<RunResult> {
-  const now = opts.now ?? Date.now;
+  const now = opts.clock?.now ?? opts.now ?? Date.now;
   const started = now();
   const max = Math.min(MAX_CONCURRENCY, Math.max(1, Math.floor(opts.concurrency ?? DEFAULT_CONCURRENCY)));
-  const gate = new Gate(max, max, now);
+  const gate = new Gate(max, max, now, opts.clock?.sleep);
   const base = opts.baseDelayMs ?? 1000;
   const signal = opts.signal;
   const apply = opts.apply ?? ((id: string, o: ApplyOptions) => applyAction(opts.client, job.action, job.params, id, o));

@@ -9,13 +9,21 @@ declare const __TEST_HOOKS__: boolean;
  * to press a button of a modal message box. Each queued answer is used once, in order; every prompt is recorded.
  * Honoured only in a test build running in test mode (see testMode.ts); reachable only through the test handle.
  */
-export const dialogTestHooks = { answers: [] as (string | undefined)[], prompts: [] as string[], errors: [] as string[] };
+export const dialogTestHooks = { answers: [] as (string | undefined)[], prompts: [] as string[], errors: [] as string[], warnings: [] as string[] };
 
 /** Records an error message shown to the user (test builds only), so in-host tests can read what a person saw. */
 export function recordShownError(message: string): void {
   if (typeof __TEST_HOOKS__ !== 'undefined' && __TEST_HOOKS__ && inTestMode()) {
     dialogTestHooks.errors.push(message);
     if (dialogTestHooks.errors.length > 200) dialogTestHooks.errors.shift();
+  }
+}
+
+/** Records a non-modal warning shown to the user (test builds only). */
+export function recordShownWarning(message: string): void {
+  if (typeof __TEST_HOOKS__ !== 'undefined' && __TEST_HOOKS__) {
+    dialogTestHooks.warnings.push(message);
+    if (dialogTestHooks.warnings.length > 200) dialogTestHooks.warnings.shift();
   }
 }
 

@@ -100,16 +100,26 @@ export class ConnectionStore implements vscode.Disposable {
   }
 
   /**
+  /**
+   * Secrets this window stored and has not read back yet: right after a store, a web workbench's SecretStorage can
+   * still answer undefined, and a connection saved and activated at once would fail its first load ("no client
+   * secret"). Answered only while SecretStorage has nothing; forgotten once it returns a value or on remove.
+   */
+  private readonly justStored = new Map<string, string>();
+
+  /**
    * Adds or replaces a profile; stores the secret when one is given. A profile whose host changed without a new
    * secret loses the stored one: a secret is never sent to a host other than the one it was entered for.
    */
   async save(profile: ConnectionProfile, secret?: string): Promise<void> {
     const prior = this.get(profile.id);
     if (secret === undefined && prior && !sameInstance(prior.baseUrl, profile.baseUrl)) {
+      this.justStored.delete(profile.id);
       await this.context.secrets.delete(secretKey(profile.id));
     }
     if (secret !== undefined) {
       this.log.addSecret(secret);
+      this.justStored.set(profile.id, secret);
       await this.context.secrets.store(secretKey(profile.id), secret);
     }
     const list = this.list().filter((p) => p.id !== profile.id);
@@ -120,6 +130,7 @@ export class ConnectionStore implements vscode.Disposable {
   }
 
   async remove(id: string): Promise<void> {
+    this.justStored.delete(id);
     await this.context.secrets.delete(secretKey(id));
     await this.context.secrets.delete(refreshKey(id));
     await this.writeList(this.list().filter((p) => p.id !== id));
@@ -134,10 +145,11 @@ export class ConnectionStore implements vscode.Disposable {
     try {
       const s = await this.context.secrets.get(secretKey(id));
       this.log.addSecret(s);
-      return s;
+      if (s !== undefined) this.justStored.delete(id);
+      return s ?? this.justStored.get(id);
     } catch (err) {
       this.log.error(`Could not read the secret of connection ${id} from SecretStorage`, err);
-      return undefined;
+      return this.justStored.get(id);
     }
   }
 

@@ -44,7 +44,7 @@ import type {
 import { builtinSurface, surfaceFromSpec, type ApiSurface } from './apiSurface';
 import { LookerApiError, fetchError, httpError, toLookerApiError } from './errors';
 import type { ConnectionProfile } from './profile';
-import { DEFAULT_RETRY, abortable, backoffMs, isIdempotent, parseRetryAfter, sleep, type RetryPolicy } from './retry';
+import { DEFAULT_RETRY, SYSTEM_CLOCK, abortable, backoffMs, isIdempotent, parseRetryAfter, type Clock, type RetryPolicy } from './retry';
 import { LookerSession } from './session';
 import { OAuthSession, exchangeCode, type RefreshTokenStore, type SignInRequiredError } from './oauth';
 import { closeDispatcher, createInsecureDispatcher, type Dispatcher } from './tls';
@@ -56,6 +56,8 @@ export interface ClientOptions {
   /** Request log lines: method, path, status, ms — never secrets or tokens. */
   log?: (line: string) => void;
   retry?: { maxAttempts?: number; maxTotalMs?: number; baseDelayMs?: number };
+  /** The clock of the retry loop (its waits and its time budget); the real one unless a test injects another. */
+  clock?: Clock;
   onRequest?: (info: { method: string; path: string; status?: number; bytes?: number; ms: number }) => void;
   /** For a profile with `auth: 'oauth'`: where the refresh token is kept (`getSecret` is then unused). */
   refreshTokens?: RefreshTokenStore;
@@ -336,7 +338,8 @@ export class LookerClient {
    */
   private async send(req: Req, token?: string): Promise<Res> {
     const idempotent = req.idempotent ?? isIdempotent(req.method);
-    const start = Date.now();
+    const clock = this.options.clock ?? SYSTEM_CLOCK;
+    const start = clock.now();
     for (let attempt = 1; ; attempt++) {
       let res: Res | undefined;
       let wait: number;
@@ -346,19 +349,19 @@ export class LookerClient {
         const err = toLookerApiError(e, req.method, req.path);
         if (!(err.kind === 'network' && err.retryable && idempotent)) throw err;
         wait = backoffMs(attempt, this.retry.baseDelayMs);
-        if (attempt >= this.retry.maxAttempts || Date.now() - start + wait > this.retry.maxTotalMs) throw err;
+        if (attempt >= this.retry.maxAttempts || clock.now() - start + wait > this.retry.maxTotalMs) throw err;
         this.log(`${req.method} ${req.path}: ${err.code ?? 'network error'}, retry ${attempt} in ${wait} ms`);
-        await sleep(wait, req.signal);
+        await clock.sleep(wait, req.signal);
         continue;
       }
       const s = res.status;
       const retryable = s === 429 || ((s === 502 || s === 503 || s === 504) && idempotent);
       if (!retryable) return res;
-      const after = parseRetryAfter(res.headers['retry-after']);
+      const after = parseRetryAfter(res.headers['retry-after'], clock.now());
       wait = after !== undefined ? Math.ceil(after * 1000) : backoffMs(attempt, this.retry.baseDelayMs);
-      if (attempt >= this.retry.maxAttempts || Date.now() - start + wait > this.retry.maxTotalMs) return res;
+      if (attempt >= this.retry.maxAttempts || clock.now() - start + wait > this.retry.maxTotalMs) return res;
       this.log(`${req.method} ${req.path}: ${s}, retry ${attempt} in ${wait} ms${after !== undefined ? ' (Retry-After)' : ''}`);
-      await sleep(wait, req.signal);
+      await clock.sleep(wait, req.signal);
     }
   }
 

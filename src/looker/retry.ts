@@ -56,6 +56,16 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** Time as the retry loop sees it: injectable so that tests assert the waits requested, not the time that passed. */
+export interface Clock {
+  now(): number;
+  /** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** The real clock. */
+export const SYSTEM_CLOCK: Clock = { now: () => Date.now(), sleep };
+
 /** Waits for `promise`, but rejects as soon as `signal` aborts (the promise itself keeps running). */
 export function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
   if (!signal) return promise;

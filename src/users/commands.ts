@@ -5,6 +5,7 @@ import type { ConnectionManager } from '../connections/manager';
 import type { CredentialType, LookerClient } from '../looker/client';
 import { LookerApiError } from '../looker/errors';
 import type { Log } from '../log';
+import { recordShownWarning } from '../commands/prompt';
 import { registerCommand } from '../commands/register';
 import { QUERY_HELP, parseQuery } from './query';
 import { GroupNode, MoreNode, QueryError, UserNode, type UsersTreeProvider } from './tree';
@@ -225,6 +226,7 @@ export class UserCommands {
         if (err instanceof LookerApiError && err.status === 404) {
           const again = vscode.l10n.t('Search Again');
           const text = vscode.l10n.t('No user has the {0} credential "{1}" on {2}.', chosen.label, id.trim(), this.manager.active()?.name ?? '');
+          recordShownWarning(text);
           if (credentialId !== undefined) {
             // Scripted call: say so without waiting for the notification to be dismissed.
             void vscode.window.showWarningMessage(text);

@@ -117,6 +117,8 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
   private rootsLoading: Promise<UsersNode[]> | undefined;
   private generation = 0;
   private abort = new AbortController();
+  /** The client the current roots load with (their fetchers hold it). */
+  private rootsClient: LookerClient | undefined;
   private query: UserQuery | undefined;
   private lockedOut = new Set<string>();
   private pinned: { key: string; label: string; users: IUser[]; reasons: Map<string, string>; tooltip?: string } | undefined;
@@ -292,6 +294,7 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
   private async buildRoots(generation: number): Promise<UsersNode[]> {
     const client = this.manager.client();
     if (!client) return [];
+    this.rootsClient = client;
     const query = this.query;
     const signal = this.abort.signal;
     const groups: GroupNode[] = [];
@@ -453,6 +456,14 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
       group.error = undefined;
     } catch (err) {
       if (signal.aborted) throw err;
+      if ((err as { kind?: unknown } | undefined)?.kind === 'cancelled' && this.rootsClient && this.manager.client() !== this.rootsClient) {
+        // The connection's client was replaced under this load (its profile changed, or it was switched, before the
+        // change event reached the tree): the groups are stale, not failed. Load them again with the current client
+        // rather than leaving "Click to retry" in the new tree.
+        this.log.info(`Loading ${group.label} was cut off by a connection change; reloading`);
+        this.refresh();
+        return;
+      }
       group.error = err;
       this.log.error(`Loading ${group.label} failed`, err);
     } finally {

@@ -45,11 +45,14 @@ function portIsFree(port) {
   });
 }
 
-/** The environment of the test process minus anything that would leak into, or change, the extension under test. */
+/**
+ * The environment of the test process minus anything that would leak into, or change, the extension under test, or
+ * filter its tests (the runner passes LOOKER_TEST_GREP and the sandbox coordinates itself, in o.env).
+ */
 function baseEnv() {
   const env = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (/^(LOOKERSDK_|npm_|VSCODE_|ELECTRON_)/i.test(k)) continue;
+    if (/^(LOOKERSDK_|npm_|VSCODE_|ELECTRON_|LOOKER_TEST_GREP$|LOOKER_SANDBOX)/i.test(k)) continue;
     env[k] = v;
   }
   return env;

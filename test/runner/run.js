@@ -9,8 +9,11 @@
 // Options: --tier in-host|ui|smoke (repeatable; default all three)  --screenshots DIR (UI screenshots, default
 // test-results/screenshots)  --grep TEXT (only matching tests)
 // Environment: LOOKER_VSCODE_RUN_TIMEOUT_MS (per in-host run, default 600000), LOOKER_VSCODE_TOTAL_TIMEOUT_MS
-// (watchdog for everything, default 1800000), LOOKER_SANDBOX_MODULE (default test/sandbox/index.js), VERBOSE=1 (code-server output), KEEP_TMP=1, CHROMIUM_BIN,
+// (watchdog for everything, default 1800000), VERBOSE=1 (code-server output), KEEP_TMP=1, CHROMIUM_BIN,
 // LOOKER_TEST_DELIBERATE_FAIL=1 (adds a failing in-host test, to prove failures fail the build).
+// Only --grep filters: LOOKER_TEST_GREP from the outer environment is ignored (the runner sets or clears it for each
+// tier), and the sandbox is always this checkout's test/sandbox (a missing sandbox fails the tier). A tier that runs
+// no test at all fails; scripts/test-all.js also holds each tier to a minimum count.
 const fs = require('fs');
 const path = require('path');
 const { ROOT, CODE_SERVERS, codeServerBin } = require('./paths');
@@ -35,16 +38,15 @@ function parseArgs(argv) {
   return o;
 }
 
-/** Starts the sandbox Looker server when test/sandbox exists; null otherwise. */
+/** Starts this checkout's sandbox Looker server; throws (failing the tier) when it is missing. */
 async function startSandbox() {
-  const file = process.env.LOOKER_SANDBOX_MODULE ? path.resolve(process.env.LOOKER_SANDBOX_MODULE) : path.join(ROOT, 'test', 'sandbox', 'index.js');
-  if (!fs.existsSync(file)) return null;
+  const file = path.join(ROOT, 'test', 'sandbox', 'index.js');
+  if (!fs.existsSync(file)) throw new Error(`the sandbox Looker server ${path.relative(ROOT, file)} is missing`);
   const { startSandbox: start } = require(file);
   return start({ port: 0, users: 2000, seed: 1 });
 }
 
 function sandboxEnv(sandbox) {
-  if (!sandbox) return {};
   return {
     LOOKER_SANDBOX_URL: sandbox.url,
     LOOKER_SANDBOX_CLIENT_ID: sandbox.clientId,
@@ -55,13 +57,16 @@ function sandboxEnv(sandbox) {
 function writeCounts(results) {
   const passed = results.reduce((n, r) => n + r.passed, 0);
   const failed = results.reduce((n, r) => n + r.failed, 0);
+  const pending = results.reduce((n, r) => n + (r.pending || 0), 0);
   if (process.env.COUNT_FILE) {
-    fs.writeFileSync(process.env.COUNT_FILE, JSON.stringify({ passed, failed, runs: results.map((r) => ({ label: r.label, passed: r.passed, failed: r.failed })) }));
+    const runs = results.map((r) => ({ tier: r.tier, label: r.label, passed: r.passed, failed: r.failed, pending: r.pending || 0, seconds: r.seconds, error: r.error }));
+    fs.writeFileSync(process.env.COUNT_FILE, JSON.stringify({ passed, failed, pending, runs }));
   }
-  return { passed, failed };
+  return { passed, failed, pending };
 }
 
 async function main() {
+  delete process.env.LOOKER_TEST_GREP;
   const opts = parseArgs(process.argv.slice(2));
   const t0 = Date.now();
   const results = [];
@@ -73,16 +78,16 @@ async function main() {
   };
   const finish = async (code) => {
     await cleanup();
-    const { passed, failed } = writeCounts(results);
+    const { passed, failed, pending } = writeCounts(results);
     console.log('\n--- real VS Code tiers ---');
     for (const r of results) {
       const v = r.vscodeVersion ? `  (ran on VS Code ${r.vscodeVersion}${r.nodeVersion ? `, Node ${r.nodeVersion}` : ''})` : '';
-      console.log(`${r.label.padEnd(34)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed  ${r.seconds.toFixed(1)} s${v}`);
+      console.log(`${r.label.padEnd(34)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed ${String(r.pending || 0).padStart(3)} pending  ${r.seconds.toFixed(1)} s${v}`);
       if (r.error) console.log(`    ${r.error}`);
       for (const f of r.failures || []) console.log(`    ✗ ${f.title}: ${f.error}`);
     }
-    console.log(`vscode: ${passed} passed, ${failed} failed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    process.exit(code !== undefined ? code : failed > 0 ? 1 : 0);
+    console.log(`vscode: ${passed} passed, ${failed} failed, ${pending} pending in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    process.exit(code !== undefined ? code : failed + pending > 0 ? 1 : 0);
   };
 
   const totalTimeout = Number(process.env.LOOKER_VSCODE_TOTAL_TIMEOUT_MS || 30 * 60000);
@@ -119,6 +124,7 @@ async function main() {
   cleanups.add(() => browser.close());
 
   const runTimeout = Number(process.env.LOOKER_VSCODE_RUN_TIMEOUT_MS || 10 * 60000);
+  const grep = (p) => (p.tier === 'smoke' ? '@smoke' : opts.grep);
   const plan = [
     { tier: 'in-host', cs: CODE_SERVERS.latest, label: `VS Code ${CODE_SERVERS.latest.vscode} (in-host)` },
     { tier: 'ui', cs: CODE_SERVERS.latest, label: `VS Code ${CODE_SERVERS.latest.vscode} (ui)` },
@@ -136,19 +142,21 @@ async function main() {
     };
     try {
       sandbox = await startSandbox();
-      if (sandbox) cleanups.add(closeSandbox);
+      cleanups.add(closeSandbox);
       const env = sandboxEnv(sandbox);
       if (p.tier === 'ui') {
-        result = await runUi({ cs: p.cs, label: p.label, browser, env, sandbox, resultsDir: RESULTS_DIR, screenshotDir: opts.screenshots, grep: opts.grep });
+        result = await runUi({ cs: p.cs, label: p.label, browser, env: { ...env, LOOKER_TEST_GREP: '' }, sandbox, resultsDir: RESULTS_DIR, screenshotDir: opts.screenshots, grep: opts.grep });
       } else {
-        const grep = p.tier === 'smoke' ? '@smoke' : opts.grep;
-        result = await runInHost({ cs: p.cs, label: p.label, browser, env: { ...env, ...(grep ? { LOOKER_TEST_GREP: grep } : {}) }, resultsDir: RESULTS_DIR, timeoutMs: runTimeout });
+        // Set or cleared here, never inherited: the outer environment cannot narrow a tier.
+        result = await runInHost({ cs: p.cs, label: p.label, browser, env: { ...env, LOOKER_TEST_GREP: grep(p) || '' }, resultsDir: RESULTS_DIR, timeoutMs: runTimeout });
       }
+      const ran = (result.passed || 0) + (result.failed || 0) + (result.pending || 0);
+      if (ran === 0) result = { ...result, failed: 1, error: [result.error, `no test ran${grep(p) ? ` (grep "${grep(p)}" matched nothing)` : ''}`].filter(Boolean).join('; ') };
     } catch (err) {
       result = { passed: 0, failed: 1, failures: [], error: String((err && err.message) || err) };
     }
     await closeSandbox().catch(() => {});
-    results.push({ ...result, label: p.label, seconds: (Date.now() - t) / 1000 });
+    results.push({ ...result, tier: p.tier, label: p.label, seconds: (Date.now() - t) / 1000 });
   }
   clearTimeout(watchdog);
   return finish();

@@ -50,6 +50,7 @@ async function runUi(o) {
       ui: 'bdd',
       color: false,
       timeout: 60000,
+      forbidOnly: true,
       reporter: path.join(ROOT, 'scripts', 'count-reporter.js'),
       reporterOptions: { countFile },
     });

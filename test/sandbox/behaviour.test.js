@@ -212,8 +212,10 @@ describe('sandbox: errors, rules, faults, control endpoints', function () {
   let sb;
   /** @type {string} */
   let t;
+  /** The rate limiter's clock: moved by the tests, never by the wall clock. */
+  let now = Date.UTC(2026, 0, 1);
   before(async () => {
-    sb = await startSandbox({ users: 50, seed: 1 });
+    sb = await startSandbox({ users: 50, seed: 1, now: () => now });
     t = await login(sb.url, sb.clientId, sb.clientSecret);
   });
   afterEach(() => {
@@ -254,9 +256,11 @@ describe('sandbox: errors, rules, faults, control endpoints', function () {
     sb.addRule({ method: 'GET', path: '/user', drop: true });
     await assert.rejects(call(sb.url, 'GET', '/user', { token: t }));
     sb.addRule({ method: 'GET', path: '/user', hang: true });
-    const t0 = Date.now();
-    await assert.rejects(fetch(`${sb.url}/api/4.0/user`, { headers: { Authorization: `Bearer ${t}` }, signal: AbortSignal.timeout(300) }));
-    assert.ok(Date.now() - t0 >= 250);
+    sb.clearLog();
+    // Only our own timeout ends the request: the server never answers it.
+    await assert.rejects(fetch(`${sb.url}/api/4.0/user`, { headers: { Authorization: `Bearer ${t}` }, signal: AbortSignal.timeout(300) }),
+      (/** @type {Error} */ e) => e.name === 'TimeoutError');
+    assert.deepStrictEqual(sb.requests.map((r) => [r.apiPath, r.status]), [['/user', null]]);
     assert.strictEqual((await call(sb.url, 'GET', '/user', { token: t })).status, 200);
   });
 
@@ -267,8 +271,11 @@ describe('sandbox: errors, rules, faults, control endpoints', function () {
     assert.deepStrictEqual(statuses, [200, 200, 200, 429, 429]);
     const r = await call(sb.url, 'GET', '/user', { token: t });
     assert.strictEqual(r.headers.get('retry-after'), '1');
-    await new Promise((res) => setTimeout(res, 600));
+    now += 400; // 0.8 of a token at 2 per second: still refused
+    assert.strictEqual((await call(sb.url, 'GET', '/user', { token: t })).status, 429);
+    now += 100; // one whole token
     assert.strictEqual((await call(sb.url, 'GET', '/user', { token: t })).status, 200);
+    assert.strictEqual((await call(sb.url, 'GET', '/user', { token: t })).status, 429);
   });
 
   it('latency, 503 share and drop share', async () => {
@@ -360,41 +367,7 @@ describe('sandbox: seed data', function () {
   });
 });
 
-describe('sandbox: speed with 10,000 users', function () {
-  this.timeout(60000);
-  /** @type {import('./index').Sandbox} */
-  let sb;
-  /** @type {string} */
-  let t;
-  before(async () => {
-    sb = await startSandbox({ users: 10000, seed: 1 });
-    t = await login(sb.url, sb.clientId, sb.clientSecret);
-  });
-  after(() => sb.close());
-
-  it('a filtered, sorted search page answers in a few ms', async () => {
-    /** @type {Record<string, string>[]} */
-    const queries = [
-      { email: '%@brightlane.io', limit: '100', offset: '500', sorts: 'last_name, first_name', fields: 'id,first_name,last_name,email,is_disabled' },
-      { first_name: 'mar%', filter_or: 'true', last_name: 'mar%', limit: '100' },
-      { is_disabled: 'false', embed_user: 'false', limit: '100', offset: '4000', sorts: 'id desc' },
-    ];
-    for (const q of queries) await call(sb.url, 'GET', '/users/search', { token: t, query: q }); // warm caches
-    const n = 30;
-    sb.clearLog();
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) {
-      const r = await call(sb.url, 'GET', '/users/search', { token: t, query: queries[i % queries.length] });
-      assert.strictEqual(r.status, 200);
-    }
-    const roundTrip = (performance.now() - t0) / n;
-    // Server-side time (request parsed → response written), logged per request; the median resists a busy machine.
-    const server = sb.requests.map((r) => Number(r.ms)).sort((a, b) => a - b);
-    const median = server[Math.floor(server.length / 2)];
-    console.log(`      search page, 10,000 users: server median ${median.toFixed(2)} ms, round trip ${roundTrip.toFixed(2)} ms`);
-    assert.ok(median < 15, `${median} ms per search page`);
-  });
-});
+// The speed of a search page with 10,000 users is a figure of `npm run bench` (target < 15 ms), never a test.
 
 describe('sandbox: CLI', function () {
   it('prints one JSON line when ready and stops on SIGTERM', async () => {

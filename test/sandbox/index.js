@@ -15,7 +15,8 @@ const { createOauth } = require('./oauth');
 /**
  * @typedef {{ requestsPerSecond: number, burst?: number }} RateLimit
  * @typedef {{ rateLimit?: RateLimit | null, latencyMs?: number, share503?: number, shareDrop?: number }} Faults
- * @typedef {{ port?: number, users?: number, seed?: number, tokenTtlSeconds?: number, quiet?: boolean, lookerVersion?: string } & Faults} SandboxOptions
+ * @typedef {{ port?: number, users?: number, seed?: number, tokenTtlSeconds?: number, quiet?: boolean, lookerVersion?: string, now?: () => number } & Faults} SandboxOptions
+ *   `now`: the clock of the rate limiter's token bucket (tests inject a fake one); Date.now by default.
  * @typedef {{ method?: string, path?: RegExp | string, status?: number, body?: unknown, times?: number, hang?: boolean,
  *   drop?: boolean, retryAfter?: number | string, afterAction?: boolean }} Rule
  * @typedef {{ time: string, method: string, path: string, apiPath: string, query: Record<string, string>, body: unknown,
@@ -44,9 +45,10 @@ async function startSandbox(options = {}) {
   /** @type {Required<Faults>} */
   const faults = { rateLimit: opts.rateLimit ?? null, latencyMs: opts.latencyMs ?? 0, share503: opts.share503 ?? 0, shareDrop: opts.shareDrop ?? 0 };
   const faultRand = prng((opts.seed ?? 1) * 31 + 7);
-  let bucket = { tokens: 0, at: Date.now() };
+  const bucketNow = opts.now ?? Date.now;
+  let bucket = { tokens: 0, at: bucketNow() };
   const resetBucket = () => {
-    bucket = { tokens: faults.rateLimit ? (faults.rateLimit.burst ?? Math.max(1, faults.rateLimit.requestsPerSecond)) : 0, at: Date.now() };
+    bucket = { tokens: faults.rateLimit ? (faults.rateLimit.burst ?? Math.max(1, faults.rateLimit.requestsPerSecond)) : 0, at: bucketNow() };
   };
   resetBucket();
 
@@ -159,7 +161,7 @@ async function startSandbox(options = {}) {
     const rl = faults.rateLimit;
     if (!rl || !(rl.requestsPerSecond > 0)) return 0;
     const burst = rl.burst ?? Math.max(1, rl.requestsPerSecond);
-    const now = Date.now();
+    const now = bucketNow();
     bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) / 1000) * rl.requestsPerSecond);
     bucket.at = now;
     if (bucket.tokens >= 1) {

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { IUser } from '@looker/sdk';
 import type { BulkCommands, BulkOutcome } from '../../src/bulk/commands';
 import type { GroupNode, UserNode, UsersNode } from '../../src/users/tree';
-import { api, connectSandbox, sandbox, sandboxApi, sandboxLog, waitFor } from './helpers';
+import { api, connectSandbox, sandbox, sandboxApi, sandboxLog, waitFor, NO_SANDBOX } from './helpers';
 
 const isGroup = (n: UsersNode): n is GroupNode => n.kind === 'group';
 const isUser = (n: UsersNode): n is UserNode => n.kind === 'user';
@@ -20,7 +20,7 @@ describe('bulk disable with preview, audit and undo', function () {
   let bulk: BulkCommands;
 
   before(async function () {
-    if (!sb) return this.skip();
+    if (!sb) throw new Error(NO_SANDBOX);
     const a = await api();
     await connectSandbox(a, sb);
     await a.tree.setQuery(undefined);

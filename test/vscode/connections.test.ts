@@ -2,12 +2,12 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { LookerApiError } from '../../src/looker/errors';
-import { api, connectSandbox, sandbox, sandboxLog, waitFor } from './helpers';
+import { api, connectSandbox, sandbox, sandboxLog, waitFor, NO_SANDBOX } from './helpers';
 
 describe('connections', function () {
   const sb = sandbox();
   before(function () {
-    if (!sb) this.skip();
+    if (!sb) throw new Error(NO_SANDBOX);
   });
 
   it('tests, saves and activates a connection; the secret is only in SecretStorage @smoke', async () => {

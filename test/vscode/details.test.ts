@@ -5,7 +5,7 @@ import type { IUser } from '@looker/sdk';
 import type { GroupNode, UserNode, UsersNode } from '../../src/users/tree';
 import type { DetailsPanel } from '../../src/details/panel';
 import type { HostMessage } from '../../src/details/protocol';
-import { api, connectSandbox, sandbox, sandboxApi, sandboxLog, waitFor, type LoggedRequest, type SandboxEnv } from './helpers';
+import { api, connectSandbox, sandbox, sandboxApi, sandboxLog, waitFor, type LoggedRequest, type SandboxEnv, NO_SANDBOX } from './helpers';
 
 const isGroup = (n: UsersNode): n is GroupNode => n.kind === 'group';
 const isUser = (n: UsersNode): n is UserNode => n.kind === 'user';
@@ -59,7 +59,7 @@ describe('user details panel', function () {
   let connectionId: string;
 
   before(async function () {
-    if (!sb) return this.skip();
+    if (!sb) throw new Error(NO_SANDBOX);
     const a = await api();
     connectionId = await connectSandbox(a, sb);
     await a.tree.setQuery(undefined);

@@ -19,7 +19,10 @@ export interface SandboxEnv {
   clientSecret: string;
 }
 
-/** The sandbox started by the outer runner, or undefined (then the calling test skips). */
+/** Why a suite fails when the outer runner started no sandbox: a missing dependency is a failure, never a skip. */
+export const NO_SANDBOX = 'no sandbox Looker server: LOOKER_SANDBOX_URL/_CLIENT_ID/_CLIENT_SECRET are unset (run the tier through test/runner/run.js)';
+
+/** The sandbox started by the outer runner, or undefined (then the calling suite fails with NO_SANDBOX). */
 export function sandbox(): SandboxEnv | undefined {
   const url = process.env.LOOKER_SANDBOX_URL;
   const clientId = process.env.LOOKER_SANDBOX_CLIENT_ID;

@@ -1,7 +1,7 @@
 // Mocha runner loaded by VS Code as extensionTestsPath (out/test/vscode/index.js): runs INSIDE the extension host.
 // Environment (set by test/runner/run.js on the code-server process, inherited by the extension host):
 //   LOOKER_TEST_COUNT_FILE  where scripts/count-reporter.js writes {passed, failed, pending, failures}
-//   LOOKER_TEST_GREP        only the tests whose title contains this text (e.g. "@smoke")
+//   LOOKER_TEST_GREP        only the tests whose title contains this text (e.g. "@smoke"); always set by the runner
 //   LOOKER_SANDBOX_URL, LOOKER_SANDBOX_CLIENT_ID, LOOKER_SANDBOX_CLIENT_SECRET  the sandbox Looker server
 import * as fs from 'fs';
 import Mocha from 'mocha';
@@ -17,6 +17,7 @@ export function run(): Promise<void> {
     ui: 'bdd',
     color: false,
     timeout: 30000,
+    forbidOnly: true,
     reporter: path.join(ROOT, 'scripts', 'count-reporter.js'),
     reporterOptions: { countFile },
   });

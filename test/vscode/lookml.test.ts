@@ -4,7 +4,7 @@ import * as assert from 'assert';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { IModelSet, IRole, IUser, IUserAttributeWithValue } from '@looker/sdk';
-import { api, connectSandbox, sandbox, sandboxApi, waitFor, type SandboxEnv } from './helpers';
+import { api, connectSandbox, sandbox, sandboxApi, waitFor, type SandboxEnv, NO_SANDBOX } from './helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'lookml');
@@ -47,7 +47,7 @@ describe('beside LookML', function () {
   const sb = sandbox();
 
   before(async function () {
-    if (!sb) return this.skip();
+    if (!sb) throw new Error(NO_SANDBOX);
     const a = await api();
     await connectSandbox(a, sb);
     const commands = await vscode.commands.getCommands(true);
@@ -100,12 +100,49 @@ describe('beside LookML', function () {
   });
 
   it('an access_grant hover says whether the preview user passes it', async () => {
+    // can_see_finance allows department "Finance" or "Executive" (fixtures/lookml/thelook.model.lkml); the sandbox
+    // says which department user 15 has, so the answer is known before the hover is asked.
+    const department = (await sandboxApi<IUserAttributeWithValue[]>(sb!, '/users/15/attribute_values?user_attribute_ids=6')).body[0]?.value;
+    assert.ok(department, 'the sandbox gives user 15 a department');
+    const passes = ['Finance', 'Executive'].includes(department);
     await vscode.commands.executeCommand('looker.lookml.previewAsUser', '15');
     const uri = fixture('thelook.model.lkml');
     const doc = await vscode.workspace.openTextDocument(uri);
     const text = await hoverText(uri, positionOf(doc, 'can_see_finance', 2));
     assert.match(text, /can_see_finance/);
-    assert.match(text, /Does not pass|Passes/);
+    if (passes) {
+      assert.match(text, /Passes/, `department ${department} passes:\n${text}`);
+      assert.doesNotMatch(text, /Does not pass/);
+    } else {
+      assert.match(text, /Does not pass/, `department ${department} does not pass:\n${text}`);
+      assert.doesNotMatch(text, /Passes/);
+    }
+  });
+
+  it('an access_filter hover names the filtered field and the preview user\'s value of its attribute', async () => {
+    const attrs = (await sandboxApi<{ id: string; name: string; value_is_hidden?: boolean }[]>(sb!, '/user_attributes?fields=id,name,value_is_hidden')).body;
+    const region = attrs.find((x) => x.name === 'region');
+    assert.ok(region && !region.value_is_hidden, 'the sandbox has a visible region attribute');
+    const value = (await sandboxApi<IUserAttributeWithValue[]>(sb!, `/users/15/attribute_values?user_attribute_ids=${region.id}`)).body[0]?.value;
+    await vscode.commands.executeCommand('looker.lookml.previewAsUser', '15');
+    const uri = fixture('thelook.model.lkml');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const text = await waitFor(async () => {
+      // The attribute of the access_filter block (an access_grant above names the same attribute).
+      const block = doc.getText().indexOf('field: users.region');
+      const at = doc.getText().indexOf('user_attribute: region', block);
+      assert.ok(block >= 0 && at > block, 'the access_filter block of order_items');
+      const t = await hoverText(uri, doc.positionAt(at + 18));
+      return t.includes('Priya') ? t : undefined;
+    }, 'an access_filter hover naming the preview user', 30000);
+    assert.match(text, /Access filter/);
+    assert.match(text, /users\.region/, 'the filtered field');
+    if (value) {
+      assert.ok(text.includes(value), `the value ${value} of user 15:\n${text}`);
+      assert.doesNotMatch(text, /no rows of this explore/);
+    } else {
+      assert.match(text, /no rows of this explore/, `user 15 has no region:\n${text}`);
+    }
   });
 
   it('a hidden attribute shows no value', async () => {

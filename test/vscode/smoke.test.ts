@@ -1,6 +1,9 @@
 // Smoke tests inside the real extension host. Titles with @smoke also run against the minimum VS Code (1.100).
 import * as assert from 'assert';
 import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../src/extension';
+import type { GroupNode, UsersNode } from '../../src/users/tree';
+import { connectSandbox, NO_SANDBOX, sandbox, sandboxLog, waitFor } from './helpers';
 
 const EXTENSION_ID = 'looker-users-oss.looker-users';
 
@@ -21,8 +24,9 @@ describe('extension @smoke', () => {
     // VS Code generates "<viewId>.focus" for every registered view.
     assert.ok(commands.includes('looker.users.focus'), 'no looker.users.focus command: the view is not registered');
     await vscode.commands.executeCommand('looker.users.focus');
-    const view = (ext.exports as { view?: vscode.TreeView<unknown> }).view;
-    if (view) assert.strictEqual(view.visible, true, 'the Users view is visible after looker.users.focus');
+    const view = (ext.exports as ExtensionApi).view;
+    assert.ok(view, 'the test API hands out the Users tree view');
+    await waitFor(() => view.visible, 'the Users view to be visible after looker.users.focus');
   });
 
   it('registers the looker.addConnection command @smoke', async () => {
@@ -33,20 +37,24 @@ describe('extension @smoke', () => {
     }
   });
 
-  it('runs in a Node extension host that can log in to the sandbox @smoke', async function () {
+  it('connects to the sandbox through the extension and lists its users in the tree @smoke', async () => {
     assert.strictEqual(vscode.env.uiKind, vscode.UIKind.Web, 'code-server workbench');
-    const url = process.env.LOOKER_SANDBOX_URL;
-    const clientId = process.env.LOOKER_SANDBOX_CLIENT_ID;
-    const clientSecret = process.env.LOOKER_SANDBOX_CLIENT_SECRET;
-    if (!url || !clientId || !clientSecret) this.skip();
-    const res = await fetch(new URL('/api/4.0/login', url), {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ client_id: clientId, client_secret: clientSecret }).toString(),
-    });
-    assert.strictEqual(res.status, 200, 'POST /login with the sandbox API key');
-    const body = (await res.json()) as { access_token?: unknown };
-    assert.strictEqual(typeof body.access_token, 'string'); // the token itself is never printed
+    const sb = sandbox();
+    if (!sb) throw new Error(NO_SANDBOX);
+    const a = (await vscode.extensions.getExtension(EXTENSION_ID)!.activate()) as ExtensionApi;
+    const id = await connectSandbox(a, sb, 'Smoke Sandbox');
+    assert.strictEqual(a.manager.active()?.id, id, 'the sandbox connection is the active one');
+    a.tree.showPinnedGroup(undefined);
+    await a.tree.setQuery(undefined);
+    await sandboxLog.clear(sb);
+    a.tree.refresh();
+    const groups = (await a.tree.getChildren()).filter((n: UsersNode): n is GroupNode => n.kind === 'group');
+    const active = groups.find((g) => g.key === 'status:active');
+    assert.ok(active && (active.total ?? 0) > 0, `an Active group with users: ${JSON.stringify(groups.map((g) => g.key))}`);
+    const users = (await a.tree.getChildren(active)).filter((n) => n.kind === 'user');
+    assert.ok(users.length > 0, 'the Active group lists users');
+    const searches = (await sandboxLog.get(sb)).filter((r) => r.op === 'search_users');
+    assert.ok(searches.length > 0 && searches.every((r) => r.status === 200), 'the tree came from the sandbox\'s search_users');
   });
 
   // Proof that a failing in-host test fails `npm test`: LOOKER_TEST_DELIBERATE_FAIL=1 npm test

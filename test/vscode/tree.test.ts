@@ -9,7 +9,7 @@ import type { GroupNode, MoreNode, UserNode, UsersNode } from '../../src/users/t
 const isGroup = (n: UsersNode): n is GroupNode => n.kind === 'group';
 const isUser = (n: UsersNode): n is UserNode => n.kind === 'user';
 const isMore = (n: UsersNode): n is MoreNode => n.kind === 'more';
-import { api, connectSandbox, sandbox, sandboxApi, sandboxLog, waitFor } from './helpers';
+import { api, connectSandbox, sandbox, sandboxApi, sandboxLog, waitFor, NO_SANDBOX } from './helpers';
 
 type Truth = Record<'active' | 'disabled' | 'embed' | 'service', number>;
 
@@ -52,7 +52,7 @@ async function roots(): Promise<GroupNode[]> {
 describe('users tree', function () {
   const sb = sandbox();
   before(async function () {
-    if (!sb) return this.skip();
+    if (!sb) throw new Error(NO_SANDBOX);
     const a = await api();
     await connectSandbox(a, sb);
     a.tree.showPinnedGroup(undefined); // another suite may have left a model-access group

@@ -4,7 +4,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { api, sandbox } from './helpers';
+import { api, sandbox, NO_SANDBOX } from './helpers';
 
 function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -18,7 +18,7 @@ describe('secret hygiene (runs last)', function () {
   const sb = sandbox();
   let secrets: string[] = [];
   before(async function () {
-    if (!sb) return this.skip();
+    if (!sb) throw new Error(NO_SANDBOX);
     const res = await fetch(`${sb.url}/__sandbox/tokens`);
     const tokens = (await res.json()) as string[];
     assert.ok(tokens.length > 0, 'the suites logged in');
@@ -90,6 +90,10 @@ describe('secret hygiene (runs last)', function () {
     const a = await api();
     const found: string[] = [];
     const files = filesUnder(a.context.globalStorageUri.fsPath);
+    // Something to search: the earlier suites audited writes there (an empty folder would prove nothing).
+    const audit = a.bulk.audit.file;
+    assert.ok(files.includes(audit), `the audit log ${audit} is in the global storage (found: ${files.join(', ') || 'nothing'})`);
+    assert.ok(fs.readFileSync(audit, 'utf8').trim().split('\n').length >= 3, 'the audit log holds the earlier suites\' writes');
     for (const f of files) found.push(...leaks(f, fs.readFileSync(f, 'utf8')));
     assert.deepStrictEqual(found, []);
   });

@@ -99,6 +99,52 @@ describe('details protocol: page → host validation', () => {
     );
   });
 
+  it('fuzz: near-valid messages (one key dropped, added or a type swapped) are told apart from valid ones', () => {
+    // Start from a valid message and change at most one thing, so that a good share of the inputs are valid and the
+    // rest differ from a valid message by one step: the cases a validator gets wrong.
+    const extraKey = fc.oneof(fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'extra', 'Type', 'type '), fc.string({ maxLength: 8 }));
+    const anyValue = fc.oneof(fc.string({ maxLength: 10 }), fc.boolean(), fc.constant(null), fc.integer(), fc.constant({}));
+    const mutation = fc.oneof(
+      fc.constant({ kind: 'none' as const }),
+      fc.record({ kind: fc.constant('extra' as const), key: extraKey, value: anyValue }),
+      fc.record({ kind: fc.constant('drop' as const), pick: fc.nat() }),
+      fc.record({ kind: fc.constant('type' as const), type: fc.constantFrom(...VALID_TYPES) }),
+    );
+    const seen = { none: 0, extra: 0, drop: 0, type: 0, accepted: 0 };
+    fc.assert(
+      fc.property(fc.constantFrom(...VALID_PAGE), mutation, (base, mut) => {
+        const m: Record<string, unknown> = JSON.parse(JSON.stringify(base));
+        let expected: boolean | undefined;
+        if (mut.kind === 'none') expected = true;
+        if (mut.kind === 'extra') {
+          if (Object.prototype.hasOwnProperty.call(m, mut.key)) return; // not an extra key
+          Object.defineProperty(m, mut.key, { value: mut.value, enumerable: true, writable: true, configurable: true });
+          expected = false;
+        }
+        if (mut.kind === 'drop') {
+          const keys = Object.keys(m).filter((k) => k !== 'type');
+          if (!keys.length) return;
+          delete m[keys[mut.pick % keys.length]];
+          expected = false;
+        }
+        if (mut.kind === 'type') m.type = mut.type;
+        seen[mut.kind]++;
+        const ok = isPageMessage(m);
+        if (ok) seen.accepted++;
+        if (expected !== undefined) assert.strictEqual(ok, expected, `${mut.kind}: ${JSON.stringify(m)}`);
+        // A swapped type passes only when the keys fit a valid message of that type.
+        if (mut.kind === 'type' && ok) {
+          const keys = Object.keys(m).sort().join();
+          assert.ok(VALID_PAGE.some((v) => v.type === m.type && Object.keys(v).sort().join() === keys), JSON.stringify(m));
+        }
+      }),
+      { numRuns: 3000 },
+    );
+    // The generator really produces both kinds, in numbers.
+    for (const k of ['none', 'extra', 'drop', 'type'] as const) assert.ok(seen[k] > 300, `only ${seen[k]} "${k}" cases: ${JSON.stringify(seen)}`);
+    assert.ok(seen.accepted > 600, `only ${seen.accepted} of the generated messages were valid: ${JSON.stringify(seen)}`);
+  });
+
   it('fuzz: a valid message with one field replaced by a value of another type is rejected', () => {
     const withFields = VALID_PAGE.filter((m) => Object.keys(m).length > 1);
     fc.assert(

@@ -29,7 +29,7 @@ interface Sandbox {
   url: string;
   clientId: string;
   clientSecret: string;
-  nonAdmin?: { clientId: string; clientSecret: string };
+  nonAdmin: { clientId: string; clientSecret: string };
   requests: LoggedRequest[];
   clearLog(): void;
   revokeAllTokens(): void;
@@ -39,10 +39,10 @@ interface Sandbox {
 type StartSandbox = (o: { port: number; users: number; seed: number; tokenTtlSeconds?: number }) => Promise<Sandbox>;
 
 const ROOT = path.resolve(__dirname, '../../../..');
-function sandboxModule(): { startSandbox: StartSandbox } | undefined {
-  // LOOKER_SANDBOX lets a developer point the suite at another build of the sandbox.
-  const dir = process.env.LOOKER_SANDBOX ?? path.join(ROOT, 'test/sandbox');
-  if (!fs.existsSync(path.join(dir, 'index.js'))) return undefined;
+/** This checkout's sandbox; a missing sandbox fails the suite (it never skips, and nothing can point it elsewhere). */
+function sandboxModule(): { startSandbox: StartSandbox } {
+  const dir = path.join(ROOT, 'test/sandbox');
+  assert.ok(fs.existsSync(path.join(dir, 'index.js')), `the sandbox Looker server is missing from ${dir}`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(dir) as { startSandbox: StartSandbox };
 }
@@ -72,6 +72,26 @@ async function someoneElse(c: LookerClient): Promise<{ id?: string }> {
   return other;
 }
 
+/** A clock for the retry loop that records each wait it is asked for and lets it pass at once. */
+function fakeClock(): { now(): number; sleep(ms: number, signal?: AbortSignal): Promise<void>; waits: number[] } {
+  let t = Date.UTC(2026, 0, 1);
+  const waits: number[] = [];
+  return {
+    waits,
+    now: () => t,
+    sleep: async (ms, signal) => {
+      if (signal?.aborted) throw signal.reason;
+      waits.push(ms);
+      t += ms;
+    },
+  };
+}
+
+/** Polls a condition (the server's log, the client's log) until it holds. */
+async function waitUntil(cond: () => boolean): Promise<void> {
+  while (!cond()) await new Promise((r) => setImmediate(r));
+}
+
 async function rejection(p: Promise<unknown>): Promise<LookerApiError> {
   const e = await p.then(() => undefined, (err: unknown) => err);
   assert.ok(e instanceof LookerApiError, `expected a LookerApiError, got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
@@ -84,10 +104,8 @@ describe('looker/client against the sandbox', function () {
   const clients: LookerClient[] = [];
   let logLines: string[] = [];
 
-  before(async function () {
-    const mod = sandboxModule();
-    if (!mod) this.skip();
-    sb = await mod!.startSandbox({ port: 0, users: 200, seed: 1 });
+  before(async () => {
+    sb = await sandboxModule().startSandbox({ port: 0, users: 200, seed: 1 });
   });
   after(async () => {
     for (const c of clients) c.dispose();
@@ -176,31 +194,37 @@ describe('looker/client against the sandbox', function () {
   });
 
   it('429 with Retry-After is retried after the given time, also for a POST', async () => {
-    const c = client();
+    const clock = fakeClock();
+    const c = client({}, { clock });
     await c.me('id');
     sb.clearLog();
     sb.addRule({ method: 'GET', path: '/api/4.0/user', status: 429, retryAfter: 1, times: 1 });
-    const t0 = Date.now();
     await c.me('id');
-    const elapsed = Date.now() - t0;
-    assert.ok(elapsed >= 950, `retried after ${elapsed} ms`);
+    assert.deepStrictEqual(clock.waits, [1000], 'one wait of exactly the Retry-After');
     assert.deepStrictEqual(sb.requests.filter((r) => apiPath(r) === '/user').map((r) => r.status), [429, 200]);
 
     sb.clearLog();
+    clock.waits.length = 0;
     sb.addRule({ method: 'POST', path: '/api/4.0/users', status: 429, retryAfter: 0, times: 1 });
     const created = await c.createUser({ first_name: 'Rate', last_name: 'Limited' }, 'id,first_name');
     assert.strictEqual(created.first_name, 'Rate');
+    assert.deepStrictEqual(clock.waits, [0]);
     assert.deepStrictEqual(sb.requests.filter((r) => r.method === 'POST' && apiPath(r) === '/users').map((r) => r.status), [429, 200]);
   });
 
   it('503 is retried with backoff for idempotent requests', async () => {
-    const c = client();
+    const clock = fakeClock();
+    const c = client({}, { clock, retry: { baseDelayMs: 400 } });
     await c.me('id');
     sb.clearLog();
     sb.addRule({ method: 'GET', path: '/api/4.0/user', status: 503, times: 2 });
     const u = await c.me('id');
     assert.ok(u.id);
     assert.deepStrictEqual(sb.requests.filter((r) => apiPath(r) === '/user').map((r) => r.status), [503, 503, 200]);
+    // Exponential with jitter: retry n waits between 50 % and 100 % of base × 2^(n-1).
+    assert.strictEqual(clock.waits.length, 2);
+    assert.ok(clock.waits[0] >= 200 && clock.waits[0] <= 400, `first wait ${clock.waits[0]} ms`);
+    assert.ok(clock.waits[1] >= 400 && clock.waits[1] <= 800, `second wait ${clock.waits[1]} ms`);
   });
 
   it('503 and dropped connections are not retried for a PATCH', async () => {
@@ -229,7 +253,8 @@ describe('looker/client against the sandbox', function () {
   });
 
   it('retries are bounded in count', async () => {
-    const c = client({}, { retry: { maxAttempts: 3, baseDelayMs: 10 } });
+    const clock = fakeClock();
+    const c = client({}, { clock, retry: { maxAttempts: 3, baseDelayMs: 10 } });
     await c.me('id');
     sb.clearLog();
     // Exactly as many failures as attempts, so no rule is left for the next test.
@@ -237,52 +262,67 @@ describe('looker/client against the sandbox', function () {
     const e = await rejection(c.me('id'));
     assert.strictEqual(e.status, 503);
     assert.strictEqual(count(sb, 'GET', '/user'), 3);
+    assert.strictEqual(clock.waits.length, 2, 'a wait between attempts, none after the last');
   });
 
   it('retries are bounded in total time: a Retry-After beyond the budget is not waited for', async () => {
-    const c = client({}, { retry: { maxTotalMs: 2000 } });
+    const clock = fakeClock();
+    const c = client({}, { clock, retry: { maxTotalMs: 2000 } });
     await c.me('id');
     sb.clearLog();
     sb.addRule({ method: 'GET', path: '/api/4.0/user', status: 429, retryAfter: 30, times: 1 });
-    const t0 = Date.now();
     const e = await rejection(c.me('id'));
-    assert.ok(Date.now() - t0 < 1500);
+    assert.deepStrictEqual(clock.waits, [], 'no wait was requested');
     assert.strictEqual(e.status, 429);
     assert.strictEqual(e.retryAfterSeconds, 30);
     assert.strictEqual(count(sb, 'GET', '/user'), 1);
   });
 
+  it('the time budget counts the waits already made', async () => {
+    const clock = fakeClock();
+    const c = client({}, { clock, retry: { maxTotalMs: 2500, maxAttempts: 10 } });
+    await c.me('id');
+    sb.clearLog();
+    sb.addRule({ method: 'GET', path: '/api/4.0/user', status: 429, retryAfter: 1, times: 3 });
+    const e = await rejection(c.me('id'));
+    assert.deepStrictEqual(clock.waits, [1000, 1000], 'a third second would pass the 2.5 s budget');
+    assert.strictEqual(e.status, 429);
+    assert.strictEqual(count(sb, 'GET', '/user'), 3);
+  });
+
   it('the timeout fires (and is not retried)', async () => {
-    const c = client({ timeoutSeconds: 1 });
+    const clock = fakeClock();
+    const c = client({ timeoutSeconds: 1 }, { clock });
     await c.me('id');
     sb.clearLog();
     sb.addRule({ method: 'GET', path: '/api/4.0/user', hang: true, times: 1 });
-    const t0 = Date.now();
     const e = await rejection(c.me('id'));
-    const elapsed = Date.now() - t0;
     assert.strictEqual(e.kind, 'timeout');
-    assert.ok(elapsed >= 900 && elapsed < 3000, `timed out after ${elapsed} ms`);
-    assert.ok(sb.requests.filter((r) => apiPath(r) === '/user').length <= 1);
+    assert.deepStrictEqual(clock.waits, [], 'no retry wait');
+    assert.strictEqual(sb.requests.filter((r) => apiPath(r) === '/user').length, 1);
   });
 
   it('an abort signal cancels a hanging request and a retry wait', async () => {
     const c = client();
     await c.me('id');
+    sb.clearLog();
     sb.addRule({ method: 'GET', path: '/api/4.0/user', hang: true, times: 1 });
     const ac = new AbortController();
-    setTimeout(() => ac.abort(), 100);
-    const t0 = Date.now();
-    const e = await rejection(c.me('id', ac.signal));
-    assert.strictEqual(e.kind, 'cancelled');
-    assert.ok(Date.now() - t0 < 2000);
+    const hanging = rejection(c.me('id', ac.signal));
+    // Abort once the request has reached the server (not on a timer).
+    await waitUntil(() => count(sb, 'GET', '/user') === 1);
+    ac.abort();
+    assert.strictEqual((await hanging).kind, 'cancelled');
 
+    // A 10 s Retry-After: the wait starts (the 429 is logged), then the abort ends it.
+    sb.clearLog();
     sb.addRule({ method: 'GET', path: '/api/4.0/user', status: 429, retryAfter: 10, times: 1 });
     const ac2 = new AbortController();
-    setTimeout(() => ac2.abort(), 200);
-    const t1 = Date.now();
-    const e2 = await rejection(c.me('id', ac2.signal));
-    assert.strictEqual(e2.kind, 'cancelled');
-    assert.ok(Date.now() - t1 < 2000);
+    const waiting = rejection(c.me('id', ac2.signal));
+    await waitUntil(() => logLines.some((l) => /429, retry 1 in 10000 ms/.test(l)));
+    ac2.abort();
+    assert.strictEqual((await waiting).kind, 'cancelled');
+    assert.deepStrictEqual(sb.requests.filter((r) => apiPath(r) === '/user').map((r) => r.status), [429], 'no second attempt');
 
     const ac3 = new AbortController();
     ac3.abort();
@@ -326,7 +366,8 @@ describe('looker/client against the sandbox', function () {
     for (const u of p.items) assert.match(`${u.first_name} ${u.last_name} ${u.email}`, /an/i);
     const req = sb.requests.find((r) => apiPath(r).startsWith('/users/search/names/'));
     assert.ok(req);
-    assert.ok(['/users/search/names/%25an%25', '/users/search/names/%an%'].includes(apiPath(req)), apiPath(req));
+    // The path as it came over the wire: % encoded once as %25 (not sent raw, not %2525).
+    assert.strictEqual(req.path, '/api/4.0/users/search/names/%25an%25');
   });
 
   it('PATCH bodies contain exactly what was given', async () => {
@@ -351,9 +392,8 @@ describe('looker/client against the sandbox', function () {
     assert.strictEqual(e.path, '/users/999999999');
   });
 
-  it('a non-admin API user gets a 403 http error (not a credentials error) on an admin-only call', async function () {
-    if (!sb.nonAdmin) this.skip();
-    const c = client({ clientId: sb.nonAdmin!.clientId }, { getSecret: async () => sb.nonAdmin!.clientSecret });
+  it('a non-admin API user gets a 403 http error (not a credentials error) on an admin-only call', async () => {
+    const c = client({ clientId: sb.nonAdmin.clientId }, { getSecret: async () => sb.nonAdmin.clientSecret });
     const me = await c.me('id');
     const admin = client();
     const adminId = (await admin.me('id')).id;
@@ -400,10 +440,8 @@ describe('looker/client against the sandbox', function () {
 describe('looker/client token expiry against the sandbox', function () {
   this.timeout(20000);
   let sb: Sandbox;
-  before(async function () {
-    const mod = sandboxModule();
-    if (!mod) this.skip();
-    sb = await mod!.startSandbox({ port: 0, users: 20, seed: 2, tokenTtlSeconds: 4 });
+  before(async () => {
+    sb = await sandboxModule().startSandbox({ port: 0, users: 20, seed: 2, tokenTtlSeconds: 4 });
   });
   after(async () => {
     if (sb) await sb.close();

@@ -361,19 +361,17 @@ describe('users/query: parseQuery', () => {
       assert.ok(oks > 300, `only ${oks} generated queries were valid: the generator is too weak`);
     });
 
-    it('very long input is handled quickly', () => {
+    // How fast: `npm run bench` (target < 2 s); here only what comes out.
+    it('very long input is handled', () => {
       const words = Array.from({ length: 40000 }, (_, i) => `w${i}`).join(' ');
-      const t0 = performance.now();
       const free = parseQuery(words);
       const err = parseQuery('first:a '.repeat(20000));
       const quote = parseQuery('"' + 'x'.repeat(300000));
       const key = parseQuery('k'.repeat(300000) + ':1');
-      const ms = performance.now() - t0;
       assert.ok(free.ok && free.query.params.full_name?.startsWith('%w0 w1 '));
       assert.ok(!err.ok && /Duplicate key/.test(err.error));
       assert.ok(!quote.ok && /Unterminated/.test(quote.error));
       assert.ok(!key.ok && /Unknown key/.test(key.error) && key.error.length < 400);
-      assert.ok(ms < 2000, `took ${ms} ms`);
     });
 
     it('a non-string argument (from untyped callers) is an empty query, not an exception', () => {

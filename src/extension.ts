@@ -7,6 +7,7 @@ import { ConnectionStore } from './connections/store';
 import type { UserDetailsController } from './details/controller';
 import { dialogTestHooks } from './commands/prompt';
 import { Log } from './log';
+import { ApiCallMeter } from './looker/meter';
 import type { LookmlFeature } from './lookml/feature';
 import { Features } from './features';
 import { UserCommands } from './users/commands';
@@ -37,9 +38,13 @@ let beforeDeactivate: (() => Promise<void>) | undefined;
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const log = new Log(vscode.window.createOutputChannel('Looker', { log: true }));
   const store = new ConnectionStore(context, log);
-  const manager = new ConnectionManager(store, log);
-  const statusBar = new ConnectionStatusBar(manager);
-  beforeDeactivate = () => manager.logoutAll();
+  const meter = new ApiCallMeter(context.globalState);
+  const manager = new ConnectionManager(store, log, meter);
+  const statusBar = new ConnectionStatusBar(manager, log);
+  beforeDeactivate = async () => {
+    await manager.logoutAll();
+    await meter.dispose();
+  };
   const tree = new UsersTreeProvider(manager, log);
   const view = vscode.window.createTreeView('looker.users', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
   const features = new Features({ context, manager, tree, view, log });

@@ -36,6 +36,7 @@ let beforeDeactivate: (() => Promise<void>) | undefined;
 
 /** Composition root: builds the pieces and registers them; nothing else. */
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  const started = performance.now();
   const log = new Log(vscode.window.createOutputChannel('Looker', { log: true }));
   const store = new ConnectionStore(context, log);
   const meter = new ApiCallMeter(context.globalState);
@@ -72,6 +73,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   context.subscriptions.push(tree.onDidChangeTreeData(() => updateViewDescription()));
   updateViewDescription();
 
+  log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms`);
   void connections.importEnvironment(true).catch((err) => log.error('Importing the LOOKERSDK_* connection failed', err));
   return {
     store, manager, tree, view, connections, users, statusBar, log, context, dialogs: dialogTestHooks,

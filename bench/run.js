@@ -185,7 +185,8 @@ async function main() {
   fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify(results, null, 2) + '\n');
   console.log('\n| figure | ours | naive | ratio | target |\n|---|---|---|---|---|');
   for (const r of rows) console.log(`| ${r.name} | ${fmt(r.ours)} ${r.unit} | ${fmt(r.naive)} ${r.unit} | ${r.ratio !== undefined ? '×' + r.ratio.toFixed(3) : ''} | ${r.target} |`);
-  console.log('\nwritten: bench/results.json');
+  require('./readme.js').updateReadme(results);
+  console.log('\nwritten: bench/results.json and the table in README.md');
 }
 
 main().catch((e) => {

@@ -44,7 +44,7 @@ const SRC = path.join(__dirname, 'src');
  */
 const FEATURES = [
   { name: 'details', entry: 'src/details/controller.ts', own: ['details'] },
-  { name: 'bulk', entry: 'src/bulk/commands.ts', own: ['bulk', 'audit'] },
+  { name: 'bulk', entry: 'src/bulk/commands.ts', own: ['bulk'] },
   { name: 'lookml', entry: 'src/lookml/feature.ts', own: ['lookml'] },
 ];
 

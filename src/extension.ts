@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import type { BulkCommands } from './bulk/commands';
+import * as path from 'path';
+import { AuditLog } from './audit/log';
 import { ConnectionCommands } from './connections/commands';
 import { ConnectionManager } from './connections/manager';
 import { ConnectionStatusBar } from './connections/statusBar';
@@ -12,8 +14,16 @@ import type { LookmlFeature } from './lookml/feature';
 import { Features } from './features';
 import { UserCommands } from './users/commands';
 import { UsersTreeProvider, type UsersNode } from './users/tree';
+import { enableTestMode } from './testMode';
 
-/** What activate() returns: the pieces, for the tests that run inside the extension host. */
+/** See testMode.ts: false in the production bundle, so the test handle below is compiled out. */
+declare const __TEST_HOOKS__: boolean;
+
+/**
+ * The test handle: the pieces, for the tests that run inside the extension host. activate() returns it only from a
+ * test build running in VS Code's test mode; the production bundle returns nothing (other extensions can read
+ * `exports`, so nothing reaching secrets, clients, stores or confirmations may be there).
+ */
 export interface ExtensionApi {
   store: ConnectionStore;
   manager: ConnectionManager;
@@ -27,6 +37,7 @@ export interface ExtensionApi {
   readonly lookml: LookmlFeature;
   statusBar: ConnectionStatusBar;
   log: Log;
+  audit: AuditLog;
   context: vscode.ExtensionContext;
   /** Answers for modal dialogs, for in-host tests (inert in production builds). */
   dialogs: typeof dialogTestHooks;
@@ -35,8 +46,9 @@ export interface ExtensionApi {
 let beforeDeactivate: (() => Promise<void>) | undefined;
 
 /** Composition root: builds the pieces and registers them; nothing else. */
-export function activate(context: vscode.ExtensionContext): ExtensionApi {
+export function activate(context: vscode.ExtensionContext): ExtensionApi | undefined {
   const started = performance.now();
+  const testMode = enableTestMode(context.extensionMode);
   const log = new Log(vscode.window.createOutputChannel('Looker', { log: true }));
   const store = new ConnectionStore(context, log);
   const meter = new ApiCallMeter(context.globalState);
@@ -46,9 +58,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     await manager.logoutAll();
     await meter.dispose();
   };
+  // The audit log is a core service: every write (details panel, bulk jobs, undo) is recorded through it.
+  const audit = new AuditLog(path.join(context.globalStorageUri.fsPath, 'audit.jsonl'), (err) => log.error('Writing the audit log failed', err));
   const tree = new UsersTreeProvider(manager, log);
   const view = vscode.window.createTreeView('looker.users', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
-  const features = new Features({ context, manager, tree, view, log });
+  const features = new Features({ context, manager, tree, view, log, audit });
   const connections = new ConnectionCommands(manager, log);
   const users = new UserCommands(manager, tree, log, context, (id, connectionId) => features.details.open(id, connectionId), view);
   context.subscriptions.push(log, store, manager, statusBar, tree, view);
@@ -75,8 +89,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms`);
   void connections.importEnvironment(true).catch((err) => log.error('Importing the LOOKERSDK_* connection failed', err));
+  if (typeof __TEST_HOOKS__ === 'undefined' || !__TEST_HOOKS__ || !testMode) return undefined;
   return {
-    store, manager, tree, view, connections, users, statusBar, log, context, dialogs: dialogTestHooks,
+    store, manager, tree, view, connections, users, statusBar, log, context, audit, dialogs: dialogTestHooks,
     get details() {
       return features.details;
     },

@@ -7,6 +7,7 @@ import type * as LookmlModule from './lookml/feature';
 import { captureCommands, type Handler } from './commands/register';
 import type { ConnectionManager } from './connections/manager';
 import type { Log } from './log';
+import type { AuditLog } from './audit/log';
 import type { UsersNode, UsersTreeProvider } from './users/tree';
 
 /** Commands of the bulk feature that do not start with `looker.bulk.`. */
@@ -18,6 +19,7 @@ export interface FeatureDeps {
   tree: UsersTreeProvider;
   view: vscode.TreeView<UsersNode>;
   log: Log;
+  audit: AuditLog;
 }
 
 /**
@@ -97,17 +99,13 @@ export class Features implements vscode.Disposable {
   get details(): DetailsModule.UserDetailsController {
     if (!this.detailsValue) {
       const { UserDetailsController } = this.load<typeof DetailsModule>('details');
-      const { manager, log, context, tree } = this.deps;
+      const { manager, log, context, tree, audit } = this.deps;
       this.detailsValue = new UserDetailsController({
         manager,
         log,
         extensionUri: context.extensionUri,
         onUsersChanged: (ids) => void tree.updateUsers(ids),
-        audit: (c) => {
-          const p = manager.store.get(c.connectionId);
-          const connection = { id: c.connectionId, name: p?.name ?? c.connectionId, url: p?.baseUrl ?? '' };
-          return this.bulk.audit.record({ connection, apiUser: c.apiUser, action: c.action, userId: c.userId, before: c.before, after: c.after });
-        },
+        audit,
       });
       this.disposables.push(this.detailsValue);
     }
@@ -117,8 +115,8 @@ export class Features implements vscode.Disposable {
   get bulk(): BulkModule.BulkCommands {
     if (!this.bulkValue) {
       const { BulkCommands } = this.load<typeof BulkModule>('bulk');
-      const { manager, tree, log, context, view } = this.deps;
-      const bulk = new BulkCommands(manager, tree, log, context, view);
+      const { manager, tree, log, context, view, audit } = this.deps;
+      const bulk = new BulkCommands(manager, tree, log, context, audit, view);
       this.capture(() => bulk.register());
       this.bulkValue = bulk;
       this.disposables.push(bulk);

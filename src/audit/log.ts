@@ -5,13 +5,29 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { INVERSE_ACTION } from '../bulk/types';
+import { hostOf } from '../util/urls';
 
 export type AuditValues = Record<string, unknown>;
 
+/**
+ * The instance a change was made on: the connection, its base URL (host) at the time, the API user and the Looker
+ * release. Undo and Resume refuse when the connection now points at another host.
+ */
 export interface AuditConnection {
   id: string;
   name: string;
   url: string;
+  host?: string;
+  /** The API user's Looker user id. */
+  apiUserId?: string;
+  /** The Looker release the instance reported (e.g. "24.20.12"), when known. */
+  release?: string;
+}
+
+/** Who was changed, as they were named when the change was made (a deleted user can still be told). */
+export interface AuditUser {
+  name?: string;
+  email?: string;
 }
 
 /** What callers pass to {@link AuditLog.record}. */
@@ -25,6 +41,8 @@ export interface AuditInput {
    */
   action: string;
   userId: string;
+  /** The changed user's name and email at the time. */
+  user?: AuditUser;
   before?: AuditValues;
   after?: AuditValues;
   /** The bulk job this change belongs to. */
@@ -58,6 +76,15 @@ export function scrub(values: AuditValues | undefined): AuditValues | undefined 
 
 let counter = 0;
 
+
+/** Splits a plan/report label "Name <email>" into its parts. */
+export function userOfLabel(label: string | undefined): AuditUser | undefined {
+  if (!label || /^#\S+$/.test(label)) return undefined;
+  const m = /^(.*?)\s*<([^<>]+)>$/.exec(label);
+  if (m) return { name: m[1] || undefined, email: m[2] };
+  return label.includes('@') ? { email: label } : { name: label };
+}
+
 export class AuditLog {
   private chain: Promise<unknown> = Promise.resolve();
 
@@ -73,11 +100,14 @@ export class AuditLog {
     const entry: AuditEntry = {
       id: `${t.toString(36)}-${(++counter).toString(36)}-${Math.random().toString(36).slice(2, 6)}`,
       time: new Date(t).toISOString(),
-      connection: { id: input.connection.id, name: input.connection.name, url: input.connection.url },
+      connection: { id: input.connection.id, name: input.connection.name, url: input.connection.url, host: input.connection.host ?? hostOf(input.connection.url) },
       apiUser: input.apiUser,
       action: input.action,
       userId: String(input.userId),
     };
+    if (input.connection.apiUserId) entry.connection.apiUserId = input.connection.apiUserId;
+    if (input.connection.release) entry.connection.release = input.connection.release;
+    if (input.user && (input.user.name || input.user.email)) entry.user = { name: input.user.name || undefined, email: input.user.email || undefined };
     const before = scrub(input.before);
     const after = scrub(input.after);
     if (before) entry.before = before;
@@ -169,6 +199,8 @@ export interface UndoableJob {
   action: string;
   inverse: string;
   connectionId: string;
+  /** The base URL the job ran against. */
+  url: string;
   time: string;
   userIds: string[];
   params?: AuditEntry['params'];
@@ -186,7 +218,7 @@ export function undoableJobs(entries: AuditEntry[]): UndoableJob[] {
     if (!e.jobId || undone.has(e.jobId) || !inverse) continue;
     let j = jobs.get(e.jobId);
     if (!j) {
-      j = { jobId: e.jobId, action: e.action, inverse, connectionId: e.connection.id, time: e.time, userIds: [], params: e.params };
+      j = { jobId: e.jobId, action: e.action, inverse, connectionId: e.connection.id, url: e.connection.url, time: e.time, userIds: [], params: e.params };
       jobs.set(e.jobId, j);
     }
     if (!j.userIds.includes(e.userId)) j.userIds.push(e.userId);

@@ -35,12 +35,31 @@ function is404(err: unknown): boolean {
   return err instanceof LookerApiError && err.status === 404;
 }
 
+export interface ApplyOptions {
+  /**
+   * The previous attempt for this user may have reached Looker (it timed out or the connection broke after sending):
+   * a write that is not idempotent re-reads the state first instead of being sent again.
+   */
+  recheck?: boolean;
+}
+
+/** A non-idempotent write whose earlier attempt may have been done: never sent a second time. */
+function uncertain(message: string): LookerApiError {
+  return new LookerApiError({ kind: 'http', message });
+}
+
+async function groupIdsOf(client: BulkClient, userId: string): Promise<string[] | undefined> {
+  const [u] = await client.allUsers([userId], 'id,group_ids');
+  return u ? (u.group_ids ?? []).map(String) : undefined;
+}
+
 /**
  * Applies `action` to one user. Writes only; reads only where the write needs the current value (roles, sessions).
  * The HTTP requests take no abort signal on purpose: a request that was sent is allowed to finish, so a cancelled
  * job knows for sure whether each user was done.
  */
-export async function applyAction(client: BulkClient, action: BulkAction, params: BulkParams, userId: string): Promise<ActionOutcome> {
+export async function applyAction(client: BulkClient, action: BulkAction, params: BulkParams, userId: string, opts: ApplyOptions = {}): Promise<ActionOutcome> {
+  const recheck = !!opts.recheck;
   switch (action) {
     case 'disable':
     case 'enable': {
@@ -55,6 +74,8 @@ export async function applyAction(client: BulkClient, action: BulkAction, params
       return { status: 'done', before: { forced_password_reset_at_next_login: !flag }, after: { forced_password_reset_at_next_login: flag } };
     }
     case 'sendPasswordReset':
+      // Looker cannot tell whether the email went out: after an uncertain attempt it is never sent a second time.
+      if (recheck) throw uncertain('The first request timed out after it was sent; Looker may have sent the email. It was not sent again.');
       // Only the fact is kept: the response holds a reset URL, which must never reach a log or the audit file.
       await client.sendPasswordReset(userId, 'email');
       return { status: 'done', after: { password_reset_email: 'sent' } };
@@ -72,11 +93,16 @@ export async function applyAction(client: BulkClient, action: BulkAction, params
     }
     case 'addToGroup': {
       const groupId = need(params.groupId, 'group');
+      if (recheck && (await groupIdsOf(client, userId))?.includes(groupId)) return { status: 'done', before: { group: null }, after: { group: groupId } };
       await client.addGroupUser(groupId, userId);
       return { status: 'done', before: { group: null }, after: { group: groupId } };
     }
     case 'removeFromGroup': {
       const groupId = need(params.groupId, 'group');
+      if (recheck) {
+        const now = await groupIdsOf(client, userId);
+        if (now && !now.includes(groupId)) return { status: 'done', before: { group: groupId }, after: { group: null } };
+      }
       await client.deleteGroupUser(groupId, userId);
       return { status: 'done', before: { group: groupId }, after: { group: null } };
     }
@@ -92,10 +118,12 @@ export async function applyAction(client: BulkClient, action: BulkAction, params
       return { status: 'done', before: { role_ids: current }, after: { role_ids: next } };
     }
     case 'delete':
+      // After an uncertain attempt: if the user is gone, that attempt deleted it (the dry run saw it): done, once.
+      if (recheck && !(await client.allUsers([userId], 'id')).length) return { status: 'done', before: { exists: true }, after: { exists: false } };
       try {
         await client.deleteUser(userId);
       } catch (err) {
-        if (is404(err)) return { status: 'skipped', message: 'Already deleted.' };
+        if (is404(err)) return recheck ? { status: 'done', before: { exists: true }, after: { exists: false } } : { status: 'skipped', message: 'Already deleted.' };
         throw err;
       }
       return { status: 'done', before: { exists: true }, after: { exists: false } };

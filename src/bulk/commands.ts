@@ -10,22 +10,25 @@ import type { ConnectionProfile } from '../looker/profile';
 import type { Log } from '../log';
 import { registerCommand } from '../commands/register';
 import { describeError } from '../commands/errors';
+import { confirmModal } from '../commands/prompt';
+import { hostOf, sameInstance } from '../util/urls';
 import { GroupNode, type UsersTreeProvider } from '../users/tree';
 import { targetUsers } from '../users/commands';
-import { AuditLog, undoStep, undoableEntries, undoableJobs, type AuditEntry, type UndoableJob } from '../audit/log';
+import { undoStep, undoableEntries, undoableJobs, userOfLabel, type AuditConnection, type AuditEntry, type AuditLog, type UndoableJob } from '../audit/log';
 import { EXPORT_FIELDS, apiFields, parseEmailCsv, toCsv, usersToCsv, usersToJson, type BadRow } from './csv';
 import { jobFromPlan, planJob, type Plan } from './plan';
 import { BulkPreview } from './preview';
 import { DEFAULT_CONCURRENCY, runJob, type RunProgress, type RunResult } from './runner';
-import { JobStore } from './store';
+import { HEARTBEAT_MS, JobStore } from './store';
 import { isBulkAction, jobCounts, type BulkAction, type BulkJob, type BulkParams } from './types';
 
-/** How a bulk command may be called from code (tests, other commands): explicit users and parameters. */
+/**
+ * How a bulk job is started from code (the test handle, Undo): explicit users and parameters. Never reachable from a
+ * command's arguments, and it always goes through the dry run and the preview.
+ */
 export interface BulkRequest {
-  userIds?: string[];
+  userIds: string[];
   params?: BulkParams;
-  /** Skip the preview and run (used by Undo after its own confirmation, and by tests). */
-  noPreview?: boolean;
 }
 
 export interface BulkOutcome {
@@ -79,6 +82,24 @@ export function selectedUserIds(clicked: unknown, selected: unknown, view?: vsco
   return targetUsers(clicked, selected, view).map((n) => n.id);
 }
 
+/** Refuses a change planned on one instance when its connection now points at another host. */
+export function refuseOtherInstance(profile: ConnectionProfile, plannedUrl: string | undefined): void {
+  if (plannedUrl === undefined || sameInstance(plannedUrl, profile.baseUrl)) return;
+  throw new LookerApiError({
+    kind: 'config',
+    message: vscode.l10n.t(
+      'Refused: this change was made on {0}, but the connection "{1}" now points at {2}. Nothing was sent.',
+      hostOf(plannedUrl),
+      profile.name,
+      hostOf(profile.baseUrl),
+    ),
+  });
+}
+
+function runningElsewhere(): LookerApiError {
+  return new LookerApiError({ kind: 'config', message: vscode.l10n.t('This bulk job is running in another VS Code window. It can be resumed there, or here once that window is closed.') });
+}
+
 function cancelled(): LookerApiError {
   return new LookerApiError({ kind: 'cancelled', message: 'Cancelled.' });
 }
@@ -88,12 +109,13 @@ function cancelled(): LookerApiError {
  * `looker.disableUsers` / `looker.enableUsers`.
  */
 export class BulkCommands implements vscode.Disposable {
-  readonly audit: AuditLog;
   readonly jobs: JobStore;
   readonly preview: BulkPreview;
   /** The last finished or stopped run (tests and the report commands read it). */
   last: BulkOutcome | undefined;
   private readonly running = new Map<string, Promise<BulkOutcome>>();
+  /** This window, as the owner of the job locks (another window sees its jobs as running, not resumable). */
+  private readonly owner = `${vscode.env.sessionId}-${process.pid}`;
   private readonly apiUsers = new Map<string, { id: string; name: string }>();
 
   constructor(
@@ -101,11 +123,12 @@ export class BulkCommands implements vscode.Disposable {
     private readonly tree: UsersTreeProvider,
     private readonly log: Log,
     private readonly context: vscode.ExtensionContext,
+    /** The core audit log (built in extension.ts). */
+    readonly audit: AuditLog,
     private view?: vscode.TreeView<unknown>,
     storageDir?: string,
   ) {
     const dir = storageDir ?? context.globalStorageUri.fsPath;
-    this.audit = new AuditLog(path.join(dir, 'audit.jsonl'), (err) => this.log.error('Writing the audit log failed', err));
     this.jobs = new JobStore(path.join(dir, 'bulk-jobs'));
     this.preview = new BulkPreview(context.extensionUri);
   }
@@ -116,14 +139,16 @@ export class BulkCommands implements vscode.Disposable {
 
   register(): void {
     const r = (id: string, h: (...a: any[]) => unknown) => registerCommand(this.context, this.log, id, h); // eslint-disable-line @typescript-eslint/no-explicit-any
+    // Commands are a public API (other extensions, command links): their arguments only say which tree items were
+    // clicked. Ids, parameters, targets and fields from anywhere else never reach a write or skip a dialog.
     for (const [id, action] of ACTION_COMMANDS) {
       r(id, (c?: unknown, s?: unknown) => this.start(action, c, s));
     }
-    r('looker.bulk.updateEmailsFromCsv', (file?: vscode.Uri | string) => this.updateEmailsFromCsv(file));
-    r('looker.exportUsers', (c?: unknown, s?: unknown, opts?: ExportRequest) => this.exportUsers(c, s, opts));
+    r('looker.bulk.updateEmailsFromCsv', (file?: unknown) => this.updateEmailsFromCsv(file instanceof vscode.Uri ? file : undefined));
+    r('looker.exportUsers', (c?: unknown, s?: unknown) => this.exportUsers(c, s));
     r('looker.openAuditLog', () => this.openAuditLog());
-    r('looker.undo', (pick?: { jobId?: string; entryId?: string }) => this.undo(pick));
-    r('looker.bulk.resume', (jobId?: string) => this.resume(jobId));
+    r('looker.undo', () => this.undo());
+    r('looker.bulk.resume', (jobId?: unknown) => this.resume(typeof jobId === 'string' ? jobId : undefined));
     this.context.subscriptions.push(this.preview, this);
     void this.offerResume();
   }
@@ -146,6 +171,12 @@ export class BulkCommands implements vscode.Disposable {
     });
   }
 
+  /** The instance identity a job and its audit entries carry. */
+  private identity(profile: ConnectionProfile, me: { id: string }): AuditConnection {
+    const id = this.manager.identity(profile.id) ?? { id: profile.id, name: profile.name, url: profile.baseUrl, host: hostOf(profile.baseUrl) };
+    return me.id ? { ...id, apiUserId: me.id } : id;
+  }
+
   private async apiUser(profile: ConnectionProfile, client: LookerClient): Promise<{ id: string; name: string }> {
     const known = this.apiUsers.get(profile.id);
     if (known) return known;
@@ -160,11 +191,8 @@ export class BulkCommands implements vscode.Disposable {
     return who;
   }
 
-  /** User ids of a command's target: explicit ids, a whole group (all pages), or the (multi-)selection. */
+  /** User ids of a command's target: a whole group (all pages), or the tree's (multi-)selection. */
   async resolveTargets(clicked: unknown, selected: unknown): Promise<string[]> {
-    if (clicked && typeof clicked === 'object' && Array.isArray((clicked as BulkRequest).userIds)) {
-      return [...new Set((clicked as BulkRequest).userIds!.map(String))];
-    }
     const group = asGroup(clicked);
     if (group) return (await this.allOfGroup(group)).map((u) => String(u.id));
     return selectedUserIds(clicked, selected, this.view);
@@ -215,16 +243,20 @@ export class BulkCommands implements vscode.Disposable {
     return pick ? { roleId: pick.id, roleName: pick.label } : undefined;
   }
 
-  /** A bulk command: targets → parameters → dry run → preview → run → report. */
+  /** A bulk command: targets (tree items) → parameters → dry run → preview → run → report. */
   async start(action: BulkAction, clicked?: unknown, selected?: unknown): Promise<BulkOutcome | undefined> {
-    const req = clicked && typeof clicked === 'object' && !asGroup(clicked) && 'userIds' in clicked ? (clicked as BulkRequest) : undefined;
-    const ids = await this.resolveTargets(clicked, selected);
+    return this.startFor(action, { userIds: await this.resolveTargets(clicked, selected) });
+  }
+
+  /** A job for explicit users (the test handle, internal callers): dry run → preview → run → report, like a command. */
+  async startFor(action: BulkAction, req: BulkRequest): Promise<BulkOutcome | undefined> {
+    const ids = [...new Set(req.userIds.map(String))];
     if (!ids.length) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Select one or more users (or a group) first.'));
       return undefined;
     }
     const profile = this.profile();
-    let params: BulkParams = req?.params ?? {};
+    let params: BulkParams = req.params ?? {};
     const client = this.bulkClient(profile);
     try {
       const reader = this.manager.client(profile.id) ?? client;
@@ -238,7 +270,7 @@ export class BulkCommands implements vscode.Disposable {
         if (!p) return undefined;
         params = { ...params, ...p };
       }
-      return await this.planAndRun(profile, client, action, params, ids, { noPreview: req?.noPreview });
+      return await this.planAndRun(profile, client, action, params, ids);
     } finally {
       client.dispose();
     }
@@ -270,21 +302,19 @@ export class BulkCommands implements vscode.Disposable {
     action: BulkAction,
     params: BulkParams,
     ids: string[],
-    opts: { noPreview?: boolean; undoOf?: string } = {},
+    opts: { undoOf?: string } = {},
   ): Promise<BulkOutcome | undefined> {
     const plan = await this.dryRun(profile, client, action, params, ids);
     const what = actionTitle(action) + (params.groupName ? ` — ${params.groupName}` : params.roleName ? ` — ${params.roleName}` : '');
-    if (!opts.noPreview) {
-      const ok = await this.preview.show(plan, {
-        title: vscode.l10n.t('{0}: {1} user(s)', what, plan.items.length),
-        confirmLabel: vscode.l10n.t('{0} {1} user(s)', actionTitle(action), plan.counts.change),
-        typeToConfirm: action === 'delete' ? String(plan.counts.change) : undefined,
-      });
-      if (!ok) return undefined;
-    } else if (plan.counts.change === 0) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Nothing to change: the users are already in the target state.'));
-    }
+    // Every job, Undo and Resume included, is confirmed in the preview: nothing reaches Looker without it.
+    const ok = await this.preview.show(plan, {
+      title: vscode.l10n.t('{0}: {1} user(s) on {2} ({3})', what, plan.items.length, profile.name, hostOf(profile.baseUrl)),
+      confirmLabel: vscode.l10n.t('{0} {1} user(s)', actionTitle(action), plan.counts.change),
+      typeToConfirm: action === 'delete' ? String(plan.counts.change) : undefined,
+    });
+    if (!ok) return undefined;
     const job = jobFromPlan(plan, profile.id, { undoOf: opts.undoOf });
+    job.instance = this.identity(profile, await this.apiUser(profile, client));
     await this.jobs.save(job);
     return this.execute(job, profile, client);
   }
@@ -299,6 +329,17 @@ export class BulkCommands implements vscode.Disposable {
   }
 
   private async executeNow(job: BulkJob, profile: ConnectionProfile, client: LookerClient): Promise<BulkOutcome> {
+    if (!(await this.jobs.claim(job.id, this.owner))) throw runningElsewhere();
+    const beat = setInterval(() => void this.jobs.heartbeat(job.id), HEARTBEAT_MS);
+    try {
+      return await this.executeClaimed(job, profile, client);
+    } finally {
+      clearInterval(beat);
+      await this.jobs.release(job.id, this.owner).catch(() => undefined);
+    }
+  }
+
+  private async executeClaimed(job: BulkJob, profile: ConnectionProfile, client: LookerClient): Promise<BulkOutcome> {
     const me = await this.apiUser(profile, client);
     const title = actionTitle(job.action);
     const result = await vscode.window.withProgress(
@@ -327,10 +368,11 @@ export class BulkCommands implements vscode.Disposable {
           onUserDone: (userId, state) =>
             this.audit
               .record({
-                connection: { id: profile.id, name: profile.name, url: profile.baseUrl },
+                connection: this.identity(profile, me),
                 apiUser: me.name,
                 action: job.action,
                 userId,
+                user: userOfLabel(state.label),
                 before: state.before,
                 after: state.after,
                 jobId: job.id,
@@ -416,7 +458,8 @@ export class BulkCommands implements vscode.Disposable {
   }
 
   private defaultDir(): string {
-    return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir();
+    // Exports and reports hold personal data: they default to the home folder, never into a (git) workspace.
+    return os.homedir();
   }
 
   /** "Retry failed": a new dry run and job for the users that failed. */
@@ -438,7 +481,7 @@ export class BulkCommands implements vscode.Disposable {
     let job: BulkJob | undefined;
     if (jobId) job = await this.jobs.load(jobId);
     else {
-      const list = await this.jobs.unfinished();
+      const list = await this.jobs.unfinished(this.owner);
       if (!list.length) {
         void vscode.window.showInformationMessage(vscode.l10n.t('No interrupted bulk jobs.'));
         return undefined;
@@ -453,26 +496,45 @@ export class BulkCommands implements vscode.Disposable {
       job = pick?.job;
     }
     if (!job) return undefined;
+    const running = this.running.get(job.id);
+    if (running) return running;
     const profile = this.manager.store.get(job.connectionId);
     if (!profile) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('The connection of this job no longer exists.') });
+    refuseOtherInstance(profile, job.instance?.url);
+    // Another window may be running it (or resuming it): never both.
+    const old = job;
+    if (!(await this.jobs.claim(old.id, this.owner))) throw runningElsewhere();
+    const beat = setInterval(() => void this.jobs.heartbeat(old.id), HEARTBEAT_MS);
     const client = this.bulkClient(profile);
     try {
-      return await this.execute(job, profile, client);
+      // The job may be days old: its users are planned again and the preview shown again before anything is sent.
+      const pending = old.userIds.filter((id) => (old.state[id]?.status ?? 'pending') === 'pending');
+      if (!pending.length) {
+        await this.jobs.remove(old.id).catch(() => undefined);
+        return undefined;
+      }
+      const outcome = await this.planAndRun(profile, client, old.action, old.params, pending, { undoOf: old.undoOf });
+      if (outcome) await this.jobs.remove(old.id).catch(() => undefined);
+      return outcome;
     } finally {
+      clearInterval(beat);
       client.dispose();
+      await this.jobs.release(old.id, this.owner).catch(() => undefined);
     }
   }
 
   private async offerResume(): Promise<void> {
     try {
-      const list = await this.jobs.unfinished();
+      const list = await this.jobs.unfinished(this.owner);
       if (!list.length) return;
       const resume = vscode.l10n.t('Resume');
       const discard = vscode.l10n.t('Discard');
       const j = list[0];
       const c = jobCounts(j);
+      const p = this.manager.store.get(j.connectionId);
+      const where = j.instance ? `${j.instance.name} (${j.instance.host ?? hostOf(j.instance.url)})` : p ? `${p.name} (${hostOf(p.baseUrl)})` : j.connectionId;
       const pick = await vscode.window.showInformationMessage(
-        vscode.l10n.t('A bulk job "{0}" stopped with {1} of {2} user(s) left.', actionTitle(j.action), c.pending, c.total),
+        vscode.l10n.t('A bulk job "{0}" on {1} stopped with {2} of {3} user(s) left. Resuming checks them again first.', actionTitle(j.action), where, c.pending, c.total),
         resume,
         discard,
       );
@@ -544,7 +606,14 @@ export class BulkCommands implements vscode.Disposable {
   // -----------------------------------------------------------------------------------------------------------
   // Export
 
+  /**
+   * Export Users…: fields picked from the allow-list, then the save dialog. `opts` comes only from internal callers
+   * (the test handle), never from the command's arguments; its fields must be on the allow-list too.
+   */
   async exportUsers(clicked?: unknown, selected?: unknown, opts: ExportRequest = {}): Promise<vscode.Uri | undefined> {
+    const allowed = new Set(EXPORT_FIELDS.map((f) => f.path));
+    const refused = (opts.fields ?? []).filter((f) => !allowed.has(f));
+    if (refused.length) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('These fields cannot be exported: {0}.', refused.join(', ')) });
     let group = asGroup(clicked);
     const picked = group ? [] : selectedUserIds(clicked, selected, this.view);
     if (!group && !picked.length) {
@@ -640,19 +709,12 @@ export class BulkCommands implements vscode.Disposable {
       const j = choice.job;
       const profile = this.manager.store.get(j.connectionId);
       if (!profile) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('The connection of this job no longer exists.') });
+      refuseOtherInstance(profile, j.url);
       if (!isBulkAction(j.inverse)) return undefined;
-      if (!pick?.jobId) {
-        const go = vscode.l10n.t('Undo');
-        const ok = await vscode.window.showWarningMessage(
-          vscode.l10n.t('{0} for {1} user(s)?', actionTitle(j.inverse), j.userIds.length),
-          { modal: true },
-          go,
-        );
-        if (ok !== go) return undefined;
-      }
+      // The undo is a job like any other: dry run, then the preview is its confirmation.
       const client = this.bulkClient(profile);
       try {
-        return await this.planAndRun(profile, client, j.inverse, { ...(j.params ?? {}) }, j.userIds, { noPreview: true, undoOf: j.jobId });
+        return await this.planAndRun(profile, client, j.inverse, { ...(j.params ?? {}) }, j.userIds, { undoOf: j.jobId });
       } finally {
         client.dispose();
       }
@@ -665,6 +727,7 @@ export class BulkCommands implements vscode.Disposable {
     if (!step) return undefined;
     const profile = this.manager.store.get(e.connection.id);
     if (!profile) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('The connection of this change no longer exists.') });
+    refuseOtherInstance(profile, e.connection.url);
     const client = this.manager.client(profile.id);
     if (!client) return undefined;
     const me = await this.apiUser(profile, client);
@@ -672,11 +735,25 @@ export class BulkCommands implements vscode.Disposable {
       if (!isBulkAction(step.action)) return undefined;
       const bulk = this.bulkClient(profile);
       try {
-        return await this.planAndRun(profile, bulk, step.action, { ...(step.params ?? {}) }, [step.userId], { noPreview: true, undoOf: e.id });
+        return await this.planAndRun(profile, bulk, step.action, { ...(step.params ?? {}) }, [step.userId], { undoOf: e.id });
       } finally {
         bulk.dispose();
       }
     }
+    // The user must still have the values this change left, else someone changed them since: a conflict, not an undo.
+    const keys = Object.keys(step.body);
+    const now = (step.kind === 'patchUser' ? await client.user(step.userId, keys.join(',')) : await client.userCredentialsEmail(step.userId, keys.join(','))) as Record<string, unknown>;
+    const changed = keys.filter((k) => e.after && k in e.after && JSON.stringify(now[k] ?? null) !== JSON.stringify(e.after[k] ?? null));
+    if (changed.length) {
+      throw new LookerApiError({
+        kind: 'config',
+        message: vscode.l10n.t('Cannot undo: user {0} was changed again since ({1}). Nothing was written.', step.userId, changed.join(', ')),
+      });
+    }
+    const go = vscode.l10n.t('Undo');
+    const detail = keys.map((k) => `${k}: ${JSON.stringify(now[k] ?? null)} → ${JSON.stringify(step.body[k] ?? null)}`).join('\n');
+    const ok = await confirmModal(vscode.l10n.t('Undo {0} for user {1} on {2} ({3})?', e.action, step.userId, profile.name, hostOf(profile.baseUrl)), detail, go);
+    if (ok !== go) return undefined;
     let after: Record<string, unknown>;
     if (step.kind === 'patchUser') {
       const u = await client.updateUser(step.userId, step.body, Object.keys(step.body).join(','));
@@ -687,10 +764,11 @@ export class BulkCommands implements vscode.Disposable {
     }
     void this.tree.updateUsers([step.userId]).catch(() => undefined);
     return this.audit.record({
-      connection: { id: profile.id, name: profile.name, url: profile.baseUrl },
+      connection: this.identity(profile, me),
       apiUser: me.name,
       action: e.action,
       userId: step.userId,
+      user: e.user,
       before: e.after,
       after,
       undoOf: e.id,

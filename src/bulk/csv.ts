@@ -25,7 +25,6 @@ export const EXPORT_FIELDS: { path: string; api: string; picked: boolean }[] = [
   { path: 'is_disabled', api: 'is_disabled', picked: true },
   { path: 'display_name', api: 'display_name', picked: false },
   { path: 'locale', api: 'locale', picked: false },
-  { path: 'created_at', api: 'created_at', picked: false },
   { path: 'role_ids', api: 'role_ids', picked: false },
   { path: 'group_ids', api: 'group_ids', picked: false },
   { path: 'credentials_email.email', api: 'credentials_email(email)', picked: false },
@@ -163,6 +162,12 @@ export function parseEmailCsv(text: string): { rows: EmailRow[]; bad: BadRow[] }
     }
     if (c.slice(2).some(Boolean)) {
       bad.push({ line, message: 'Too many columns.' });
+      return;
+    }
+    // A leading ' is the formula guard our own CSV export adds (and spreadsheets keep): never part of a login email.
+    const quoted = c.slice(0, 2).find((x) => x.startsWith("'"));
+    if (quoted) {
+      bad.push({ line, message: `"${quoted}" starts with ' (a spreadsheet formula guard): remove it.` });
       return;
     }
     const by: 'id' | 'email' = c[0].includes('@') ? 'email' : 'id';

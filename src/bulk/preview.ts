@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { nonce } from '../util/nonce';
 import type { Plan, PlanItem } from './plan';
 import { parsePageMessage, type HostToPage, type PreviewData, type PreviewRow } from './protocol';
 
@@ -52,12 +53,6 @@ interface Open {
   respond(confirm: boolean, typed?: string): void;
 }
 
-function nonce(): string {
-  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  let s = '';
-  for (let i = 0; i < 32; i++) s += chars[Math.floor(Math.random() * chars.length)];
-  return s;
-}
 
 /**
  * The dry-run preview: a webview listing per user what will change, be skipped or cannot be done, with counts and

@@ -8,7 +8,7 @@
  */
 import { LookerApiError } from '../looker/errors';
 import { backoffMs, sleep } from '../looker/retry';
-import { applyAction, type ActionOutcome, type BulkClient } from './actions';
+import { applyAction, type ActionOutcome, type ApplyOptions, type BulkClient } from './actions';
 import { NOT_REPEATABLE, jobCounts, type BulkJob, type JobCounts, type UserState } from './types';
 
 export const DEFAULT_CONCURRENCY = 4;
@@ -45,7 +45,7 @@ export interface RunOptions {
   /** Backoff of a transient failure without Retry-After (first step, doubles, capped by the retry helper). */
   baseDelayMs?: number;
   /** Replaces {@link applyAction} (tests). */
-  apply?: (userId: string) => Promise<ActionOutcome>;
+  apply?: (userId: string, opts: ApplyOptions) => Promise<ActionOutcome>;
   now?: () => number;
 }
 
@@ -65,6 +65,16 @@ export function isTransient(err: unknown): boolean {
   if (!(err instanceof LookerApiError)) return false;
   if (err.kind === 'network' || err.kind === 'timeout') return true;
   return err.kind === 'http' && err.status !== undefined && [408, 429, 502, 503, 504].includes(err.status);
+}
+
+/**
+ * A transient failure after which Looker may still have done the write: a timeout or broken connection after the
+ * request went out, or a gateway error (502/504). 429, 503 and 408 mean the request was not acted on.
+ */
+export function mayHaveActed(err: unknown): boolean {
+  if (!(err instanceof LookerApiError)) return false;
+  if (err.kind === 'timeout' || err.kind === 'network') return true;
+  return err.kind === 'http' && (err.status === 502 || err.status === 504);
 }
 
 /** Failures that are not about one user: the job stops and can be resumed after the cause is fixed. */
@@ -167,7 +177,7 @@ export function prepareResume(job: BulkJob): void {
     if (NOT_REPEATABLE.has(job.action)) {
       job.state[id] = { ...s, status: 'failed', message: 'Interrupted while this user was being processed; it may or may not have been done. Use "Retry failed" to do it again.' };
     } else {
-      job.state[id] = { ...s, status: 'pending' };
+      job.state[id] = { ...s, status: 'pending', recheck: true };
     }
   }
 }
@@ -180,7 +190,7 @@ export async function runJob(job: BulkJob, opts: RunOptions): Promise<RunResult>
   const gate = new Gate(max, max, now);
   const base = opts.baseDelayMs ?? 1000;
   const signal = opts.signal;
-  const apply = opts.apply ?? ((id: string) => applyAction(opts.client, job.action, job.params, id));
+  const apply = opts.apply ?? ((id: string, o: ApplyOptions) => applyAction(opts.client, job.action, job.params, id, o));
   prepareResume(job);
   const queue = job.userIds.filter((id) => (job.state[id]?.status ?? 'pending') === 'pending');
   const seen = new Set<string>();
@@ -263,6 +273,8 @@ export async function runJob(job: BulkJob, opts: RunOptions): Promise<RunResult>
       seen.add(id);
       const prev = job.state[id] ?? { status: 'pending' };
       let attempts = prev.attempts ?? 0;
+      // An interrupted earlier run may have sent this user's request: re-read first (see prepareResume).
+      let recheck = !!prev.recheck;
       let holding = true;
       try {
         job.state[id] = { ...prev, status: 'running' };
@@ -270,7 +282,7 @@ export async function runJob(job: BulkJob, opts: RunOptions): Promise<RunResult>
         for (;;) {
           attempts++;
           try {
-            const out = await apply(id);
+            const out = await apply(id, { recheck });
             gate.success();
             await finish(id, {
               ...prev,
@@ -294,6 +306,7 @@ export async function runJob(job: BulkJob, opts: RunOptions): Promise<RunResult>
               break;
             }
             retries++;
+            if (mayHaveActed(err)) recheck = true;
             const e = err as LookerApiError;
             const throttled = e.status === 429 || e.status === 503;
             const wait = e.retryAfterSeconds !== undefined ? Math.ceil(e.retryAfterSeconds * 1000) : backoffMs(attempts, base);

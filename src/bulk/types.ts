@@ -1,4 +1,5 @@
 /** Bulk jobs: the actions, their parameters and a job's persisted state. No `vscode` import (plain Node). */
+import { ACTIONS } from '../actions/table';
 
 export const BULK_ACTIONS = [
   'disable',
@@ -47,6 +48,8 @@ export interface UserState {
   label?: string;
   /** Attempts made (transient failures included). */
   attempts?: number;
+  /** An earlier attempt may have reached Looker: the next one re-reads state before writing again. */
+  recheck?: boolean;
 }
 
 export interface BulkJob {
@@ -61,6 +64,8 @@ export interface BulkJob {
   state: Record<string, UserState>;
   /** Set when the job was created to undo another job. */
   undoOf?: string;
+  /** The instance the job was planned on (connection, base URL and host, API user, release): resume refuses another. */
+  instance?: { id: string; name: string; url: string; host?: string; apiUserId?: string; release?: string };
   finishedAt?: string;
 }
 
@@ -82,20 +87,16 @@ export function jobCounts(job: BulkJob): JobCounts {
   return c;
 }
 
-/** Actions whose effect can be reversed by another bulk action (and the action that does it). */
-export const INVERSE_ACTION: Partial<Record<BulkAction, BulkAction>> = {
-  disable: 'enable',
-  enable: 'disable',
-  addToGroup: 'removeFromGroup',
-  removeFromGroup: 'addToGroup',
-  addRole: 'removeRole',
-  removeRole: 'addRole',
-  forcePasswordReset: 'clearPasswordReset',
-  clearPasswordReset: 'forcePasswordReset',
-};
+/** Actions whose effect can be reversed by another bulk action (and the action that does it), from the write table. */
+export const INVERSE_ACTION: Partial<Record<BulkAction, BulkAction>> = Object.fromEntries(
+  BULK_ACTIONS.flatMap((a) => {
+    const inv = ACTIONS[a].inverse;
+    return inv && isBulkAction(inv) ? [[a, inv]] : [];
+  }),
+);
 
-/** Actions that must not be repeated blindly after an interruption (the first attempt may have happened). */
-export const NOT_REPEATABLE: ReadonlySet<BulkAction> = new Set<BulkAction>(['sendPasswordReset']);
+/** Actions that must not be repeated after an interruption (the first attempt may have happened), from the write table. */
+export const NOT_REPEATABLE: ReadonlySet<BulkAction> = new Set<BulkAction>(BULK_ACTIONS.filter((a) => ACTIONS[a].retry === 'never'));
 
 /** A new job id: time-ordered and unique enough for one machine. */
 export function newJobId(now = Date.now()): string {

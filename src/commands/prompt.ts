@@ -1,27 +1,26 @@
 import * as vscode from 'vscode';
+import { inTestMode } from '../testMode';
 
-/**
- * Replaced by esbuild: true in development/test bundles, false in the production bundle, where the hook below is
- * removed as dead code.
- */
+/** See testMode.ts; repeated here so the production bundle drops the hooks below as dead code. */
 declare const __TEST_HOOKS__: boolean;
 
 /**
  * Answers for modal dialogs, queued by tests that run inside the extension host: VS Code offers an extension no way
  * to press a button of a modal message box. Each queued answer is used once, in order; every prompt is recorded.
+ * Honoured only in a test build running in test mode (see testMode.ts); reachable only through the test handle.
  */
 export const dialogTestHooks = { answers: [] as (string | undefined)[], prompts: [] as string[], errors: [] as string[] };
 
 /** Records an error message shown to the user (test builds only), so in-host tests can read what a person saw. */
 export function recordShownError(message: string): void {
-  if (typeof __TEST_HOOKS__ !== 'undefined' && __TEST_HOOKS__) {
+  if (typeof __TEST_HOOKS__ !== 'undefined' && __TEST_HOOKS__ && inTestMode()) {
     dialogTestHooks.errors.push(message);
     if (dialogTestHooks.errors.length > 200) dialogTestHooks.errors.shift();
   }
 }
 
 function hooked(message: string): { answered: boolean; value?: string } {
-  if (typeof __TEST_HOOKS__ !== 'undefined' && __TEST_HOOKS__ && dialogTestHooks.answers.length > 0) {
+  if (typeof __TEST_HOOKS__ !== 'undefined' && __TEST_HOOKS__ && inTestMode() && dialogTestHooks.answers.length > 0) {
     dialogTestHooks.prompts.push(message);
     return { answered: true, value: dialogTestHooks.answers.shift() };
   }

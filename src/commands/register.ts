@@ -3,6 +3,7 @@ import { LookerApiError } from '../looker/errors';
 import type { Log } from '../log';
 import { describeError, isCancellation } from './errors';
 import { recordShownError } from './prompt';
+import { safeDocumentationUrl } from '../util/urls';
 
 export type Handler = (...args: any[]) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -18,7 +19,8 @@ export async function reportError(log: Log, err: unknown, action?: string, retry
   const openDocs = vscode.l10n.t('Open Documentation');
   const again = vscode.l10n.t('Retry');
   const items = [showLog];
-  const docs = err instanceof LookerApiError ? err.documentationUrl : undefined;
+  // Only https pages of Looker's and Google's documentation: the URL comes from the server's answer.
+  const docs = err instanceof LookerApiError ? safeDocumentationUrl(err.documentationUrl) : undefined;
   if (docs) items.unshift(openDocs);
   if (retry && err instanceof LookerApiError && err.kind !== 'credentials') items.unshift(again);
   recordShownError(message);

@@ -6,6 +6,7 @@ import { describeError } from '../commands/errors';
 import { registerCommand, reportError } from '../commands/register';
 import { BACK, showInputStep } from './input';
 import { confirmModal } from '../commands/prompt';
+import { sameInstance } from '../util/urls';
 import { parseLookerIni } from './ini';
 import type { ConnectionManager } from './manager';
 import { personName } from '../users/names';
@@ -122,15 +123,17 @@ export class ConnectionCommands {
     const profile = id ? this.manager.store.get(id) : await this.pickConnection(vscode.l10n.t('Connection to edit'));
     if (!profile) return undefined;
     const draft: ConnectionDraft = { ...profile, secret: '' };
-    return this.runFlow(draft, vscode.l10n.t('Edit Looker Connection: {0}', profile.name), true);
+    return this.runFlow(draft, vscode.l10n.t('Edit Looker Connection: {0}', profile.name), true, profile.baseUrl);
   }
 
   /**
    * The multi-step input. On a failed test the user is sent back to the step that is most likely wrong, with
    * everything typed still in place; nothing is saved until a test succeeds.
    */
-  private async runFlow(draft: ConnectionDraft, title: string, editing: boolean): Promise<ConnectionProfile | undefined> {
+  private async runFlow(draft: ConnectionDraft, title: string, editing: boolean, savedUrl?: string): Promise<ConnectionProfile | undefined> {
     let index = 0;
+    // The saved secret may be kept only while the host stays the same: it is never sent to another host.
+    const keepable = () => editing && savedUrl !== undefined && sameInstance(savedUrl, draft.baseUrl);
     let message: vscode.InputBoxValidationMessage | undefined;
     for (;;) {
       const step = STEPS[index];
@@ -163,11 +166,13 @@ export class ConnectionCommands {
           ...common,
           value: draft.secret,
           password: true,
-          prompt: editing
+          prompt: keepable()
             ? vscode.l10n.t('Client secret (leave empty to keep the saved one). It is stored only in VS Code SecretStorage.')
-            : vscode.l10n.t('Client secret. It is stored only in VS Code SecretStorage.'),
+            : editing
+              ? vscode.l10n.t('Client secret for {0}: the host changed, so the saved secret is not sent there. It is stored only in VS Code SecretStorage.', safeHost(draft.baseUrl))
+              : vscode.l10n.t('Client secret. It is stored only in VS Code SecretStorage.'),
           validate: (v) =>
-            editing || v.trim() ? undefined : { message: vscode.l10n.t('Enter the client secret.'), severity: vscode.InputBoxValidationSeverity.Error },
+            keepable() || v.trim() ? undefined : { message: vscode.l10n.t('Enter the client secret.'), severity: vscode.InputBoxValidationSeverity.Error },
         });
         if (typeof value === 'string') draft.secret = value.trim();
       } else {
@@ -189,7 +194,12 @@ export class ConnectionCommands {
         continue;
       }
       // All steps done: test, then save.
-      if (editing && !draft.secret && draft.id) draft.secret = (await this.manager.store.getSecret(draft.id)) ?? '';
+      if (!draft.secret && !keepable()) {
+        index = STEPS.indexOf('secret');
+        message = { message: vscode.l10n.t('Enter the client secret.'), severity: vscode.InputBoxValidationSeverity.Error };
+        continue;
+      }
+      if (keepable() && !draft.secret && draft.id) draft.secret = (await this.manager.store.getSecret(draft.id)) ?? '';
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Testing connection to {0}…', draft.baseUrl), cancellable: true },
         (_p, token) => this.testAndSave(draft, token),
@@ -341,6 +351,10 @@ export class ConnectionCommands {
             continue;
           }
           const existing = this.manager.store.list().find((p) => p.baseUrl === url.url && p.clientId === s.clientId);
+          if (!s.verifySsl && !(await confirmTlsOff(safeHost(url.url), `looker.ini [${s.section}]`))) {
+            problems.push(vscode.l10n.t('[{0}]: not imported (TLS verification off was not confirmed)', s.section));
+            continue;
+          }
           const draft: ConnectionDraft = {
             id: existing?.id,
             baseUrl: url.url,
@@ -408,6 +422,8 @@ export class ConnectionCommands {
       }
     }
     const verify = env.LOOKERSDK_VERIFY_SSL;
+    const tlsOff = !!verify && /^(0|false|no|off)$/i.test(verify);
+    if (tlsOff && !(await confirmTlsOff(safeHost(url.url), 'LOOKERSDK_VERIFY_SSL'))) return undefined;
     const timeout = Number(env.LOOKERSDK_TIMEOUT);
     const draft: ConnectionDraft = {
       id: existing?.id,
@@ -415,7 +431,7 @@ export class ConnectionCommands {
       clientId,
       secret,
       name: existing?.name ?? safeHost(url.url),
-      verifyTls: !(verify && /^(0|false|no|off)$/i.test(verify)),
+      verifyTls: !tlsOff,
       timeoutSeconds: Number.isFinite(timeout) && timeout > 0 ? timeout : defaultTimeout(),
     };
     const r = await this.testAndSave(draft);
@@ -425,6 +441,17 @@ export class ConnectionCommands {
     }
     return r.profile;
   }
+}
+
+/** An import that turns TLS certificate verification off says so and needs a yes (modal; no is the default). */
+async function confirmTlsOff(host: string, source: string): Promise<boolean> {
+  const yes = vscode.l10n.t('Import Without Verification');
+  const pick = await confirmModal(
+    vscode.l10n.t('{0} turns TLS certificate verification OFF for {1}. Import this connection without verification?', source, host),
+    vscode.l10n.t('Without verification, anyone between VS Code and {0} can read the client secret and change what you see. Only for a server with a self-signed certificate you trust.', host),
+    yes,
+  );
+  return pick === yes;
 }
 
 function safeHost(url: string): string {

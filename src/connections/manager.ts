@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import type { AuditConnection } from '../audit/log';
+import { hostOf } from '../util/urls';
 import { LookerClient } from '../looker/client';
 import type { ApiCallMeter } from '../looker/meter';
 import type { ConnectionProfile } from '../looker/profile';
@@ -121,6 +123,20 @@ export class ConnectionManager implements vscode.Disposable {
   /** What the last successful test of a connection found (API user, Looker version). */
   connectedInfo(id: string): ConnectedInfo | undefined {
     return this.info.get(id);
+  }
+
+  /**
+   * The instance identity a write is bound to: connection id and name, base URL and host, and (when known) the API
+   * user's id and the Looker release. Jobs, audit entries, Undo and Resume carry it.
+   */
+  identity(id: string): AuditConnection | undefined {
+    const p = this.store.get(id);
+    if (!p) return undefined;
+    const info = this.info.get(id);
+    const out: AuditConnection = { id: p.id, name: p.name, url: p.baseUrl, host: hostOf(p.baseUrl) };
+    if (info?.userId) out.apiUserId = info.userId;
+    if (info?.lookerVersion) out.release = info.lookerVersion;
+    return out;
   }
 
   setConnectedInfo(id: string, info: ConnectedInfo): void {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { sameInstance } from '../util/urls';
 import type { ConnectionProfile } from '../looker/profile';
 import type { Log } from '../log';
 
@@ -88,8 +89,15 @@ export class ConnectionStore implements vscode.Disposable {
     this.changed.fire();
   }
 
-  /** Adds or replaces a profile; stores the secret when one is given. */
+  /**
+   * Adds or replaces a profile; stores the secret when one is given. A profile whose host changed without a new
+   * secret loses the stored one: a secret is never sent to a host other than the one it was entered for.
+   */
   async save(profile: ConnectionProfile, secret?: string): Promise<void> {
+    const prior = this.get(profile.id);
+    if (secret === undefined && prior && !sameInstance(prior.baseUrl, profile.baseUrl)) {
+      await this.context.secrets.delete(secretKey(profile.id));
+    }
     if (secret !== undefined) {
       this.log.addSecret(secret);
       await this.context.secrets.store(secretKey(profile.id), secret);

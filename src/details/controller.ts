@@ -4,6 +4,7 @@ import type { ConnectionManager } from '../connections/manager';
 import type { LookerClient } from '../looker/client';
 import { LookerApiError } from '../looker/errors';
 import type { Log } from '../log';
+import type { AuditLog } from '../audit/log';
 import { DetailsPanel, webviewOptions, type Lookups } from './panel';
 import { VIEW_TYPE, isPageState } from './protocol';
 
@@ -13,11 +14,8 @@ export interface DetailsDeps {
   extensionUri: vscode.Uri;
   /** Called after a change to users, so the tree refreshes only them. */
   onUsersChanged: (userIds: string[]) => void;
-  /**
-   * Appends a change to the audit log (src/audit): `updateUser` / `updateCredentialsEmail` with the changed fields'
-   * values before and after, so it can be undone from there.
-   */
-  audit?: (change: { connectionId: string; apiUser: string; action: 'updateUser' | 'updateCredentialsEmail'; userId: string; before: Record<string, unknown>; after: Record<string, unknown> }) => Promise<unknown>;
+  /** The core audit log (src/audit): every write of the panel is recorded there with who, instance, user, before, after. */
+  audit?: AuditLog;
 }
 
 /** How long role/group names and the API user's name are reused before being read again. */

@@ -21,6 +21,8 @@ export interface ModelInput {
   roles: Map<string, IRole> | undefined;
   /** Roles the user has including those through groups (from user_roles), when read. */
   effectiveRoles: IRole[] | undefined;
+  /** Direct roles (user_roles?direct_association_only=true); `user.role_ids` is only the fallback. */
+  directRoles?: IRole[] | undefined;
   groups: Map<string, IGroup> | undefined;
   attributes: IUserAttributeWithValue[] | undefined;
   partialErrors: string[];
@@ -176,14 +178,20 @@ export function describeSource(source: string | null | undefined, l10n: L10n): s
   return s;
 }
 
-function profileRows(user: IUser, l10n: L10n, now: Date, locale?: string): Row[] {
+function profileRows(user: IUser, l10n: L10n): Row[] {
   const u = user as unknown as Record<string, unknown>;
   const rows: Row[] = [
     { label: l10n.t('ID'), value: text(u.id, l10n) },
     { label: l10n.t('Display name'), value: text(u.display_name, l10n) },
     { label: l10n.t('Email'), value: text(u.email, l10n) },
     { label: l10n.t('Personal folder'), value: text(u.personal_folder_id, l10n) },
-    { label: l10n.t('Service account'), value: u.is_service_account ? text(u.service_account_name, l10n) : l10n.t('No') },
+    {
+      label: l10n.t('Service account'),
+      // Releases before 26.x have no service accounts and no such field: say so rather than "No".
+      value: u.is_service_account === undefined
+        ? l10n.t('not reported by this Looker release')
+        : u.is_service_account ? text(u.service_account_name, l10n) : l10n.t('No'),
+    },
     { label: l10n.t('Verified Looker employee'), value: text(u.verified_looker_employee, l10n) },
     { label: l10n.t('Presumed Looker employee'), value: text(u.presumed_looker_employee, l10n) },
     { label: l10n.t('IAM admin'), value: text(u.is_iam_admin, l10n) },
@@ -195,13 +203,14 @@ function profileRows(user: IUser, l10n: L10n, now: Date, locale?: string): Row[]
     { label: l10n.t('Looker versions'), value: text(u.looker_versions, l10n) },
     { label: l10n.t('UI state'), value: text(u.ui_state, l10n) },
   ];
-  if (u.created_at) rows.splice(3, 0, { label: l10n.t('Created'), value: formatDate(u.created_at, now, locale) });
   return rows;
 }
 
 export function buildDetails(input: ModelInput, l10n: L10n): DetailsData {
   const { user, now, locale } = input;
-  const roleIds = (user.role_ids ?? []).map(String);
+  const roleIds = input.directRoles
+    ? input.directRoles.map((r) => String(r.id ?? '')).filter((id) => id !== '')
+    : (user.role_ids ?? []).map(String);
   const direct = new Set(roleIds);
   const inherited = (input.effectiveRoles ?? []).filter((r) => r.id && !direct.has(String(r.id)));
   return {
@@ -210,7 +219,7 @@ export function buildDetails(input: ModelInput, l10n: L10n): DetailsData {
     userId: String(user.id ?? ''),
     title: userTitle(user, l10n),
     values: editableValues(user as unknown as Record<string, unknown>),
-    profile: profileRows(user, l10n, now, locale),
+    profile: profileRows(user, l10n),
     credentials: credentials(user, l10n, now, locale),
     email: emailCredential(user),
     sessions: sessionRows(input.sessions ?? user.sessions ?? [], now, locale),

@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { nonce } from '../util/nonce';
+import { hostOf, isWebUrl, safeDocumentationUrl } from '../util/urls';
 import type { IGroup, IRole, ISession, IUser, IUserAttributeWithValue, IWriteUser } from '@looker/sdk';
 import { describeError } from '../commands/errors';
 import { confirmModal } from '../commands/prompt';
@@ -21,6 +23,17 @@ import {
 } from './protocol';
 import { pageStrings } from './strings';
 import type { DetailsDeps } from './controller';
+import type { AuditEntry } from '../audit/log';
+import { personName } from '../users/names';
+import type { ActionName } from '../actions/table';
+
+/** One write of the panel, as the audit log records it (action label, before → after, reversal parameters). */
+interface AuditChange {
+  action: ActionName;
+  before?: Record<string, unknown>;
+  after?: Record<string, unknown>;
+  params?: AuditEntry['params'];
+}
 
 /** Shared per-connection lookups (role and group names, the API user's name), owned by the controller. */
 export interface Lookups {
@@ -33,12 +46,6 @@ const RESET_LINK_MINUTES = 60;
 const POSTED_KEEP = 200;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-function nonce(): string {
-  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  let out = '';
-  for (let i = 0; i < 32; i++) out += chars.charAt(Math.floor(Math.random() * chars.length));
-  return out;
-}
 
 /** Webview options of a details panel: scripts on, files only from media/ and dist/media/. */
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
@@ -143,6 +150,12 @@ export class DetailsPanel implements vscode.Disposable {
     return this.deps.manager.store.get(this.connectionId)?.name ?? this.connectionId;
   }
 
+  /** "Production (mycompany.cloud.looker.com)": every confirmation names the connection and its host. */
+  private where(): string {
+    const p = this.deps.manager.store.get(this.connectionId);
+    return p ? `${p.name} (${hostOf(p.baseUrl)})` : this.connectionId;
+  }
+
   /** Handles one message from the page. Unknown or malformed messages are ignored and logged. */
   async receive(m: unknown): Promise<void> {
     if (!isPageMessage(m)) {
@@ -170,7 +183,7 @@ export class DetailsPanel implements vscode.Disposable {
         await this.save(m.edits, m.base);
         return;
       case 'openInLooker':
-        await vscode.env.openExternal(vscode.Uri.parse(this.lookerUrl()));
+        if (isWebUrl(this.lookerUrl())) await vscode.env.openExternal(vscode.Uri.parse(this.lookerUrl()));
         return;
       case 'copyJson':
         await this.copyJson();
@@ -221,7 +234,10 @@ export class DetailsPanel implements vscode.Disposable {
         await this.removeGroup(m.groupId);
         return;
       case 'openDocs':
-        if (this.docsUrl && /^https:\/\//i.test(this.docsUrl)) await vscode.env.openExternal(vscode.Uri.parse(this.docsUrl));
+        {
+          const docs = safeDocumentationUrl(this.docsUrl);
+          if (docs) await vscode.env.openExternal(vscode.Uri.parse(docs));
+        }
         return;
     }
   }
@@ -253,11 +269,13 @@ export class DetailsPanel implements vscode.Disposable {
       return;
     }
     const id = this.userId;
-    const [user, sessions, roles, effective, groups, attrs] = await Promise.allSettled([
+    const [user, sessions, roles, effective, direct, groups, attrs] = await Promise.allSettled([
       client.user(id),
       client.userSessions(id),
       this.lookups.roles(this.connectionId, client, force),
       client.userRoles(id, 'id,name'),
+      // `role_ids` may include roles that come from groups; the panel shows and edits the direct ones only.
+      client.userRoles(id, 'id', true),
       this.lookups.groups(this.connectionId, client, force),
       client.userAttributeValues(id, { all_values: true, include_unset: true }),
     ]);
@@ -286,6 +304,7 @@ export class DetailsPanel implements vscode.Disposable {
         sessions: part<ISession[]>(sessions, vscode.l10n.t('Sessions')),
         roles: part(roles, vscode.l10n.t('Role names')),
         effectiveRoles: part<IRole[]>(effective, vscode.l10n.t('Roles through groups')),
+        directRoles: part<IRole[]>(direct, vscode.l10n.t('Roles')),
         groups: part(groups, vscode.l10n.t('Group names')),
         attributes: part<IUserAttributeWithValue[]>(attrs, vscode.l10n.t('User attributes')),
         partialErrors: partial,
@@ -315,16 +334,26 @@ export class DetailsPanel implements vscode.Disposable {
     return this.data?.title ?? this.userId;
   }
 
-  /** One log line: who, what, before → after (never a secret). */
-  private async audit(what: string): Promise<void> {
-    this.deps.log.info(`${await this.who()} @ ${this.connectionName()}: ${what} — user ${this.userId} (${JSON.stringify(this.name())})`);
-  }
-
-  /** A reversible change, also appended to the audit log (a failure to write it is logged, never fatal). */
-  private async record(action: 'updateUser' | 'updateCredentialsEmail', before: Record<string, unknown>, after: Record<string, unknown>): Promise<void> {
-    if (!this.deps.audit) return;
+  /**
+   * Records a write: one Output line (who, what, before → after; never a secret) and one audit log entry with the
+   * instance, the user's id, name and email, before and after (a failure to write it is logged, never fatal).
+   */
+  private async audit(what: string, change: AuditChange): Promise<void> {
+    const who = await this.who();
+    this.deps.log.info(`${who} @ ${this.connectionName()}: ${what} — user ${this.userId} (${JSON.stringify(this.name())})`);
+    const connection = this.deps.manager.identity(this.connectionId);
+    if (!this.deps.audit || !connection) return;
     try {
-      await this.deps.audit({ connectionId: this.connectionId, apiUser: await this.who(), action, userId: this.userId, before, after });
+      await this.deps.audit.record({
+        connection,
+        apiUser: who,
+        action: change.action,
+        userId: this.userId,
+        user: { name: this.user ? personName(this.user) : undefined, email: this.user?.email ?? this.user?.credentials_email?.email ?? undefined },
+        before: change.before,
+        after: change.after,
+        params: change.params,
+      });
     } catch (err) {
       this.deps.log.error('Writing the audit log failed', err);
     }
@@ -354,7 +383,7 @@ export class DetailsPanel implements vscode.Disposable {
         if (errors.length) this.post({ type: 'fieldErrors', errors });
       }
       const message = this.deps.log.redact(describeError(err, label, this.connectionName()));
-      this.post({ type: 'error', message, docs: !!this.docsUrl });
+      this.post({ type: 'error', message, docs: !!safeDocumentationUrl(this.docsUrl) });
       void reportError(this.deps.log, err, label);
       return false;
     } finally {
@@ -386,9 +415,8 @@ export class DetailsPanel implements vscode.Disposable {
         const body = withoutApplied(diff, current as Record<string, unknown>);
         if (Object.keys(body).length) {
           await c.updateUser(this.userId, body as Partial<IWriteUser>, 'id');
-          await this.audit(`updated ${describeChanges(current as Record<string, unknown>, body)}`);
           const prior = Object.fromEntries(Object.keys(body).map((k) => [k, (current as Record<string, unknown>)[k] ?? null]));
-          await this.record('updateUser', prior, body as Record<string, unknown>);
+          await this.audit(`updated ${describeChanges(current as Record<string, unknown>, body)}`, { action: 'updateUser', before: prior, after: body as Record<string, unknown> });
         }
         this.post({ type: 'saved', fields });
         return true;
@@ -400,15 +428,14 @@ export class DetailsPanel implements vscode.Disposable {
   private async setDisabled(disabled: boolean): Promise<boolean> {
     if (disabled) {
       const yes = vscode.l10n.t('Disable');
-      const pick = await confirmModal(vscode.l10n.t('Disable {0}?', this.name()), vscode.l10n.t('The user can no longer log in until enabled again.'), yes);
+      const pick = await confirmModal(vscode.l10n.t('Disable {0} on {1}?', this.name(), this.where()), vscode.l10n.t('The user can no longer log in until enabled again.'), yes);
       if (pick !== yes) return false;
     }
     const label = disabled ? vscode.l10n.t('Disabling {0}', this.name()) : vscode.l10n.t('Enabling {0}', this.name());
     return this.change(label, async (c) => {
       const before = this.user?.is_disabled ?? null;
       await c.updateUser(this.userId, { is_disabled: disabled }, 'id');
-      await this.audit(`updated is_disabled: ${JSON.stringify(before)} → ${JSON.stringify(disabled)}`);
-      await this.record('updateUser', { is_disabled: before }, { is_disabled: disabled });
+      await this.audit(`updated is_disabled: ${JSON.stringify(before)} → ${JSON.stringify(disabled)}`, { action: 'updateUser', before: { is_disabled: before }, after: { is_disabled: disabled } });
     });
   }
 
@@ -428,8 +455,7 @@ export class DetailsPanel implements vscode.Disposable {
       async (c) => {
         const before = this.user?.credentials_email?.email ?? null;
         await c.updateUserCredentialsEmail(this.userId, { email: after }, 'email');
-        await this.audit(`changed credentials_email.email: ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
-        await this.record('updateCredentialsEmail', { email: before }, { email: after });
+        await this.audit(`changed credentials_email.email: ${JSON.stringify(before)} → ${JSON.stringify(after)}`, { action: 'updateCredentialsEmail', before: { email: before }, after: { email: after } });
       },
       this.emailField,
     );
@@ -442,7 +468,7 @@ export class DetailsPanel implements vscode.Disposable {
       vscode.l10n.t('Adding an email credential to {0}', this.name()),
       async (c) => {
         await c.createUserCredentialsEmail(this.userId, { email: after }, 'email');
-        await this.audit(`created credentials_email: null → ${JSON.stringify(after)}`);
+        await this.audit(`created credentials_email: null → ${JSON.stringify(after)}`, { action: 'createCredentialsEmail', before: { credentials_email: null }, after: { email: after } });
       },
       this.emailField,
     );
@@ -452,15 +478,18 @@ export class DetailsPanel implements vscode.Disposable {
     return this.change(vscode.l10n.t('Updating the password reset flag of {0}', this.name()), async (c) => {
       const before = this.user?.credentials_email?.forced_password_reset_at_next_login ?? null;
       await c.updateUserCredentialsEmail(this.userId, { forced_password_reset_at_next_login: value }, 'forced_password_reset_at_next_login');
-      await this.audit(`changed credentials_email.forced_password_reset_at_next_login: ${JSON.stringify(before)} → ${JSON.stringify(value)}`);
-      await this.record('updateCredentialsEmail', { forced_password_reset_at_next_login: before }, { forced_password_reset_at_next_login: value });
+      await this.audit(`changed credentials_email.forced_password_reset_at_next_login: ${JSON.stringify(before)} → ${JSON.stringify(value)}`, {
+        action: 'updateCredentialsEmail',
+        before: { forced_password_reset_at_next_login: before },
+        after: { forced_password_reset_at_next_login: value },
+      });
     });
   }
 
   private async sendReset(): Promise<boolean> {
     return this.change(vscode.l10n.t('Sending a password reset email to {0}', this.name()), async (c) => {
       await c.sendPasswordReset(this.userId, 'email');
-      await this.audit(`sent a password reset email to ${JSON.stringify(this.user?.credentials_email?.email ?? null)}`);
+      await this.audit(`sent a password reset email to ${JSON.stringify(this.user?.credentials_email?.email ?? null)}`, { action: 'sendPasswordReset', after: { password_reset_email: 'sent' } });
       vscode.window.setStatusBarMessage(vscode.l10n.t('Password reset email sent to {0}', this.user?.credentials_email?.email ?? this.name()), 5000);
     });
   }
@@ -473,7 +502,7 @@ export class DetailsPanel implements vscode.Disposable {
       this.deps.log.addSecret(url);
       this.resetUrl = url;
       this.resetExpires = new Date(Date.now() + RESET_LINK_MINUTES * 60000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-      await this.audit(`created a password reset link (expires ${this.resetExpires})`);
+      await this.audit(`created a password reset link (expires ${this.resetExpires})`, { action: 'createPasswordResetLink', after: { reset_link: 'created', expires: this.resetExpires } });
       this.post({ type: 'resetLink', expiresAt: this.resetExpires });
     });
   }
@@ -483,7 +512,7 @@ export class DetailsPanel implements vscode.Disposable {
     if (!card || !card.deletable) return false;
     const yes = vscode.l10n.t('Delete');
     const pick = await confirmModal(
-      vscode.l10n.t('Delete the {0} credential of {1}?', card.title, this.name()),
+      vscode.l10n.t('Delete the {0} credential of {1} on {2}?', card.title, this.name(), this.where()),
       vscode.l10n.t('The user can no longer log in with it. This cannot be undone.'),
       yes,
     );
@@ -494,7 +523,7 @@ export class DetailsPanel implements vscode.Disposable {
       else if (kind === 'embed') await c.deleteUserCredentialEmbed(this.userId, credentialId ?? '');
       else if (kind === 'workforce') return false;
       else await c.deleteUserCredential(this.userId, kind);
-      await this.audit(`deleted credential ${kind}${credentialId ? ` ${credentialId}` : ''}: present → deleted`);
+      await this.audit(`deleted credential ${kind}${credentialId ? ` ${credentialId}` : ''}: present → deleted`, { action: 'deleteCredential', before: { credential: kind }, after: { credential: null } });
     });
   }
 
@@ -505,7 +534,7 @@ export class DetailsPanel implements vscode.Disposable {
       list = (this.data?.sessions ?? []).map((s) => s.id);
       if (!list.length) return false;
       const yes = vscode.l10n.t('End All Sessions');
-      const pick = await confirmModal(vscode.l10n.t('End all {0} web sessions of {1}?', list.length, this.name()), vscode.l10n.t('The user is logged out of every browser.'), yes);
+      const pick = await confirmModal(vscode.l10n.t('End all {0} web sessions of {1} on {2}?', list.length, this.name(), this.where()), vscode.l10n.t('The user is logged out of every browser.'), yes);
       if (pick !== yes) return false;
     }
     const chosen = list;
@@ -518,7 +547,7 @@ export class DetailsPanel implements vscode.Disposable {
           ended.push(sid);
         }
       } finally {
-        if (ended.length) await this.audit(`ended web session(s) ${ended.join(', ')}: active → ended`);
+        if (ended.length) await this.audit(`ended web session(s) ${ended.join(', ')}: active → ended`, { action: 'endSessions', before: { sessions: ended.length }, after: { sessions_ended: ended.length } });
       }
     });
   }
@@ -527,10 +556,15 @@ export class DetailsPanel implements vscode.Disposable {
     return `[${ids.map((id) => JSON.stringify(all.get(id)?.name ?? id)).join(', ')}]`;
   }
 
+  /** The user's direct roles as Looker has them now (not `role_ids`, which may include roles from groups). */
+  private async directRoleIds(c: LookerClient): Promise<string[]> {
+    return (await c.userRoles(this.userId, 'id', true)).map((r) => String(r.id ?? '')).filter((id) => id !== '');
+  }
+
   private async addRoles(): Promise<boolean> {
     const c = this.client();
     const all = await this.lookups.roles(this.connectionId, c);
-    const current = (this.user?.role_ids ?? []).map(String);
+    const current = await this.directRoleIds(c);
     const items = [...all.values()]
       .filter((r) => r.id && !current.includes(String(r.id)))
       .map((r) => ({ label: r.name ?? String(r.id), description: r.permission_set?.name ?? undefined, id: String(r.id) }));
@@ -543,18 +577,18 @@ export class DetailsPanel implements vscode.Disposable {
     const after = [...current, ...picked.map((p) => p.id)];
     return this.change(vscode.l10n.t('Adding roles to {0}', this.name()), async (cl) => {
       await cl.setUserRoles(this.userId, after, 'id');
-      await this.audit(`roles: ${this.roleNames(current, all)} → ${this.roleNames(after, all)}`);
+      await this.audit(`roles: ${this.roleNames(current, all)} → ${this.roleNames(after, all)}`, { action: 'setRoles', before: { role_ids: current }, after: { role_ids: after } });
     });
   }
 
   private async removeRole(roleId: string): Promise<boolean> {
-    const current = (this.user?.role_ids ?? []).map(String);
+    const current = await this.directRoleIds(this.client());
     if (!current.includes(roleId)) return false;
     const all = await this.lookups.roles(this.connectionId, this.client());
     const after = current.filter((r) => r !== roleId);
     return this.change(vscode.l10n.t('Removing role {0} from {1}', all.get(roleId)?.name ?? roleId, this.name()), async (c) => {
       await c.setUserRoles(this.userId, after, 'id');
-      await this.audit(`roles: ${this.roleNames(current, all)} → ${this.roleNames(after, all)}`);
+      await this.audit(`roles: ${this.roleNames(current, all)} → ${this.roleNames(after, all)}`, { action: 'setRoles', before: { role_ids: current }, after: { role_ids: after } });
     });
   }
 
@@ -572,14 +606,9 @@ export class DetailsPanel implements vscode.Disposable {
     const picked = await vscode.window.showQuickPick(items, { canPickMany: true, placeHolder: vscode.l10n.t('Groups to add {0} to', this.name()) });
     if (!picked || !picked.length) return false;
     return this.change(vscode.l10n.t('Adding {0} to groups', this.name()), async (cl) => {
-      const added: string[] = [];
-      try {
-        for (const p of picked) {
-          await cl.addGroupUser(p.id, this.userId);
-          added.push(p.label);
-        }
-      } finally {
-        if (added.length) await this.audit(`groups: + ${added.map((n) => JSON.stringify(n)).join(', ')}`);
+      for (const p of picked) {
+        await cl.addGroupUser(p.id, this.userId);
+        await this.audit(`groups: + ${JSON.stringify(p.label)}`, { action: 'addToGroup', params: { groupId: p.id, groupName: p.label }, before: { group: null }, after: { group: p.id } });
       }
     });
   }
@@ -591,7 +620,7 @@ export class DetailsPanel implements vscode.Disposable {
     const name = all.get(groupId)?.name ?? groupId;
     return this.change(vscode.l10n.t('Removing {0} from group {1}', this.name(), name), async (c) => {
       await c.deleteGroupUser(groupId, this.userId);
-      await this.audit(`groups: - ${JSON.stringify(name)}`);
+      await this.audit(`groups: - ${JSON.stringify(name)}`, { action: 'removeFromGroup', params: { groupId, groupName: name }, before: { group: groupId }, after: { group: null } });
     });
   }
 

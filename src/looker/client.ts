@@ -38,7 +38,9 @@ import type {
   ILookmlModel,
   IRequestAllLookmlModels,
   IUserAttributeGroupValue,
+  IWriteQuery,
 } from '@looker/sdk';
+import { builtinSurface, surfaceFromSpec, type ApiSurface } from './apiSurface';
 import { LookerApiError, fetchError, httpError, toLookerApiError } from './errors';
 import type { ConnectionProfile } from './profile';
 import { DEFAULT_RETRY, abortable, backoffMs, isIdempotent, parseRetryAfter, sleep, type RetryPolicy } from './retry';
@@ -84,6 +86,8 @@ interface Req {
   method: HttpMethod;
   /** Path below `/api/4.0`, path parameters already encoded. */
   path: string;
+  /** An absolute URL to request instead of `/api/4.0` + path (the instance's API spec); `path` is then for logs. */
+  url?: string;
   query?: Query;
   body?: unknown;
   signal?: AbortSignal;
@@ -100,6 +104,8 @@ interface Res {
 }
 
 const AGENT_TAG = 'looker-users-vscode';
+/** What instances accept, per Looker release (`looker_release_version`): one spec download per release. */
+const SURFACES = new Map<string, Promise<ApiSurface>>();
 /** IDs per `all_users?ids=` request, to keep URLs short. */
 const IDS_PER_REQUEST = 100;
 
@@ -165,6 +171,7 @@ export class LookerClient {
   private readonly host: string;
   private dispatcher: Promise<Dispatcher> | undefined;
   private disposed = false;
+  private surface: Promise<ApiSurface> | undefined;
 
   constructor(profile: ConnectionProfile, options: ClientOptions) {
     this.profile = { ...profile };
@@ -270,7 +277,7 @@ export class LookerClient {
     const started = Date.now();
     let raw: IRawResponse;
     try {
-      raw = await this.transport.rawRequest(req.method, this.apiUrl + logPath, undefined, req.body, authenticator, {
+      raw = await this.transport.rawRequest(req.method, req.url !== undefined ? req.url + qs : this.apiUrl + logPath, undefined, req.body, authenticator, {
         signal: req.signal,
         timeout: this.profile.timeoutSeconds > 0 ? this.profile.timeoutSeconds : 60,
       });
@@ -387,6 +394,60 @@ export class LookerClient {
   /** GET /versions */
   versions(signal?: AbortSignal): Promise<IApiVersion> {
     return this.json({ method: 'GET', path: '/versions', signal });
+  }
+
+  /**
+   * What this instance accepts for user searches (query parameters, User fields): its release from `/versions`, then
+   * its own API spec at the `swagger_url` that `/versions` lists for 4.0, cached per release. Never rejects: when the
+   * spec cannot be read, the built-in lists for the release are used (`source: 'builtin'`).
+   */
+  apiSurface(): Promise<ApiSurface> {
+    if (!this.surface) {
+      // Shared by every caller, so no caller's signal cancels it (each request still has its timeout).
+      this.surface = this.loadSurface().catch((e) => {
+        this.surface = undefined;
+        this.log(`Reading what this Looker instance supports failed (${e instanceof Error ? e.message : String(e)}); assuming the current release`);
+        return builtinSurface(undefined);
+      });
+    }
+    return this.surface;
+  }
+
+  private async loadSurface(): Promise<ApiSurface> {
+    const v = await this.versions();
+    const release = v?.looker_release_version ?? '';
+    const cached = release ? SURFACES.get(release) : undefined;
+    if (cached) return cached;
+    const entry = [v?.current_version, ...(v?.supported_versions ?? [])].find((x) => x?.version === '4.0' && x.swagger_url);
+    const loading = this.readSpec(entry?.swagger_url ?? '', release);
+    if (release) SURFACES.set(release, loading);
+    return loading;
+  }
+
+  /** The instance's own spec at `url` (same host only; unauthenticated first, as Looker serves it) or the built-in lists. */
+  private async readSpec(url: string, release: string): Promise<ApiSurface> {
+    let target: URL | undefined;
+    try {
+      target = new URL(url);
+    } catch {
+      target = undefined;
+    }
+    const own = new URL(this.apiUrl);
+    if (!target || !/^https?:$/.test(target.protocol) || target.hostname !== own.hostname) {
+      this.log(`No usable API spec URL for release ${release || 'unknown'} (${url || 'none'}); using the built-in lists`);
+      return builtinSurface(release);
+    }
+    const req: Req = { method: 'GET', path: target.pathname, url: target.href, auth: false };
+    try {
+      let res = await this.send(req);
+      if ((res.status === 401 || res.status === 403) && target.origin === own.origin) res = await this.call({ ...req, auth: true });
+      const surface = res.status === 200 ? surfaceFromSpec(res.body, release) : undefined;
+      if (surface) return surface;
+      this.log(`The API spec at ${target.pathname} could not be read (status ${res.status}); using the built-in lists for release ${release}`);
+    } catch (e) {
+      this.log(`The API spec at ${target.pathname} could not be read (${e instanceof Error ? e.message : String(e)}); using the built-in lists`);
+    }
+    return builtinSurface(release);
   }
 
   /** GET /session (API session of the API user). */
@@ -635,6 +696,15 @@ export class LookerClient {
 
   deleteGroupUser(groupId: string, userId: string, signal?: AbortSignal): Promise<void> {
     return this.none({ method: 'DELETE', path: `/groups/${seg(groupId)}/users/${seg(userId)}`, signal });
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Queries
+
+  /** POST /queries/run/json (run_inline_query): rows of a query given inline, as JSON objects keyed by field name. */
+  runInlineQueryJson(body: Partial<IWriteQuery>, signal?: AbortSignal): Promise<Record<string, unknown>[]> {
+    // Reads only: safe to repeat after a dropped connection.
+    return this.list({ method: 'POST', path: '/queries/run/json', body, signal, idempotent: true });
   }
 
   // ---------------------------------------------------------------------------------------------------------------

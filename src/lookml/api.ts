@@ -1,3 +1,4 @@
+import type { ApiSurface } from '../looker/apiSurface';
 import type {
   IGroup,
   ILookmlModel,
@@ -33,6 +34,8 @@ export interface LookmlClient {
   searchUsers(req: IRequestSearchUsers, signal?: AbortSignal): Promise<Page<IUser>>;
   searchUsersNames(pattern: string, req?: Omit<IRequestSearchUsersNames, 'pattern'>, signal?: AbortSignal): Promise<Page<IUser>>;
   user(id: string, fields?: string, signal?: AbortSignal): Promise<IUser>;
+  /** What the instance accepts (search parameters, User fields); see LookerClient.apiSurface. */
+  apiSurface?(): Promise<ApiSurface>;
 
   /** GET /model_sets */
   allModelSets?(fields?: string, signal?: AbortSignal): Promise<IModelSet[]>;
@@ -62,7 +65,7 @@ function need<K extends keyof LookmlClient>(client: LookmlClient, name: K): NonN
 }
 
 /** Fields requested for users listed in the pinned group (what the Users tree shows). */
-export const ACCESS_USER_FIELDS = 'id,first_name,last_name,display_name,email,is_disabled,is_service_account,embed_user,credentials_embed(id),role_ids,group_ids';
+export const ACCESS_USER_FIELDS = 'id,first_name,last_name,display_name,email,is_disabled,is_service_account,credentials_embed(id),role_ids,group_ids';
 
 /** An {@link AccessSource} over the Looker API. */
 export function apiAccessSource(client: LookmlClient, signal?: AbortSignal, userFields = ACCESS_USER_FIELDS): AccessSource {

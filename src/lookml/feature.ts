@@ -3,6 +3,7 @@ import type { IUser } from '@looker/sdk';
 import type { ConnectionProfile } from '../looker/profile';
 import { registerCommand } from '../commands/register';
 import type { Log } from '../log';
+import { freeTextFilters, namesPattern } from '../users/query';
 import { userLabel } from '../users/tree';
 import { resolveModelAccess, type ModelAccess, type AccessGrantPath } from './access';
 import { apiAccessSource, loadGroupValues, loadPreviewData, type LookmlClient, type PreviewData } from './api';
@@ -273,9 +274,16 @@ export class LookmlFeature implements vscode.Disposable {
       const signal = abort.signal;
       qp.busy = true;
       const v = value.trim();
-      const req = v
-        ? client.searchUsersNames(`%${v}%`, { fields: PICK_USER_FIELDS, limit: 50, sorts: 'last_name,first_name' }, signal)
-        : client.searchUsers({ fields: PICK_USER_FIELDS, limit: 50, sorts: 'last_name,first_name' }, signal);
+      const common = { fields: PICK_USER_FIELDS, limit: 50, sorts: 'last_name,first_name' };
+      // Several words search the full name: search_users_names never matches "Ann Lee" against first + last name.
+      const req = !v
+        ? client.searchUsers(common, signal)
+        : (client.apiSurface ? client.apiSurface() : Promise.resolve(undefined)).then((surface) => {
+            const several = freeTextFilters(v, surface);
+            return several
+              ? client.searchUsers({ ...several, ...common }, signal)
+              : client.searchUsersNames(namesPattern(v), common, signal);
+          });
       req.then(
         (page) => {
           if (signal.aborted) return;

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { isWebUrl } from '../util/urls';
 import type { IUser } from '@looker/sdk';
 import type { ConnectionManager } from '../connections/manager';
 import type { CredentialType, LookerClient } from '../looker/client';
@@ -271,7 +272,7 @@ export class UserCommands {
 
   private async openInLooker(nodes: UserNode[]): Promise<void> {
     const base = this.manager.active()?.baseUrl;
-    if (!base) return;
+    if (!base || !isWebUrl(base)) return;
     for (const n of nodes.slice(0, 10)) {
       await vscode.env.openExternal(vscode.Uri.parse(`${base}/admin/users/${encodeURIComponent(n.id)}/edit`));
     }

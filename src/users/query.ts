@@ -6,14 +6,16 @@
  *   key:value       a filter; keys are case-insensitive and have aliases (see QUERY_KEYS)
  *   key:"a value"   quoted value; inside quotes \" is a quote and \\ a backslash
  *   or              combine the filters with OR (filter_or=true) instead of AND
- *   free text       anything without a key searches first name, last name and email
- *                   (search_users_names); several words form one pattern; quote text containing ':'
+ *   free text       one word searches first name, last name and email (search_users_names); several words
+ *                   search the full name "First Last" (search_users full_name), because search_users_names
+ *                   matches each field on its own and never the full name; quote text containing ':'
  *
  * String filters are case-insensitive LIKE patterns on the server: `%` matches any run of characters and `_`
  * exactly one; "IS NULL" / "NOT NULL" are passed through. Free text without `%` or `_` is wrapped in `%…%`
  * so `ann` finds "Ann" and "Joanne"; with a wildcard it is sent as typed.
  */
 import type { IRequestSearchUsers } from '@looker/sdk';
+import { currentSurface, shortRelease, sortableUserFields, type ApiSurface } from '../looker/apiSurface';
 
 /** Filters of `search_users` that a query may set (paging and `fields` belong to the caller). */
 export type UserSearchParams = Omit<IRequestSearchUsers, 'fields' | 'limit' | 'offset' | 'page' | 'per_page'>;
@@ -111,28 +113,15 @@ export const QUERY_KEYS: Readonly<Record<QueryKey, QueryKeyInfo>> = {
 
 /** One line for the search input box (prompt or placeholder). */
 export const QUERY_HELP =
-  'Free text searches names and email (ann, ann%) · keys: first: last: name: email: id: group: disabled: embed: ' +
+  'Free text searches names and email (ann, ann%); several words the full name · keys: first: last: name: email: id: group: disabled: embed: ' +
   'service: employee: api3: sort: · "or" matches any filter · quote values with spaces · % and _ are wildcards · ' +
   'email:"IS NULL"';
 
-/** User fields `sort:` accepts (scalar fields of the User model). */
-export const SORTABLE_USER_FIELDS: readonly string[] = [
-  'id',
-  'first_name',
-  'last_name',
-  'display_name',
-  'email',
-  'is_disabled',
-  'locale',
-  'verified_looker_employee',
-  'presumed_looker_employee',
-  'is_service_account',
-  'service_account_name',
-  'can_manage_api3_creds',
-  'home_folder_id',
-  'personal_folder_id',
-  'models_dir_validated',
-];
+/**
+ * User fields `sort:` accepts: the scalar properties of the spec's `User` (derived once, in api-surface.json, which
+ * the sandbox reads too). An instance of an older release accepts fewer (see `parseQuery`'s `surface`).
+ */
+export const SORTABLE_USER_FIELDS: readonly string[] = sortableUserFields(currentSurface());
 
 /** Short spellings accepted in `sort:` for the sortable fields. */
 const SORT_ALIASES: Readonly<Record<string, string>> = {
@@ -151,11 +140,11 @@ const SORT_ALIASES: Readonly<Record<string, string>> = {
 export interface UserQuery {
   /** The query in normal form (`formatQuery`); '' for "all users". */
   readonly text: string;
-  /** 'names': free text present → search_users_names; otherwise search_users. */
+  /** 'names': one-word free text → search_users_names; otherwise search_users (several words set full_name). */
   readonly mode: 'search' | 'names';
   /** Filters and sorts. In 'names' mode only parameters search_users_names supports appear here. */
   readonly params: UserSearchParams;
-  /** The search_users_names pattern ('names' mode only). */
+  /** The search_users_names pattern ('names' mode only; several words go to `params.full_name` instead). */
   readonly namesPattern?: string;
   /** The free text as typed (before wrapping in %…%), for display and formatting. */
   readonly freeText?: string;
@@ -163,6 +152,13 @@ export interface UserQuery {
   readonly groupName?: string;
   /** `or` was given: send filter_or=true. */
   readonly filterOr: boolean;
+  /**
+   * Parameters set by several-word free text (not by keys): `full_name`, or `first_name` + `last_name` on an
+   * instance without `full_name`. Formatting writes the free text instead of these keys.
+   */
+  readonly fromFreeText?: readonly (keyof UserSearchParams)[];
+  /** The release the query was checked against (set when `parseQuery` got a surface). */
+  readonly release?: string;
 }
 
 export type QueryParseResult =
@@ -349,7 +345,7 @@ function booleanValue(info: QueryKeyInfo, t: Term): boolean {
   throw new QueryError(`${info.key}: expects true or false, not ${show(t.value)}`, t.valueStart, t.valueEnd);
 }
 
-function sortValue(t: Term): string {
+function sortValue(t: Term, surface: ApiSurface | undefined): string {
   const items = t.value.split(',').map((x) => x.trim());
   const out: string[] = [];
   const fields: string[] = [];
@@ -366,6 +362,14 @@ function sortValue(t: Term): string {
     }
     const name = m[1].toLowerCase();
     const field = SORT_ALIASES[name] ?? name;
+    if (surface && SORTABLE_USER_FIELDS.includes(field) && !sortableUserFields(surface).includes(field)) {
+      throw new QueryError(
+        `sort: ${field} is not available on this Looker instance (release ${shortRelease(surface.release)}); ` +
+          `its users have no such field`,
+        t.valueStart,
+        t.valueEnd,
+      );
+    }
     if (!SORTABLE_USER_FIELDS.includes(field)) {
       const guess = closest(name, SORTABLE_USER_FIELDS);
       throw new QueryError(
@@ -387,13 +391,32 @@ function sortValue(t: Term): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Parser
 
-function buildQuery(input: string): UserQuery {
+/** The LIKE pattern for free text: as typed when it has a wildcard, else `%text%`. */
+function wrapPattern(text: string): string {
+  return /[%_]/.test(text) ? text : `%${text}%`;
+}
+
+/**
+ * The search_users filters for free text of several words. search_users_names matches its pattern against first
+ * name, last name and email one at a time, never the full name, so "ann lee" must not go there: it becomes
+ * `full_name` (%ann lee%), or on an instance without that parameter `first_name` (first word) AND `last_name` (the
+ * rest). undefined for one word (search_users_names is right for that).
+ */
+export function freeTextFilters(freeText: string, surface?: ApiSurface): UserSearchParams | undefined {
+  const words = freeText.trim().split(/\s+/).filter((w) => w !== '');
+  if (words.length < 2) return undefined;
+  if (!surface || surface.searchUsers.has('full_name')) return { full_name: wrapPattern(freeText.trim()) };
+  return { first_name: wrapPattern(words[0]), last_name: wrapPattern(words.slice(1).join(' ')) };
+}
+
+function buildQuery(input: string, surface: ApiSurface | undefined): UserQuery {
   const terms = tokenize(input);
   const params: Record<string, string | boolean> = {};
   const seen = new Map<QueryKey, Term>();
   const free: Term[] = [];
   let orTerm: Term | undefined;
   let groupName: string | undefined;
+  let fromFree: UserSearchParams | undefined;
 
   for (const t of terms) {
     if (t.key === undefined) {
@@ -438,7 +461,7 @@ function buildQuery(input: string): UserQuery {
         params[info.param] = idsValue(info, t);
         break;
       case 'sort':
-        params[info.param] = sortValue(t);
+        params[info.param] = sortValue(t, surface);
         break;
       case 'group':
         if (/^[0-9\s,]+$/.test(t.value)) params[info.param] = idsValue(info, t);
@@ -467,7 +490,21 @@ function buildQuery(input: string): UserQuery {
         orTerm.valueEnd,
       );
     }
-    for (const [key, t] of seen) {
+    fromFree = freeTextFilters(freeText, surface);
+    for (const [param, value] of Object.entries(fromFree ?? {})) {
+      const key = KEY_LIST.find((k) => k.param === param);
+      const t = key ? seen.get(key.key) : undefined;
+      if (t) {
+        throw new QueryError(
+          `${key?.key}: cannot be combined with free text of several words, which already searches the ` +
+            `${param === 'full_name' ? 'full name' : 'first and last name'}`,
+          t.keyStart,
+          t.valueEnd,
+        );
+      }
+      params[param] = value as string;
+    }
+    for (const [key, t] of fromFree ? [] : seen) {
       const info = QUERY_KEYS[key];
       if (!info.withFreeText) {
         throw new QueryError(
@@ -491,12 +528,31 @@ function buildQuery(input: string): UserQuery {
     }
   }
 
+  if (surface) {
+    for (const [key, t] of seen) {
+      const info = QUERY_KEYS[key];
+      const endpoint = freeText !== undefined && !fromFree ? surface.searchUsersNames : surface.searchUsers;
+      if (!endpoint.has(info.param)) {
+        throw new QueryError(
+          `${key}: not available on this Looker instance (release ${shortRelease(surface.release)}): its user search ` +
+            `has no ${info.param} filter, so the results would silently ignore it`,
+          t.keyStart,
+          t.valueEnd,
+        );
+      }
+    }
+  }
+
+  const names = freeText !== undefined && !fromFree;
   const partial = {
-    mode: freeText !== undefined ? ('names' as const) : ('search' as const),
+    mode: names ? ('names' as const) : ('search' as const),
     params: params as UserSearchParams,
     filterOr: orTerm !== undefined,
-    ...(freeText !== undefined ? { freeText, namesPattern: namesPattern(freeText) } : {}),
+    ...(freeText !== undefined ? { freeText } : {}),
+    ...(names && freeText !== undefined ? { namesPattern: namesPattern(freeText) } : {}),
+    ...(fromFree ? { fromFreeText: Object.keys(fromFree) as (keyof UserSearchParams)[] } : {}),
     ...(groupName !== undefined ? { groupName } : {}),
+    ...(surface ? { release: surface.release } : {}),
   };
   return { ...partial, text: formatQuery(partial) };
 }
@@ -506,11 +562,14 @@ export function namesPattern(freeText: string): string {
   return /[%_]/.test(freeText) ? freeText : `%${freeText}%`;
 }
 
-/** Parses one line of the query language. Never throws. */
-export function parseQuery(input: string): QueryParseResult {
+/**
+ * Parses one line of the query language. Never throws. With `surface` (what the connected instance accepts), keys
+ * and sorts it lacks are refused with a message naming the release, and several-word free text uses what it has.
+ */
+export function parseQuery(input: string, surface?: ApiSurface): QueryParseResult {
   const s = typeof input === 'string' ? input : '';
   try {
-    return { ok: true, query: buildQuery(s) };
+    return { ok: true, query: buildQuery(s, surface) };
   } catch (e) {
     if (e instanceof QueryError) return { ok: false, error: e.message, start: e.start, end: e.end };
     // Not expected (the fuzz tests check it never happens); still no exception for the caller.
@@ -530,7 +589,8 @@ function quoteIfNeeded(value: string, free: boolean): string {
   return needs ? `"${value.replace(/[\\"]/g, (c) => '\\' + c)}"` : value;
 }
 
-type FormatInput = Pick<UserQuery, 'params' | 'filterOr'> & Partial<Pick<UserQuery, 'freeText' | 'namesPattern' | 'groupName'>>;
+type FormatInput = Pick<UserQuery, 'params' | 'filterOr'> &
+  Partial<Pick<UserQuery, 'freeText' | 'namesPattern' | 'groupName' | 'fromFreeText'>>;
 
 /** The query in normal form: free text first, then keys in QUERY_KEYS order; `parseQuery` reads it back. */
 export function formatQuery(q: FormatInput): string {
@@ -543,7 +603,7 @@ export function formatQuery(q: FormatInput): string {
       continue;
     }
     const v = params[info.param];
-    if (v === undefined || v === null) continue;
+    if (v === undefined || v === null || q.fromFreeText?.includes(info.param)) continue;
     const term = `${info.key}:${quoteIfNeeded(String(v), false)}`;
     if (info.kind === 'sort') sort = term;
     else filters.push(term);
@@ -575,7 +635,7 @@ export function describeQuery(q: UserQuery, maxLength = 80): string {
       continue;
     }
     const v = params[info.param];
-    if (v === undefined || v === null) continue;
+    if (v === undefined || v === null || q.fromFreeText?.includes(info.param)) continue;
     const label = info.label;
     if (info.kind === 'boolean') filters.push(BOOLEAN_WORDS[info.param][v === true ? 0 : 1]);
     else if (info.kind === 'sort') sort = `sorted by ${String(v).replace(/,/g, ', ')}`;
@@ -585,7 +645,9 @@ export function describeQuery(q: UserQuery, maxLength = 80): string {
     else filters.push(`${label} ${String(v).replace(/,/g, ', ')}`);
   }
   const parts: string[] = [];
-  if (q.freeText !== undefined || q.namesPattern !== undefined) {
+  if (q.fromFreeText?.includes('full_name')) parts.push(`${show(q.freeText ?? '')} in full name`);
+  else if (q.fromFreeText) parts.push(`${show(q.freeText ?? '')} in first + last name`);
+  else if (q.freeText !== undefined || q.namesPattern !== undefined) {
     parts.push(`${show(q.freeText ?? q.namesPattern ?? '')} in name/email`);
   }
   if (filters.length) parts.push(q.filterOr && filters.length > 1 ? `any of: ${filters.join(' or ')}` : filters.join(' · '));

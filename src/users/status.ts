@@ -16,6 +16,7 @@
  * Splitting only "disabled" off server-side would give three of the four groups wrong counts, so we don't.
  */
 import type { IRequestSearchUsers, IRequestSearchUsersNames, IUser } from '@looker/sdk';
+import type { ApiSurface } from '../looker/apiSurface';
 import type { UserQuery, UserSearchParams } from './query';
 
 export type UserGroup = 'active' | 'disabled' | 'embed' | 'service';
@@ -26,8 +27,13 @@ export const USER_GROUPS: readonly UserGroup[] = ['active', 'disabled', 'embed',
 export interface UserFlags {
   /** The user's id is in the login lockout list (search_user_login_lockouts / all_user_login_lockouts). */
   readonly lockedOut: boolean;
-  /** No credential of any kind records a login. */
+  /** No credential of any kind records a login, and the user has no API keys (see `noInteractiveSignIn`). */
   readonly neverSignedIn: boolean;
+  /**
+   * The user has API keys and no credential records an interactive sign-in. API use is not on the user record
+   * (CredentialsApi3 has no logged_in_at), so this is not "never signed in": only System Activity knows.
+   */
+  readonly noInteractiveSignIn: boolean;
   /** credentials_email.forced_password_reset_at_next_login. */
   readonly forcedReset: boolean;
   /** Email user who never signed in and whose setup link (account setup or password reset URL) has expired. */
@@ -67,7 +73,7 @@ export const TREE_USER_FIELDS =
   'verified_looker_employee,presumed_looker_employee,' +
   'credentials_email(email,created_at,logged_in_at,forced_password_reset_at_next_login,' +
   'account_setup_url,account_setup_url_expired,password_reset_url,password_reset_url_expired),' +
-  'credentials_embed(id,external_user_id,created_at,logged_in_at),' +
+  'credentials_embed(id,external_user_id,created_at,logged_in_at),credentials_api3(id,created_at),' +
   'credentials_saml(created_at,logged_in_at),credentials_oidc(created_at,logged_in_at),' +
   'credentials_google(created_at,logged_in_at),credentials_ldap(created_at,logged_in_at),' +
   'credentials_workforce(created_at,logged_in_at),credentials_looker_openid(created_at,logged_in_at)';
@@ -78,8 +84,26 @@ export const TREE_USER_FIELDS_NO_URLS = TREE_USER_FIELDS.replace('account_setup_
   '',
 );
 
-/** The server-side filters that select exactly one group with search_users. */
-export function groupFilter(group: UserGroup): Readonly<UserSearchParams> {
+/**
+ * Whether the instance can list `group` on its own: the "service" group needs the `is_service_account` filter, which
+ * releases before 26.x lack (they would ignore it and list every enabled user). Without a surface: yes.
+ */
+export function groupSupported(group: UserGroup, surface?: ApiSurface): boolean {
+  if (!surface) return true;
+  return Object.keys(groupFilterAll(group)).every((p) => surface.searchUsers.has(p) || (group !== 'service' && p === 'is_service_account'));
+}
+
+/**
+ * The server-side filters that select exactly one group with search_users. With `surface`, filters the instance
+ * lacks are left out (on 24.20 "active" cannot exclude service accounts: that release has none to tell apart).
+ */
+export function groupFilter(group: UserGroup, surface?: ApiSurface): Readonly<UserSearchParams> {
+  const all = groupFilterAll(group);
+  if (!surface) return all;
+  return Object.fromEntries(Object.entries(all).filter(([k]) => surface.searchUsers.has(k))) as UserSearchParams;
+}
+
+function groupFilterAll(group: UserGroup): Readonly<UserSearchParams> {
   switch (group) {
     case 'disabled':
       return { is_disabled: true };
@@ -99,11 +123,11 @@ export function groupFilter(group: UserGroup): Readonly<UserSearchParams> {
  * A query with an unresolved `groupName` must go through `resolveGroup` first: that is a programming error
  * and throws, because dropping the group filter would silently show the wrong users.
  */
-export function combineQuery(query: UserQuery, group: UserGroup): UserSearchParams | null | 'ungrouped' {
+export function combineQuery(query: UserQuery, group: UserGroup, surface?: ApiSurface): UserSearchParams | null | 'ungrouped' {
   if (query.mode === 'names' || query.filterOr) return 'ungrouped';
   assertResolved(query);
   const out: Record<string, unknown> = { ...query.params };
-  for (const [key, value] of Object.entries(groupFilter(group))) {
+  for (const [key, value] of Object.entries(groupFilter(group, surface))) {
     const current = out[key];
     if (current !== undefined && current !== null && current !== value) return null;
     out[key] = value;
@@ -205,13 +229,43 @@ export function firstCredentialAt(user: IUser): Date | undefined {
   return best === undefined ? undefined : new Date(best);
 }
 
+/** Last UI and API activity of a user from System Activity (`user_facts`); absent = none recorded. */
+export interface UserActivity {
+  readonly lastUi?: Date;
+  readonly lastApi?: Date;
+}
+
+/** Where activity dates came from: System Activity (UI and API), or the credentials' `logged_in_at` (UI only). */
+export type ActivitySource = 'systemActivity' | 'credentials';
+
+/** Latest activity: credentials' logins and, when known, System Activity's last UI and API use. */
+export function lastActivityAt(user: IUser, activity?: UserActivity): Date | undefined {
+  let best = lastLoginAt(user)?.getTime();
+  for (const d of [activity?.lastUi, activity?.lastApi]) {
+    const t = d?.getTime();
+    if (t !== undefined && !Number.isNaN(t) && (best === undefined || t > best)) best = t;
+  }
+  return best === undefined ? undefined : new Date(best);
+}
+
+/** The oldest creation date among the user's credentials, API keys included (for users who never did anything). */
+function firstAnyCredentialAt(user: IUser): Date | undefined {
+  let best: number | undefined;
+  for (const c of [...credentials(user, true), ...((user.credentials_api3 ?? []) as CredentialLike[])]) {
+    const t = parseTime(c.created_at);
+    if (t !== undefined && (best === undefined || t < best)) best = t;
+  }
+  return best === undefined ? undefined : new Date(best);
+}
+
 /**
- * True when the user shows no activity in the last `days` days before `now`: the latest login is older, or
- * there was never a login and the oldest credential is older (or no credential carries a date at all).
+ * True when the user shows no activity in the last `days` days before `now`: the latest activity (logins, and API
+ * use when `activity` from System Activity is given) is older, or there was none and the oldest credential is older
+ * (or no credential carries a date at all).
  */
-export function isInactiveSince(user: IUser, days: number, now: Date | number): boolean {
+export function isInactiveSince(user: IUser, days: number, now: Date | number, activity?: UserActivity): boolean {
   const cutoff = toMs(now) - days * DAY_MS;
-  const reference = lastLoginAt(user) ?? firstCredentialAt(user);
+  const reference = lastActivityAt(user, activity) ?? firstAnyCredentialAt(user);
   return reference === undefined || reference.getTime() < cutoff;
 }
 
@@ -251,12 +305,14 @@ function setupLink(user: IUser, neverSignedIn: boolean): 'none' | 'pending' | 'e
 export function classifyUser(user: IUser, now: Date | number, lockedOutUserIds?: UserIdCollection): UserStatus {
   const group = groupOf(user);
   const last = lastLoginAt(user);
-  const neverSignedIn = last === undefined;
-  const link = setupLink(user, neverSignedIn);
+  const apiKeys = (user.credentials_api3?.length ?? 0) > 0;
+  const neverSignedIn = last === undefined && !apiKeys;
+  const link = setupLink(user, last === undefined);
   const person = group === 'active' || group === 'disabled';
   const flags: UserFlags = {
     lockedOut: hasId(lockedOutUserIds, user.id),
     neverSignedIn,
+    noInteractiveSignIn: last === undefined && apiKeys,
     forcedReset: user.credentials_email?.forced_password_reset_at_next_login === true,
     setupLinkExpired: link === 'expired',
     setupLinkPending: link === 'pending',
@@ -275,6 +331,10 @@ export interface SmartSearchContext {
   readonly now: Date | number;
   /** Needed by "Locked out": user ids from search_user_login_lockouts / all_user_login_lockouts. */
   readonly lockedOutUserIds?: UserIdCollection;
+  /** What the instance accepts: filters it lacks are left out of `params`. */
+  readonly surface?: ApiSurface;
+  /** Last UI / API activity per user id from System Activity, when the API user may read it. */
+  readonly activity?: ReadonlyMap<string, UserActivity>;
 }
 
 export interface SmartSearch {
@@ -283,6 +343,8 @@ export interface SmartSearch {
   readonly description: string;
   /** The caller must fetch the login lockouts and pass their user ids in the context. */
   readonly needsLockouts: boolean;
+  /** The caller should read System Activity for each page of candidates and pass it as `activity`. */
+  readonly needsActivity: boolean;
   /**
    * Server-side filters (with TREE_USER_FIELDS and paging added by the caller). null = no user can match, skip
    * the request. Results must still pass `matches`, so counts are only known once every page is fetched.
@@ -303,24 +365,36 @@ export const SMART_SEARCHES: readonly SmartSearch[] = [
   {
     id: 'inactive90',
     label: 'Inactive > 90 days',
-    description: 'Enabled people whose latest login on any credential is more than 90 days old (or who never signed in and were created more than 90 days ago)',
+    description:
+      'Enabled people and API-only accounts whose latest activity is more than 90 days old: UI and API use from System ' +
+      'Activity when readable, else the latest login on any credential (or creation, for those never seen)',
     needsLockouts: false,
-    params: () => groupFilter('active'),
-    matches: (user, ctx) => groupOf(user) === 'active' && isInactiveSince(user, 90, ctx.now),
+    needsActivity: true,
+    // Service accounts too: an API-only account nobody uses is what this view is for.
+    params: (ctx) => {
+      const { is_service_account: _any, ...rest } = groupFilter('active', ctx.surface);
+      return rest;
+    },
+    matches: (user, ctx) => {
+      const g = groupOf(user);
+      return (g === 'active' || g === 'service') && isInactiveSince(user, 90, ctx.now, ctx.activity?.get(String(user.id ?? '')));
+    },
   },
   {
     id: 'neverSignedIn',
     label: 'Never signed in',
-    description: 'Enabled people without a login on any credential',
+    description: 'Enabled people without a login on any credential and without API keys (API-only users are not "never signed in")',
     needsLockouts: false,
-    params: () => groupFilter('active'),
-    matches: (user) => groupOf(user) === 'active' && lastLoginAt(user) === undefined,
+    needsActivity: false,
+    params: (ctx) => groupFilter('active', ctx.surface),
+    matches: (user) => groupOf(user) === 'active' && classifyUser(user, 0).flags.neverSignedIn,
   },
   {
     id: 'lockedOut',
     label: 'Locked out',
     description: 'Users with a login lockout (too many failed attempts)',
     needsLockouts: true,
+    needsActivity: false,
     params: (ctx) => {
       const ids = idList(ctx.lockedOutUserIds);
       return ids.length ? { id: ids.join(',') } : null;

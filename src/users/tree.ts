@@ -4,6 +4,8 @@ import type { LookerClient, Page } from '../looker/client';
 import type { ConnectionManager } from '../connections/manager';
 import type { Log } from '../log';
 import { describeError } from '../commands/errors';
+import { shortRelease, type ApiSurface } from '../looker/apiSurface';
+import { readActivity } from './activity';
 import { describeQuery, parseQuery, resolveGroup, type UserQuery } from './query';
 import { personName } from './names';
 import {
@@ -12,8 +14,11 @@ import {
   USER_GROUPS,
   classifyUser,
   combineQuery,
+  groupSupported,
   ungroupedRequest,
+  type ActivitySource,
   type SmartSearch,
+  type UserActivity,
   type UserGroup,
   type UserStatus,
 } from './status';
@@ -48,6 +53,10 @@ export class GroupNode {
     return this.lastPageFull;
   }
   lastPageFull = false;
+  /** Set when the connected instance cannot list this group (e.g. "Service accounts" on Looker 24.20): why. */
+  unavailable: string | undefined;
+  /** For "Inactive > 90 days": where the activity dates came from, and why System Activity was not used. */
+  activity: { source: ActivitySource; reason?: string } | undefined;
 }
 
 export class UserNode {
@@ -146,8 +155,14 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
   /** Applies a parsed query (group names resolved here); undefined clears it. */
   async setQuery(query: UserQuery | undefined): Promise<void> {
     let q = query && query.text ? query : undefined;
+    const client = q ? this.manager.client() : undefined;
+    if (q && client) {
+      // Checked against what this instance accepts: a key its release lacks would be silently ignored by Looker.
+      const r = parseQuery(q.text, await client.apiSurface());
+      if (!r.ok) throw new QueryError(r.error);
+      q = r.query;
+    }
     if (q?.groupName !== undefined) {
-      const client = this.manager.client();
       if (!client) throw new Error(vscode.l10n.t('No active Looker connection.'));
       const groups = await client.allGroups({ fields: 'id,name' });
       const r = resolveGroup(q, groups);
@@ -244,6 +259,7 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
   async getChildren(node?: UsersNode): Promise<UsersNode[]> {
     if (!node) return this.getRoots();
     if (!(node instanceof GroupNode)) return [];
+    if (node.unavailable !== undefined) return [new MessageNode(node.unavailable, 'circle-slash', node)];
     if (!node.loaded) await this.loadFirst(node);
     if (node.error) {
       return [
@@ -278,12 +294,21 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
       groups.push(new GroupNode(`pinned:${pinned.key}`, pinned.label, fetcher, true, false, pinned.tooltip));
     }
     const baseQuery: UserQuery = query ?? { text: '', mode: 'search', params: {}, filterOr: false };
-    const statuses = USER_GROUPS.map((g) => ({ g, params: combineQuery(baseQuery, g) }));
+    const surface = await client.apiSurface();
+    if (generation !== this.generation) return [];
+    const statuses = USER_GROUPS.map((g) => ({ g, params: combineQuery(baseQuery, g, surface) }));
     if (statuses.some((s) => s.params === 'ungrouped')) {
       const fetcher = this.requestFetcher(client, baseQuery);
       groups.push(new GroupNode('results', vscode.l10n.t('Results'), fetcher, true, false));
     } else {
       for (const { g, params } of statuses) {
+        if (!groupSupported(g, surface)) {
+          // Shown as unavailable, not filled with what the instance would answer to a filter it ignores.
+          const node = new GroupNode(`status:${g}`, GROUP_LABELS[g](), async () => ({ items: [], limit: 0, offset: 0 }), false, true);
+          node.unavailable = vscode.l10n.t('Not available on this Looker instance (release {0}): its API cannot tell these users apart.', shortRelease(surface.release));
+          groups.push(node);
+          continue;
+        }
         if (params === null || params === 'ungrouped') continue;
         const fetcher: PageFetcher = (offset, limit, s) =>
           client.searchUsers({ ...params, sorts: params.sorts ?? 'last_name,first_name', fields: TREE_USER_FIELDS, limit, offset }, s);
@@ -292,7 +317,7 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
     }
     if (!query) {
       for (const saved of this.savedSearches()) {
-        const parsed = parseQuery(saved.query);
+        const parsed = parseQuery(saved.query, surface);
         if (!parsed.ok) {
           this.log.warn(`Saved search "${saved.name}" is not valid: ${parsed.error}`);
           continue;
@@ -309,7 +334,12 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
         groups.push(new GroupNode(`saved:${saved.name}`, saved.name, fetcher, false, true, saved.query));
       }
       for (const smart of SMART_SEARCHES) {
-        groups.push(new GroupNode(`smart:${smart.id}`, smartLabel(smart), this.smartFetcher(client, smart), false, true, smart.description));
+        const holder: { node?: GroupNode } = {};
+        const fetcher = this.smartFetcher(client, smart, surface, (activity) => {
+          if (holder.node) holder.node.activity = activity;
+        });
+        holder.node = new GroupNode(`smart:${smart.id}`, smartLabel(smart), fetcher, false, true, smart.description);
+        groups.push(holder.node);
       }
     }
     // First pages of the status groups and the lockout list, in parallel.
@@ -322,11 +352,22 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
     if (generation !== this.generation) return [];
     for (const g of groups) for (const n of g.users) n.status = classifyUser(n.user, this.now(), this.lockedOut);
     this.roots = groups;
-    const statusGroups = groups.filter((g) => g.key.startsWith('status:'));
+    const statusGroups = groups.filter((g) => g.key.startsWith('status:') && g.unavailable === undefined);
     if (!query && statusGroups.length && statusGroups.every((g) => g.total !== undefined)) {
       this.countChanged.fire(statusGroups.reduce((n, g) => n + (g.total ?? 0), 0));
     }
     return groups;
+  }
+
+  /** Per connection: whether System Activity was refused (asked once, not for every page). */
+  private readonly activityDenied = new WeakMap<LookerClient, { denied?: string }>();
+  private activityAccess(client: LookerClient): { denied?: string } {
+    let a = this.activityDenied.get(client);
+    if (!a) {
+      a = {};
+      this.activityDenied.set(client, a);
+    }
+    return a;
   }
 
   private savedSearches(): SavedSearch[] {
@@ -348,23 +389,37 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
   }
 
   /** Smart searches filter on the client: all matching users are collected once, then paged locally. */
-  private smartFetcher(client: LookerClient, smart: SmartSearch): PageFetcher {
+  private smartFetcher(
+    client: LookerClient,
+    smart: SmartSearch,
+    surface: ApiSurface,
+    onActivity: (a: { source: ActivitySource; reason?: string }) => void,
+  ): PageFetcher {
     let all: IUser[] | undefined;
     return async (offset, limit, s) => {
       if (!all) {
         const lockouts = smart.needsLockouts ? (await client.allLoginLockouts('user_id', s)).map((l) => String(l.user_id ?? '')) : undefined;
-        const ctx = { now: this.now(), lockedOutUserIds: lockouts };
+        const ctx = { now: this.now(), lockedOutUserIds: lockouts, surface };
         const params = smart.params(ctx);
         const found: IUser[] = [];
+        let source: { source: ActivitySource; reason?: string } | undefined;
         if (params) {
           const batch = 1000;
           for (let off = 0; ; off += batch) {
             const page = await client.searchUsers({ ...params, sorts: 'last_name,first_name', fields: TREE_USER_FIELDS, limit: batch, offset: off }, s);
-            found.push(...page.items.filter((u) => smart.matches(u, ctx)));
+            let activity: ReadonlyMap<string, UserActivity> | undefined;
+            if (smart.needsActivity) {
+              // One System Activity query per page of users; without the permission, credentials' logins (and say so).
+              const r = await readActivity(client, page.items.map((u) => String(u.id ?? '')).filter((id) => id !== ''), s, this.activityAccess(client));
+              activity = r.byId;
+              if (!source || r.source === 'credentials') source = { source: r.source, ...(r.reason ? { reason: r.reason } : {}) };
+            }
+            found.push(...page.items.filter((u) => smart.matches(u, { ...ctx, activity })));
             if (page.items.length < batch || (page.total !== undefined && off + batch >= page.total)) break;
           }
         }
         all = found;
+        if (source) onActivity(source);
       }
       return { items: all.slice(offset, offset + limit), total: all.length, limit, offset };
     };
@@ -440,13 +495,28 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
     const empty = g.loaded && !g.error && g.users.length === 0 && !g.lazy;
     const item = new vscode.TreeItem(g.label, empty ? vscode.TreeItemCollapsibleState.None : expanded);
     item.id = `${this.manager.active()?.id ?? ''}/${this.generation}/${g.key}`;
-    if (g.error) item.description = vscode.l10n.t('failed — click to retry');
+    if (g.unavailable !== undefined) {
+      item.description = vscode.l10n.t('not available');
+      item.tooltip = g.unavailable;
+    } else if (g.error) item.description = vscode.l10n.t('failed — click to retry');
+    else if (g.activity && g.total !== undefined) {
+      item.description = g.activity.source === 'systemActivity'
+        ? vscode.l10n.t('{0} · dates from System Activity (UI and API)', g.total.toLocaleString())
+        : vscode.l10n.t('{0} · dates from last logins (no System Activity)', g.total.toLocaleString());
+    }
     else if (g.total !== undefined) item.description = g.total.toLocaleString();
     else if (g.loaded) item.description = g.users.length.toLocaleString();
     else if (g.lazy) item.description = '';
     item.iconPath = new vscode.ThemeIcon(groupIcon(g.key));
     item.contextValue = g.key.startsWith('status:') ? 'group.status' : g.key.startsWith('smart:') ? 'group.smart' : g.key.startsWith('saved:') ? 'group.saved' : g.key.startsWith('pinned:') ? 'group.pinned' : 'group.results';
     if (g.tooltip) item.tooltip = g.tooltip;
+    if (g.activity) {
+      const note =
+        g.activity.source === 'systemActivity'
+          ? vscode.l10n.t('Last activity read from System Activity: last UI and last API use.')
+          : vscode.l10n.t('Last activity read from the credentials\' last login: {0}. API use is not visible there.', g.activity.reason ?? '');
+      item.tooltip = [g.tooltip ?? '', note].filter((x) => x !== '').join('\n\n');
+    }
     return item;
   }
 
@@ -518,6 +588,7 @@ export function statusWords(s: UserStatus): string[] {
   const words = [GROUP_LABELS[s.group]()];
   if (f.lockedOut) words.push(vscode.l10n.t('locked out'));
   if (f.neverSignedIn) words.push(vscode.l10n.t('never signed in'));
+  if (f.noInteractiveSignIn) words.push(vscode.l10n.t('no interactive sign-in (API keys only)'));
   if (f.forcedReset) words.push(vscode.l10n.t('password reset required at next login'));
   if (f.setupLinkExpired) words.push(vscode.l10n.t('setup link expired'));
   if (f.setupLinkPending) words.push(vscode.l10n.t('setup link pending'));
@@ -545,7 +616,9 @@ function userTooltip(n: UserNode): vscode.MarkdownString {
   md.appendText(
     n.status.lastLogin
       ? vscode.l10n.t('Last login {0} ({1} days ago)', n.status.lastLogin.toISOString().slice(0, 10), n.status.daysSinceLogin ?? 0)
-      : vscode.l10n.t('Never signed in'),
+      : n.status.flags.noInteractiveSignIn
+        ? vscode.l10n.t('No interactive sign-in (API keys only; API use is in System Activity)')
+        : vscode.l10n.t('Never signed in'),
   );
   return md;
 }

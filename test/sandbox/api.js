@@ -5,8 +5,19 @@ const { generate, iso, prng } = require('./seed');
 const Q = require('./query');
 
 const { HttpError } = Q;
-const LOOKER_RELEASE = '26.12.3';
-const API_FULL_VERSION = '4.0.26.12';
+/**
+ * What each release accepts (search_users / search_users_names parameters, User properties): the lists the extension
+ * uses too, derived once from the spec (src/looker/api-surface.json, pinned to the spec by a unit test).
+ * @type {{ releases: Record<string, { searchUsers: string[], searchUsersNames: string[], user: Record<string, string> }> }}
+ */
+const SURFACE = require('../../src/looker/api-surface.json');
+/** Releases the sandbox can act as (`--looker-version`): full release and API version per short release. */
+const RELEASES = /** @type {Record<string, { release: string, api: string }>} */ ({
+  '26.12': { release: '26.12.3', api: '4.0.26.12' },
+  '24.20': { release: '24.20.18', api: '4.0.24.20' },
+});
+const DEFAULT_RELEASE = '26.12';
+const LOOKER_RELEASE = RELEASES[DEFAULT_RELEASE].release;
 const EMAIL_RE = /^[^\s@<>(),;:"[\]]+@[^\s@<>(),;:"[\]]+\.[^\s@<>(),;:"[\]]+$/;
 
 /** Operations whose spec entry declares no 403: a permission failure there is answered 404 (as Looker hides it). */
@@ -30,10 +41,21 @@ const NO_403 = new Set(('login logout session versions me all_users search_users
  */
 
 class Db {
-  /** @param {{ users?: number, seed?: number, baseUrl: string }} opts */
+  /** @param {{ users?: number, seed?: number, baseUrl: string, lookerVersion?: string }} opts */
   constructor(opts) {
     const d = generate(opts);
     this.baseUrl = opts.baseUrl;
+    const short = opts.lookerVersion ?? DEFAULT_RELEASE;
+    if (!RELEASES[short] || !SURFACE.releases[short]) {
+      throw new Error(`unknown Looker version ${short} (known: ${Object.keys(RELEASES).join(', ')})`);
+    }
+    /** The release this sandbox answers as, and what it accepts. */
+    this.release = { short, ...RELEASES[short] };
+    this.surface = SURFACE.releases[short];
+    /** User properties of this release. */
+    this.userFields = new Set(Object.keys(this.surface.user));
+    /** User properties `sorts` may name: the scalar ones. */
+    this.sortFields = new Set(Object.entries(this.surface.user).filter(([, t]) => ['string', 'boolean', 'integer', 'number'].includes(t)).map(([k]) => k));
     this.users = d.users;
     /** @type {Map<string, SeedUser>} */
     this.byId = new Map(d.users.map((u) => [u.id, u]));
@@ -54,6 +76,26 @@ class Db {
     /** @type {Map<string, { version: number, order: SeedUser[] }>} */
     this.sortCache = new Map();
     this.rand = prng((opts.seed ?? 1) * 7919 + 13);
+    /**
+     * Last API use per user (what System Activity's user_facts records; not on the user record). Users with API keys
+     * get a date spread over the 200 days before the newest login of the data set (so some are recent, some not);
+     * a login with an API key sets it to now.
+     * @type {Map<string, number>}
+     */
+    this.apiActivity = new Map();
+    let newest = 0;
+    for (const u of this.users) for (const c of signInCreds(u)) newest = Math.max(newest, c.logged_in_at ? Date.parse(c.logged_in_at) : 0);
+    for (const u of this.users) {
+      if (u.credentials_api3.length) this.apiActivity.set(u.id, newest - ((Number(u.id) * 37) % 200) * 86400000);
+    }
+  }
+  /** Whether the user has a permission through their roles (all_access counts). @param {SeedUser} u @param {string} perm */
+  hasPermission(u, perm) {
+    return effectiveRoleIds(this, u, false).some((rid) => {
+      const r = this.roles.find((x) => x.id === rid);
+      const ps = r && this.permissionSets.find((p) => p.id === r.permission_set_id);
+      return !!ps && (ps.all_access || ps.permissions.includes(perm));
+    });
   }
   /** Marks a user changed (invalidates the lower-case cache and the sort cache). @param {SeedUser} [u] */
   touch(u) {
@@ -104,6 +146,12 @@ class Db {
     const e = email.toLowerCase();
     return this.users.some((u) => u.id !== exceptUserId && u.credentials_email !== null && u.credentials_email.email.toLowerCase() === e);
   }
+}
+
+/** The user's interactive sign-in credentials (not API keys, not TOTP). @param {SeedUser} u */
+function signInCreds(u) {
+  return [u.credentials_email, u.credentials_saml, u.credentials_oidc, u.credentials_google, u.credentials_ldap,
+    u.credentials_looker_openid, u.credentials_workforce, ...u.credentials_embed].filter((c) => c !== null);
 }
 
 /** @param {SeedUser} u @returns {string | null} */
@@ -297,11 +345,11 @@ function userJson(db, u, viewer, viewerAdmin) {
     is_disabled: u.is_disabled,
     last_name: u.last_name,
     locale: u.locale,
-    looker_versions: [LOOKER_RELEASE],
+    looker_versions: [db.release.release],
     models_dir_validated: u.models_dir_validated,
     personal_folder_id: u.personal_folder_id,
     presumed_looker_employee: false,
-    role_ids: [...u.role_ids],
+    role_ids: effectiveRoleIds(db, u, false),
     sessions: u.sessions.map((s) => sessionJson(db, u, s)),
     ui_state: u.ui_state,
     verified_looker_employee: u.verified_looker_employee,
@@ -316,6 +364,8 @@ function userJson(db, u, viewer, viewerAdmin) {
   };
   if (u.is_service_account) out.service_account_name = u.service_account_name;
   out.url = `${api(db)}/users/${u.id}`;
+  // An older release has fewer User properties (e.g. 24.20: no is_service_account, can_manage_api3_creds).
+  for (const k of Object.keys(out)) if (!db.userFields.has(k)) delete out[k];
   return out;
 }
 
@@ -428,9 +478,6 @@ let apiBaseOf = () => '';
 // ---------------------------------------------------------------------------------------------------------------------
 // User search
 
-const USER_SORT_FIELDS = new Set(['id', 'first_name', 'last_name', 'email', 'display_name', 'is_disabled', 'locale',
-  'created_at', 'is_service_account', 'embed_user', 'home_folder_id', 'personal_folder_id']);
-
 /** @param {Db} db @param {SeedUser} u @param {string} field */
 function userSortValue(db, u, field) {
   switch (field) {
@@ -441,24 +488,30 @@ function userSortValue(db, u, field) {
     case 'display_name': return u.first_name !== null && u.last_name !== null ? db.lc(u).full : null;
     case 'is_disabled': return u.is_disabled;
     case 'locale': return u.locale;
-    case 'created_at': return u.created_at;
     case 'is_service_account': return u.is_service_account;
-    case 'embed_user': return u.credentials_embed.length > 0;
     case 'home_folder_id': return u.home_folder_id === null ? null : Number(u.home_folder_id);
     case 'personal_folder_id': return u.personal_folder_id === null ? null : Number(u.personal_folder_id);
-    default: return null;
+    default: {
+      // Any other scalar User property: its value as an admin sees it.
+      const v = /** @type {Record<string, unknown>} */ (userJson(db, u, null, true))[field];
+      return v === undefined ? null : v;
+    }
   }
 }
 
 /** Users in `sorts` order, cached until the next change. @param {Db} db @param {string | undefined} sorts */
 function sortedUsers(db, sorts) {
   const keys = Q.parseSorts(sorts);
-  for (const k of keys) if (!USER_SORT_FIELDS.has(k.field)) throw new HttpError(400, `Invalid sort field: '${k.field.slice(0, 40)}'`);
+  for (const k of keys) if (!db.sortFields.has(k.field)) throw new HttpError(400, `Invalid sort field: '${k.field.slice(0, 40)}'`);
   if (!keys.length || (keys.length === 1 && keys[0].field === 'id' && !keys[0].desc)) return db.users;
   const cacheKey = keys.map((k) => `${k.field}:${k.desc ? 'd' : 'a'}`).join(',');
   const hit = db.sortCache.get(cacheKey);
   if (hit && hit.version === db.version) return hit.order;
-  const order = [...db.users].sort(Q.comparator(keys, (u, f) => userSortValue(db, u, f), (u) => Number(u.id)));
+  // Sort values read once per user and key (some come from the full user JSON).
+  /** @type {Map<string, unknown[]>} */
+  const values = new Map(db.users.map((u) => [u.id, keys.map((k) => userSortValue(db, u, k.field))]));
+  const order = [...db.users].sort(Q.comparator(keys.map((k, i) => ({ ...k, field: String(i) })),
+    (u, f) => /** @type {unknown[]} */ (values.get(u.id))[Number(f)], (u) => Number(u.id)));
   db.sortCache.set(cacheKey, { version: db.version, order });
   return order;
 }
@@ -497,8 +550,10 @@ function userFilter(db, q, allowed) {
   bool('can_manage_api3_creds', (u) => u.can_manage_api3_creds);
   bool('is_service_account', (u) => u.is_service_account);
   if (q.content_metadata_id !== undefined && allowed.includes('content_metadata_id')) {
-    const m = Q.idMatcher(q.content_metadata_id);
-    preds.push((u) => m(u.content_metadata_id));
+    // "users who have access to this content_metadata item": the owner of a personal folder, everyone for the shared
+    // root, and admins for every item (not "the user whose personal folder it is").
+    const ids = new Set(q.content_metadata_id.split(',').map((x) => x.trim()).filter(Boolean));
+    preds.push((u) => ids.has(SHARED_CONTENT_METADATA_ID) || ids.has(u.content_metadata_id) || db.isAdmin(u));
   }
   if (q.group_id !== undefined && allowed.includes('group_id')) {
     const v = q.group_id.trim();
@@ -515,9 +570,18 @@ function userFilter(db, q, allowed) {
   return or ? (u) => preds.some((p) => p(u)) : (u) => preds.every((p) => p(u));
 }
 
-const SEARCH_USERS_PARAMS = ['id', 'first_name', 'last_name', 'full_name', 'verified_looker_employee', 'embed_user', 'email',
-  'is_disabled', 'filter_or', 'content_metadata_id', 'group_id', 'can_manage_api3_creds', 'is_service_account'];
-const SEARCH_NAMES_PARAMS = ['id', 'first_name', 'last_name', 'verified_looker_employee', 'email', 'is_disabled'];
+/**
+ * Filters of search_users / search_users_names that this release has; any other query parameter is ignored, as Looker
+ * does (an unknown parameter is not refused, it is simply not applied).
+ * @param {Db} db @param {'searchUsers' | 'searchUsersNames'} op
+ */
+const searchParams = (db, op) => db.surface[op];
+/** search_users filters the spec limits to "users with permission to view complete user details". */
+const DETAIL_FILTERS = new Set(['verified_looker_employee', 'email', 'is_disabled', 'can_manage_api3_creds', 'is_service_account']);
+/** What a caller's filters may use: without full user details the detail filters are not applied. @param {Ctx} ctx @param {string[]} params */
+const callerParams = (ctx, params) => (ctx.admin ? params : params.filter((p) => !DETAIL_FILTERS.has(p)));
+/** The content metadata id of the Shared folder, which every user can see. */
+const SHARED_CONTENT_METADATA_ID = '1';
 
 /** @param {Ctx} ctx @param {Db} db @param {(u: SeedUser) => boolean} pred */
 function userList(ctx, db, pred) {
@@ -735,8 +799,9 @@ function buildRoutes(db, auth) {
     const base = db.baseUrl;
     const el = (/** @type {string} */ v, /** @type {string} */ full, /** @type {string} */ status) => ({ version: v, full_version: full, status,
       swagger_url: `${base}/api/${v}/swagger.json` });
-    return ok(ctx, { looker_release_version: LOOKER_RELEASE, current_version: el('4.0', API_FULL_VERSION, 'current'),
-      supported_versions: [el('3.1', '3.1.0', 'legacy'), el('4.0', API_FULL_VERSION, 'current')], api_server_url: base, web_server_url: base });
+    const full = db.release.api;
+    return ok(ctx, { looker_release_version: db.release.release, current_version: el('4.0', full, 'current'),
+      supported_versions: [el('3.1', '3.1.0', 'legacy'), el('4.0', full, 'current')], api_server_url: base, web_server_url: base });
   }, { public: true });
 
   // --- users
@@ -748,13 +813,13 @@ function buildRoutes(db, auth) {
     }
     return userList(ctx, db, ALL);
   });
-  add('search_users', 'GET', '/users/search', (ctx) => userList(ctx, db, userFilter(db, ctx.query, SEARCH_USERS_PARAMS)));
+  add('search_users', 'GET', '/users/search', (ctx) => userList(ctx, db, userFilter(db, ctx.query, callerParams(ctx, searchParams(db, 'searchUsers')))));
   add('search_users_names', 'GET', '/users/search/names/{pattern}', (ctx) => {
     const m = Q.stringMatcher(ctx.params.pattern);
-    const rest = userFilter(db, ctx.query, SEARCH_NAMES_PARAMS);
+    const rest = userFilter(db, ctx.query, callerParams(ctx, searchParams(db, 'searchUsersNames')));
     return userList(ctx, db, (u) => {
       const l = db.lc(u);
-      return (m(l.first) || m(l.last) || m(l.email) || m(l.full)) && rest(u);
+      return (m(l.first) || m(l.last) || m(l.email)) && rest(u);
     });
   });
   add('user_for_credential', 'GET', '/users/credential/{credential_type}/{credential_id}', (ctx) => {
@@ -807,14 +872,12 @@ function buildRoutes(db, auth) {
   add('update_user', 'PATCH', '/users/{user_id}', (ctx) => {
     const u = pathUser(ctx);
     requireAdmin(ctx);
-    const b = objectBody(ctx, true);
-    const errs = validateUserWrite(b);
+    // User.credentials_email is read-only (Swagger 2.0 marks it readOnly): a nested credentials_email is ignored;
+    // the email login changes only through /users/{id}/credentials_email.
+    const { credentials_email: _ignored, ...writable } = objectBody(ctx, true);
+    const errs = validateUserWrite(writable);
     if (errs.length) throw new HttpError(422, 'Validation Failed', errs);
-    const ce = /** @type {Record<string, unknown> | undefined} */ (b.credentials_email);
-    if (ce && typeof ce.email === 'string' && ce.email && db.emailTaken(ce.email, u.id)) {
-      throw invalid('credentials_email.email', 'already_exists', 'email is already taken by another user');
-    }
-    applyUserWrite(db, u, b);
+    applyUserWrite(db, u, writable);
     return ok(ctx, userJson(db, u, ctx.actor, ctx.admin));
   });
   add('delete_user', 'DELETE', '/users/{user_id}', (ctx) => {
@@ -1140,11 +1203,56 @@ function buildRoutes(db, auth) {
     return NO_CONTENT;
   });
 
+  // --- queries: run_inline_query, for the System Activity fields the extension reads (user facts)
+  add('run_inline_query', 'POST', '/queries/run/{result_format}', (ctx) => {
+    const b = objectBody(ctx, true);
+    if (b.model === 'system__activity' && !(ctx.actor && db.hasPermission(ctx.actor, 'see_system_activity'))) {
+      throw new HttpError(403, 'You do not have permission to see System Activity (see_system_activity).');
+    }
+    if (ctx.params.result_format !== 'json') throw new HttpError(400, `The sandbox runs inline queries as json only, not '${ctx.params.result_format.slice(0, 20)}'.`);
+    if (b.model !== 'system__activity' || b.view !== 'user') {
+      throw invalid('model', 'invalid', `The sandbox has no explore ${String(b.model).slice(0, 40)}::${String(b.view).slice(0, 40)}`);
+    }
+    const fields = Array.isArray(b.fields) ? b.fields.map(String) : [];
+    /** @type {Record<string, (u: SeedUser) => unknown>} */
+    const dims = {
+      'user.id': (u) => Number(u.id),
+      'user.name': (u) => [u.first_name, u.last_name].filter((x) => x !== null).join(' '),
+      'user.email': (u) => userEmail(u),
+      'user_facts.last_ui_login_date': (u) => {
+        const t = Math.max(0, ...signInCreds(u).map((c) => (c.logged_in_at ? Date.parse(c.logged_in_at) : 0)));
+        return t > 0 ? iso(t).slice(0, 10) : null;
+      },
+      'user_facts.last_api_login_date': (u) => {
+        const t = db.apiActivity.get(u.id);
+        return t === undefined ? null : iso(t).slice(0, 10);
+      },
+    };
+    const unknown = fields.filter((f) => !dims[f]);
+    if (!fields.length || unknown.length) throw invalid('fields', 'invalid', `Unknown field(s): ${unknown.join(', ').slice(0, 200) || '(none given)'}`);
+    const filters = b.filters && typeof b.filters === 'object' ? /** @type {Record<string, unknown>} */ (b.filters) : {};
+    let rows = db.users;
+    const idFilter = filters['user.id'];
+    if (idFilter !== undefined) {
+      const ids = new Set(String(idFilter).split(',').map((x) => x.trim()).filter(Boolean));
+      rows = rows.filter((u) => ids.has(u.id));
+    }
+    const limit = Number(b.limit ?? 500);
+    const out = rows.slice(0, Number.isFinite(limit) && limit > 0 ? limit : 500)
+      .map((u) => Object.fromEntries(fields.map((f) => [f, dims[f](u)])));
+    return { status: 200, body: out };
+  });
+
   // --- lockouts
-  add('all_user_login_lockouts', 'GET', '/user_login_lockouts', (ctx) => ok(ctx, ctx.admin ? db.lockouts.map((l) => lockoutJson(db, l)) : []));
+  // Lockouts need the manage-users permission (admins here); the operations declare no 403, so a caller without it gets 404.
+  add('all_user_login_lockouts', 'GET', '/user_login_lockouts', (ctx) => {
+    requireAdmin(ctx);
+    return ok(ctx, db.lockouts.map((l) => lockoutJson(db, l)));
+  });
   add('search_user_login_lockouts', 'GET', '/user_login_lockouts/search', (ctx) => {
+    requireAdmin(ctx);
     const q = ctx.query;
-    const rows = ctx.admin ? db.lockouts : [];
+    const rows = db.lockouts;
     const found = searchRows(q, rows, { str: ['auth_type', 'full_name', 'email', 'remote_id'] });
     const sorted = sortRows(found, q.sorts, (l, f) => /** @type {Record<string, unknown>} */ (l)[f] ?? null, () => 0);
     return paged(ctx, sorted, (l) => lockoutJson(db, l));
@@ -1207,4 +1315,4 @@ function buildRoutes(db, auth) {
   return routes;
 }
 
-module.exports = { Db, buildRoutes, errorBody, userJson, userEmail, effectiveRoleIds, HttpError, docUrl, LOOKER_RELEASE };
+module.exports = { Db, buildRoutes, errorBody, userJson, userEmail, effectiveRoleIds, HttpError, docUrl, LOOKER_RELEASE, RELEASES };

@@ -195,11 +195,15 @@ describe('sandbox: search semantics, fields and paging headers', function () {
     assert.deepStrictEqual(nul.body, { id: '10', credentials_email: null });
   });
 
-  it('search_users_names matches first, last, full name or email', async () => {
+  it('search_users_names matches first, last or email, each on its own, never the full name (spec: search_users_names)', async () => {
     const r = await call(sb.url, 'GET', '/users/search/names/evelyn%25', { token: t, query: { fields: 'id' } });
     assert.ok(r.body.some((/** @type {any} */ u) => u.id === '6'));
-    const full = await call(sb.url, 'GET', `/users/search/names/${encodeURIComponent('Priya Raman')}`, { token: t, query: { fields: 'id' } });
-    assert.deepStrictEqual(full.body.map((/** @type {any} */ u) => u.id), ['15']);
+    const last = await call(sb.url, 'GET', '/users/search/names/raman', { token: t, query: { fields: 'id' } });
+    assert.ok(last.body.some((/** @type {any} */ u) => u.id === '15'));
+    const full = await call(sb.url, 'GET', `/users/search/names/${encodeURIComponent('%Priya Raman%')}`, { token: t, query: { fields: 'id' } });
+    assert.deepStrictEqual(full.body, [], 'the full name is not one of the matched fields');
+    const byFull = await call(sb.url, 'GET', '/users/search', { token: t, query: { full_name: '%priya raman%', fields: 'id' } });
+    assert.deepStrictEqual(byFull.body.map((/** @type {any} */ u) => u.id), ['15'], 'search_users full_name does');
   });
 });
 
@@ -415,5 +419,92 @@ describe('sandbox: CLI', function () {
       child.kill('SIGTERM');
     });
     assert.strictEqual(code, 0);
+  });
+});
+
+describe('sandbox: spec conformance (no leniency a wrong client could rely on)', function () {
+  /** @type {import('./index').Sandbox} */
+  let sb;
+  /** @type {string} */
+  let admin;
+  /** @type {string} */
+  let reader;
+  before(async () => {
+    sb = await startSandbox({ users: 200, seed: 1 });
+    admin = await login(sb.url, sb.clientId, sb.clientSecret);
+    reader = await login(sb.url, sb.nonAdmin.clientId, sb.nonAdmin.clientSecret);
+  });
+  after(() => sb.close());
+
+  /** @param {string} token @param {Record<string, string>} query @returns {Promise<string[]>} */
+  const ids = async (token, query) => {
+    const r = await call(sb.url, 'GET', '/users/search', { token, query: { fields: 'id', ...query } });
+    assert.strictEqual(r.status, 200, r.text);
+    return r.body.map((/** @type {any} */ u) => u.id);
+  };
+
+  it('content_metadata_id means users with access to that content item, not the owner of a personal folder', async () => {
+    const owner = sb.db.user('20');
+    const found = await ids(admin, { content_metadata_id: owner.content_metadata_id });
+    assert.ok(found.includes('20'), 'the owner of the personal folder has access');
+    assert.ok(found.includes('1') && found.includes('15'), 'admins have access to every item');
+    assert.ok(!found.includes('21'), 'another user does not');
+    const shared = await ids(admin, { content_metadata_id: '1', limit: '1000' });
+    assert.strictEqual(shared.length, sb.db.users.length, 'everyone sees the Shared folder');
+  });
+
+  it('all_user_login_lockouts and search_user_login_lockouts refuse a caller without the permission (404: no 403 declared)', async () => {
+    assert.strictEqual((await call(sb.url, 'GET', '/user_login_lockouts', { token: admin })).status, 200);
+    assert.strictEqual((await call(sb.url, 'GET', '/user_login_lockouts', { token: reader })).status, 404);
+    assert.strictEqual((await call(sb.url, 'GET', '/user_login_lockouts/search', { token: reader })).status, 404);
+  });
+
+  it('email / is_disabled / verified_looker_employee filters apply only for callers who may see full user details', async () => {
+    assert.deepStrictEqual(await ids(admin, { is_disabled: 'true', id: '8' }), ['8']);
+    assert.deepStrictEqual(await ids(admin, { is_disabled: 'true', id: '9' }), []);
+    assert.deepStrictEqual(await ids(reader, { is_disabled: 'true', id: '9' }), ['9'], 'not applied for a non-admin');
+    assert.deepStrictEqual(await ids(reader, { email: 'nobody@nowhere.invalid', id: '9' }), ['9']);
+  });
+
+  it('a nested credentials_email in PATCH /users/{id} is read-only: ignored, the email login is unchanged', async () => {
+    const before = sb.db.user('13').credentials_email?.email;
+    assert.ok(before);
+    const r = await call(sb.url, 'PATCH', '/users/13', { token: admin, body: { first_name: 'Renamed', credentials_email: { email: 'changed@example.com' } } });
+    assert.strictEqual(r.status, 200, r.text);
+    assert.strictEqual(r.body.first_name, 'Renamed');
+    assert.strictEqual(sb.db.user('13').credentials_email?.email, before);
+  });
+
+  it('role_ids include roles from groups; user_roles?direct_association_only=true gives the direct ones', async () => {
+    const u = sb.db.users.find((x) => {
+      const own = new Set(x.role_ids);
+      return x.group_ids.some((g) => sb.db.groups.find((gg) => gg.id === g)?.role_ids.some((rid) => !own.has(rid)));
+    });
+    assert.ok(u, 'a user with a role through a group');
+    const full = await call(sb.url, 'GET', `/users/${u.id}`, { token: admin, query: { fields: 'role_ids' } });
+    const direct = await call(sb.url, 'GET', `/users/${u.id}/roles`, { token: admin, query: { fields: 'id', direct_association_only: 'true' } });
+    assert.deepStrictEqual(direct.body.map((/** @type {any} */ r) => r.id).sort(), [...u.role_ids].sort());
+    assert.ok(full.body.role_ids.length > direct.body.length);
+  });
+
+  it('--looker-version 24.20 serves that release: /versions, swagger.json, no 26.x fields, unknown parameters ignored', async () => {
+    const old = await startSandbox({ users: 60, seed: 1, lookerVersion: '24.20' });
+    try {
+      const t = await login(old.url, old.clientId, old.clientSecret);
+      const v = await call(old.url, 'GET', '/versions');
+      assert.strictEqual(v.body.looker_release_version, '24.20.18');
+      assert.strictEqual(v.body.current_version.full_version, '4.0.24.20');
+      const spec = await fetch(v.body.current_version.swagger_url).then((r) => r.json());
+      const params = spec.paths['/users/search'].get.parameters.map((/** @type {any} */ p) => p.name);
+      assert.ok(!params.includes('is_service_account') && !params.includes('full_name') && params.includes('embed_user'));
+      const svc = await call(old.url, 'GET', '/users/11', { token: t });
+      assert.ok(!('is_service_account' in svc.body) && !('can_manage_api3_creds' in svc.body));
+      const all = await call(old.url, 'GET', '/users/search', { token: t, query: { fields: 'id', full_name: '%nobody at all%', id: '1' } });
+      assert.strictEqual(all.body.length, 60, 'full_name and id are not applied');
+      assert.strictEqual((await call(old.url, 'GET', '/users/search', { token: t, query: { sorts: 'is_service_account' } })).status, 400);
+      await assert.rejects(startSandbox({ lookerVersion: '23.0' }), /unknown Looker version 23\.0/);
+    } finally {
+      await old.close();
+    }
   });
 });

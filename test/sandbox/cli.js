@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // @ts-check
 // npm run sandbox -- --port 0 --users 2000 --seed 1 [--token-ttl S] [--rate-limit RPS] [--burst N] [--latency MS]
-//                    [--share-503 0.1] [--share-drop 0.05] [--verbose]
+//                    [--share-503 0.1] [--share-drop 0.05] [--looker-version 26.12|24.20] [--verbose]
 // Prints ONE JSON line when ready: {"url":…,"client_id":…,"client_secret":…,"non_admin":{"client_id":…,"client_secret":…}}
 // and serves until SIGINT/SIGTERM.
 const { startSandbox } = require('./index');
@@ -30,7 +30,7 @@ function num(a, k, d) {
 
 async function main() {
   const a = parseArgs(process.argv.slice(2));
-  const known = ['port', 'users', 'seed', 'token-ttl', 'rate-limit', 'burst', 'latency', 'share-503', 'share-drop', 'verbose'];
+  const known = ['port', 'users', 'seed', 'token-ttl', 'rate-limit', 'burst', 'latency', 'share-503', 'share-drop', 'looker-version', 'verbose'];
   for (const k of Object.keys(a)) if (!known.includes(k)) throw new Error(`unknown option --${k} (known: ${known.map((x) => `--${x}`).join(' ')})`);
   const rps = num(a, 'rate-limit', 0);
   const sb = await startSandbox({
@@ -43,6 +43,7 @@ async function main() {
     share503: num(a, 'share-503', 0),
     shareDrop: num(a, 'share-drop', 0),
     quiet: a.verbose !== 'true',
+    lookerVersion: a['looker-version'],
   });
   process.stdout.write(`${JSON.stringify({ url: sb.url, client_id: sb.clientId, client_secret: sb.clientSecret,
     non_admin: { client_id: sb.nonAdmin.clientId, client_secret: sb.nonAdmin.clientSecret } })}\n`);

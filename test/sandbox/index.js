@@ -8,15 +8,15 @@
  *   // sb.url, sb.clientId, sb.clientSecret, sb.nonAdmin, sb.requests, sb.addRule(...), await sb.close()
  */
 const http = require('http');
-const { Db, buildRoutes, errorBody, HttpError } = require('./api');
+const { Db, buildRoutes, errorBody, HttpError, RELEASES } = require('./api');
 const { prng, randomToken } = require('./seed');
 
 /**
  * @typedef {{ requestsPerSecond: number, burst?: number }} RateLimit
  * @typedef {{ rateLimit?: RateLimit | null, latencyMs?: number, share503?: number, shareDrop?: number }} Faults
- * @typedef {{ port?: number, users?: number, seed?: number, tokenTtlSeconds?: number, quiet?: boolean } & Faults} SandboxOptions
+ * @typedef {{ port?: number, users?: number, seed?: number, tokenTtlSeconds?: number, quiet?: boolean, lookerVersion?: string } & Faults} SandboxOptions
  * @typedef {{ method?: string, path?: RegExp | string, status?: number, body?: unknown, times?: number, hang?: boolean,
- *   drop?: boolean, retryAfter?: number | string }} Rule
+ *   drop?: boolean, retryAfter?: number | string, afterAction?: boolean }} Rule
  * @typedef {{ time: string, method: string, path: string, apiPath: string, query: Record<string, string>, body: unknown,
  *   status: number | null, auth: 'admin' | 'nonadmin' | 'sudo' | null, op: string | null, ms: number | null }} LoggedRequest
  * @typedef {{
@@ -67,7 +67,13 @@ async function startSandbox(options = {}) {
   });
   const addr = /** @type {import('net').AddressInfo} */ (server.address());
   const url = `http://127.0.0.1:${addr.port}`;
-  const db = new Db({ users: opts.users, seed: opts.seed, baseUrl: url });
+  let db;
+  try {
+    db = new Db({ users: opts.users, seed: opts.seed, baseUrl: url, lookerVersion: opts.lookerVersion });
+  } catch (e) {
+    server.close();
+    throw e;
+  }
   const adminUser = db.user('1');
   const readerUser = db.user('2');
   const adminKey = adminUser.credentials_api3[0];
@@ -89,6 +95,7 @@ async function startSandbox(options = {}) {
       const token = randomToken(40);
       issued.push(token);
       tokens.set(token, { actorId: owner.id, apiUserId: owner.id, auth: authLabel(owner), expiresAt: Date.now() + opts.tokenTtlSeconds * 1000, parent: null });
+      db.apiActivity.set(owner.id, Date.now()); // System Activity records API use
       return { status: 200, body: { access_token: token, token_type: 'Bearer', expires_in: opts.tokenTtlSeconds, refresh_token: null } };
     },
     loginUser(ctx, target) {
@@ -196,6 +203,14 @@ async function startSandbox(options = {}) {
       return send(res, 404, errorBody(404, method, pathname));
     }
     const apiPath = pathname.slice(API_PREFIX.length) || '/';
+    if (apiPath === '/swagger.json' && method === 'GET') {
+      // The instance's own API spec (the swagger_url of /versions), public as on Looker: this release's parameters and fields.
+      const text = releaseSpec(db.release.short);
+      requests.push({ time: new Date().toISOString(), method, path: pathname, apiPath, query, body: null, status: 200, auth: null, op: 'swagger', ms: 0 });
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)) });
+      res.end(text);
+      return;
+    }
 
     let raw;
     try {
@@ -240,7 +255,10 @@ async function startSandbox(options = {}) {
 
     // 1. test rules
     const rule = rules.find((r) => r.remaining > 0 && ruleMatches(r, method, apiPath));
-    if (rule) {
+    // afterAction: the server does the work, then its answer is lost (hang or drop): a timeout after Looker acted.
+    const late = rule && rule.afterAction && (rule.hang || rule.drop) ? rule : undefined;
+    if (late) late.remaining--;
+    if (rule && !late) {
       rule.remaining--;
       if (rule.drop) return drop();
       if (rule.hang) return; // never answered; close() destroys the socket
@@ -276,6 +294,11 @@ async function startSandbox(options = {}) {
     if (badBody) return reply(400, errorBody(400, method, specPath, 'Request body is not valid JSON.'));
     try {
       const out = await route.handler(ctx);
+      if (late) {
+        entry.status = out.status;
+        if (late.drop) return drop();
+        return; // acted, never answered
+      }
       return reply(out.status, out.body, out.headers);
     } catch (e) {
       if (e instanceof HttpError) return reply(e.status, errorBody(e.status, method, specPath, e.message, e.errors));
@@ -372,6 +395,35 @@ async function startSandbox(options = {}) {
     },
   };
   return sandbox;
+}
+
+/** @type {Map<string, string>} */
+const specs = new Map();
+
+/**
+ * The API spec an instance of `short` release serves: the in-repo 26.12 spec, narrowed for an older release to the
+ * search_users / search_users_names parameters and User properties it has (src/looker/api-surface.json).
+ * @param {string} short
+ */
+function releaseSpec(short) {
+  let text = specs.get(short);
+  if (text === undefined) {
+    const fs = require('fs');
+    const path = require('path');
+    const spec = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', 'fixtures', 'looker-api', 'Looker.4.0.oas.json'), 'utf8'));
+    const surface = require('../../src/looker/api-surface.json').releases[short];
+    const keepParams = (/** @type {any} */ op, /** @type {string[]} */ names) => {
+      op.parameters = op.parameters.filter((/** @type {any} */ p) => p.in !== 'query' || names.includes(p.name));
+    };
+    keepParams(spec.paths['/users/search'].get, surface.searchUsers);
+    keepParams(spec.paths['/users/search/names/{pattern}'].get, surface.searchUsersNames);
+    const props = spec.components.schemas.User.properties;
+    for (const k of Object.keys(props)) if (!(k in surface.user)) delete props[k];
+    spec.info.version = RELEASES[short].api;
+    text = JSON.stringify(spec);
+    specs.set(short, text);
+  }
+  return text;
 }
 
 /** Log-safe copy: client_secret values are masked. @param {unknown} v @returns {any} */

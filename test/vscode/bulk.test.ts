@@ -75,7 +75,12 @@ describe('bulk disable with preview, audit and undo', function () {
       assert.ok(!JSON.stringify(e).includes(sb!.clientSecret), 'no secret in the audit log');
     }
 
-    const undone = await vscode.commands.executeCommand<BulkOutcome | undefined>('looker.undo', { jobId: outcome.job.id });
+    // Undo is a job like any other: its dry run and preview are the confirmation.
+    const undoing = bulk.undo({ jobId: outcome.job.id });
+    const undoPlan = await waitFor(() => (bulk.preview.current !== plan ? bulk.preview.current : undefined), 'the undo preview');
+    assert.deepStrictEqual(undoPlan.counts, { change: 3, skip: 0, impossible: 0 });
+    assert.ok(bulk.preview.respond(true), 'Confirm the undo in the preview');
+    const undone = await undoing;
     assert.ok(undone && 'result' in undone, 'undo ran as a job');
     assert.strictEqual(undone.result.counts.done, 3);
     for (const id of ids) assert.strictEqual(await isDisabled(id), false, `user ${id} enabled again`);

@@ -34,6 +34,25 @@ function writes(log: LoggedRequest[]): LoggedRequest[] {
   return log.filter((r) => r.method !== 'GET' && !/\/login$/.test(r.path));
 }
 
+/**
+ * Every write of the panel is in the audit log (not just the Output channel): instance, user id, name and email,
+ * before and after. `actions`: the newest entries for the user, oldest first.
+ */
+async function assertAudited(userId: string, actions: string[]): Promise<void> {
+  const a = await api();
+  const sb = sandbox()!;
+  const { body: u } = await sandboxApi<IUser>(sb, `/users/${userId}?fields=id,first_name,last_name,email,credentials_email(email)`);
+  const mine = (await a.audit.read()).filter((e) => e.userId === userId).slice(-actions.length);
+  assert.deepStrictEqual(mine.map((e) => e.action), actions, 'audited actions');
+  for (const e of mine) {
+    assert.strictEqual(e.connection.host, new URL(sb.url).host, 'the instance host');
+    assert.ok(e.apiUser, 'who');
+    assert.ok(e.user?.name || e.user?.email, `the user's name or email: ${JSON.stringify(e.user)}`);
+    if (u.email ?? u.credentials_email?.email) assert.strictEqual(e.user?.email, u.email ?? u.credentials_email?.email);
+    assert.ok(e.before || e.after, 'before/after');
+  }
+}
+
 describe('user details panel', function () {
   this.timeout(60000);
   const sb = sandbox();
@@ -118,9 +137,26 @@ describe('user details panel', function () {
     assert.ok(entry, 'an audit entry for the edit');
     assert.deepStrictEqual({ before: entry.before, after: entry.after }, { before: { first_name: before }, after: { first_name: 'Renamed' } });
     await sandboxLog.clear(sb!);
-    await vscode.commands.executeCommand('looker.undo', { entryId: entry.id });
+    a.dialogs.answers.push('Undo');
+    await a.bulk.undo({ entryId: entry.id });
+    assert.ok(a.dialogs.prompts.at(-1)?.includes(new URL(sb!.url).host), 'the undo confirmation names the host');
     const undo = writes(await sandboxLog.get(sb!));
     assert.deepStrictEqual(undo.map((r) => [r.method, r.apiPath, r.body]), [['PATCH', `/users/${node.id}`, { first_name: before }]]);
+  });
+
+  it('undo of an edit that someone changed again since is a conflict: nothing is written', async () => {
+    const { panel, node } = await openFromTree();
+    const a = await api();
+    const before = panel.current!.values.last_name;
+    await panel.receive({ type: 'save', edits: { last_name: 'Mine' }, base: { last_name: before } });
+    const entry = [...(await a.audit.read())].reverse().find((e) => e.action === 'updateUser' && e.userId === node.id && e.after?.last_name === 'Mine');
+    assert.ok(entry, 'the edit is audited');
+    await patchUserElsewhere(sb!, node.id, { last_name: 'Theirs' });
+    await sandboxLog.clear(sb!);
+    await assert.rejects(a.bulk.undo({ entryId: entry.id }), /changed again since \(last_name\)/);
+    assert.deepStrictEqual(writes(await sandboxLog.get(sb!)), [], 'the later change is not overwritten');
+    const { body } = await sandboxApi<IUser>(sb!, `/users/${node.id}?fields=last_name`);
+    assert.strictEqual(body.last_name, 'Theirs');
   });
 
   it('a 422 comes back per field, nothing is marked saved', async () => {
@@ -215,6 +251,8 @@ describe('user details panel', function () {
     assert.deepStrictEqual(writes(await sandboxLog.get(sb!)).map((r) => [r.method, r.apiPath]), [['DELETE', `/users/6/credentials_api3/${keys[0].credentialId}`]]);
     assert.ok(!panel.current!.credentials.some((c) => c.credentialId === keys[0].credentialId), 'the card is gone after the refresh');
     assert.ok(a.dialogs.prompts.some((p) => p.includes(keys[0].title)), 'the confirmation names the credential');
+    assert.ok(a.dialogs.prompts.at(-1)?.includes(new URL(sb!.url).host), 'the confirmation names the host');
+    await assertAudited('6', ['deleteCredential']);
   });
 
   it('removing a role sends the remaining roles; removing a group deletes the membership', async () => {
@@ -233,6 +271,32 @@ describe('user details panel', function () {
     assert.deepStrictEqual(w[0].body, roles.slice(1).map((r) => r.id), 'PUT carries the remaining direct roles');
     assert.ok(!panel.current!.groups.some((g) => g.id === groups[0].id));
     assert.ok(a.log.recentLines().some((l) => l.includes(`roles: [${JSON.stringify(roles[0].name)}`)), 'roles logged by name, before → after');
+    await assertAudited('15', ['setRoles', 'removeFromGroup']);
+  });
+
+  it('roles are edited as direct roles: a role that comes from a group is never written as a direct one', async () => {
+    const a = await api();
+    // Independently of the extension: a user whose roles include one through a group.
+    const { body: users } = await sandboxApi<IUser[]>(sb!, '/users?fields=id,role_ids,is_disabled&limit=200');
+    let pick: { id: string; direct: string[]; all: string[] } | undefined;
+    for (const u of users.filter((x) => Number(x.id) > 15 && !x.is_disabled)) {
+      const { body: direct } = await sandboxApi<{ id: string }[]>(sb!, `/users/${u.id}/roles?fields=id&direct_association_only=true`);
+      const d = direct.map((r) => String(r.id));
+      if (d.length >= 1 && (u.role_ids ?? []).some((r) => !d.includes(String(r)))) {
+        pick = { id: String(u.id), direct: d, all: (u.role_ids ?? []).map(String) };
+        break;
+      }
+    }
+    assert.ok(pick, 'a user with a role through a group');
+    await a.details.open(pick.id, connectionId);
+    const panel = a.details.panelFor(pick.id, connectionId)!;
+    await waitFor(() => panel.current, `user ${pick.id}`);
+    assert.deepStrictEqual(panel.current!.roles.map((r) => r.id).sort(), [...pick.direct].sort(), 'the role list shows direct roles');
+    await sandboxLog.clear(sb!);
+    await panel.receive({ type: 'removeRole', roleId: pick.direct[0] });
+    const w = writes(await sandboxLog.get(sb!));
+    assert.deepStrictEqual(w.map((r) => [r.method, r.apiPath]), [['PUT', `/users/${pick.id}/roles`]]);
+    assert.deepStrictEqual(w[0].body, pick.direct.slice(1), 'only the remaining direct roles, no group role made direct');
   });
 
   it('End all sessions asks, then ends every session', async () => {
@@ -248,6 +312,7 @@ describe('user details panel', function () {
     const w = writes(await sandboxLog.get(sb!));
     assert.deepStrictEqual(w.map((r) => [r.method, r.apiPath]), ids.map((id) => ['DELETE', `/users/15/sessions/${id}`]));
     assert.strictEqual(panel.current!.sessions.length, 0);
+    await assertAudited('15', ['endSessions']);
   });
 
   it('one open costs one user read plus sessions, roles and attribute values in parallel (names cached per connection)', async () => {
@@ -258,7 +323,8 @@ describe('user details panel', function () {
     await a.details.open('9', connectionId);
     await waitFor(() => a.details.panelFor('9', connectionId)?.current, 'user 9');
     const log = (await sandboxLog.get(sb!)).filter((r) => !/\/login$/.test(r.path));
-    assert.deepStrictEqual(log.map((r) => r.op).sort(), ['all_user_sessions', 'user', 'user_attribute_user_values', 'user_roles']);
+    assert.deepStrictEqual(log.map((r) => r.op).sort(), ['all_user_sessions', 'user', 'user_attribute_user_values', 'user_roles', 'user_roles']);
+    assert.ok(log.some((r) => r.op === 'user_roles' && r.query.direct_association_only === 'true'), 'direct roles read for the role list');
     assert.ok(!log.some((r) => r.op === 'all_roles' || r.op === 'all_groups'), 'role and group names come from the cache');
   });
 

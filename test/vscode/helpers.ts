@@ -6,9 +6,11 @@ import type { ExtensionApi } from '../../src/extension';
 export const EXTENSION_ID = 'looker-users-oss.looker-users';
 
 export async function api(): Promise<ExtensionApi> {
-  const ext = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
+  const ext = vscode.extensions.getExtension<ExtensionApi | undefined>(EXTENSION_ID);
   assert.ok(ext, 'extension not installed');
-  return ext.activate();
+  const handle = await ext.activate();
+  assert.ok(handle, 'the test handle (a test build in test mode)');
+  return handle;
 }
 
 export interface SandboxEnv {

@@ -26,6 +26,24 @@ async function truth(sb: NonNullable<ReturnType<typeof sandbox>>, filter: (u: IU
   return t;
 }
 
+/** Last API use per user id from the sandbox's System Activity (run_inline_query), independently of the extension. */
+async function systemActivity(sb: NonNullable<ReturnType<typeof sandbox>>, ids: string[]): Promise<Map<string, number>> {
+  const login = await fetch(`${sb.url}/api/4.0/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ client_id: sb.clientId, client_secret: sb.clientSecret }).toString(),
+  });
+  const { access_token } = (await login.json()) as { access_token: string };
+  const res = await fetch(`${sb.url}/api/4.0/queries/run/json`, {
+    method: 'POST',
+    headers: { Authorization: `token ${access_token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'system__activity', view: 'user', fields: ['user.id', 'user_facts.last_api_login_date'], filters: { 'user.id': ids.join(',') } }),
+  });
+  assert.ok(res.ok, `run_inline_query: ${res.status}`);
+  const rows = (await res.json()) as Record<string, string | number | null>[];
+  return new Map(rows.filter((r) => r['user_facts.last_api_login_date']).map((r) => [String(r['user.id']), Date.parse(`${r['user_facts.last_api_login_date']}T00:00:00Z`)]));
+}
+
 async function roots(): Promise<GroupNode[]> {
   const a = await api();
   return (await a.tree.getChildren()).filter(isGroup);
@@ -105,6 +123,59 @@ describe('users tree', function () {
     const users = (await a.tree.getChildren(groups[0])).filter(isUser);
     assert.ok(users.some((u) => u.id === '15'), 'Priya Raman (user 15) is found');
     await vscode.commands.executeCommand('looker.clearSearch');
+  });
+
+  it('two words search the full name (search_users full_name): "Priya Raman" is found, in her status group', async () => {
+    const a = await api();
+    await sandboxLog.clear(sb!);
+    await vscode.commands.executeCommand('looker.search', 'Priya Raman');
+    const groups = await roots();
+    const found: string[] = [];
+    for (const g of groups) found.push(...(await a.tree.getChildren(g)).filter(isUser).map((u) => u.id));
+    assert.deepStrictEqual(found, ['15']);
+    const log = await sandboxLog.get(sb!);
+    assert.ok(!log.some((r) => r.op === 'search_users_names'), 'search_users_names never matches a full name');
+    assert.ok(log.some((r) => r.op === 'search_users' && r.query.full_name === '%Priya Raman%'));
+    await vscode.commands.executeCommand('looker.clearSearch');
+  });
+
+  it('Inactive > 90 days lists API-only accounts by their API use, says the dates come from System Activity, one query per page', async () => {
+    const a = await api();
+    await a.tree.setQuery(undefined);
+    const smart = (await roots()).find((g) => g.key === 'smart:inactive90');
+    assert.ok(smart);
+    await sandboxLog.clear(sb!);
+    await a.tree.getChildren(smart);
+    while (smart.hasMore()) await a.tree.loadMore(smart);
+    const users = smart.users;
+    const log = await sandboxLog.get(sb!);
+    const searches = log.filter((r) => r.op === 'search_users').length;
+    const activity = log.filter((r) => r.op === 'run_inline_query');
+    assert.ok(searches >= 1 && activity.length === searches, `one System Activity query per page (${activity.length} for ${searches})`);
+    assert.ok(activity.every((r) => r.status === 200));
+    const item = a.tree.getTreeItem(smart);
+    assert.match(String(item.description), /dates from System Activity/);
+    assert.match(String(item.tooltip), /last UI and last API use/);
+    // Independently: API-only accounts (API keys, no interactive login) and the API user itself, who just used the API.
+    const signIn = ['credentials_email', 'credentials_saml', 'credentials_oidc', 'credentials_google', 'credentials_ldap', 'credentials_looker_openid', 'credentials_workforce'] as const;
+    const { body } = await sandboxApi<IUser[]>(sb!, `/users?fields=id,is_disabled,credentials_api3(id),credentials_embed(id),${signIn.join(',')}`);
+    const apiOnly = body.filter((u) => !u.is_disabled && (u.credentials_api3 ?? []).length && signIn.every((k) => !u[k]) && !(u.credentials_embed ?? []).length);
+    const shown = new Set(users.map((u) => u.id));
+    assert.ok(apiOnly.length > 0);
+    // Their API use, read from the sandbox's System Activity directly.
+    const facts = await systemActivity(sb!, apiOnly.map((u) => String(u.id)));
+    const cutoff = Date.now() - 90 * 86400000;
+    for (const u of apiOnly) {
+      const last = facts.get(String(u.id));
+      assert.ok(last !== undefined, `API use of ${u.id} is recorded`);
+      assert.strictEqual(shown.has(String(u.id)), last < cutoff, `${u.id}: last API use ${new Date(last).toISOString()}`);
+    }
+    assert.ok(!shown.has('1'), 'the API user used the API a moment ago: not inactive, whatever its last UI login');
+    const apiUser = users.find((u) => u.status.flags.noInteractiveSignIn);
+    assert.ok(apiUser, 'an API-only account is listed');
+    const tip = (a.tree.getTreeItem(apiUser).tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' ');
+    assert.match(tip, /No interactive sign-in/);
+    assert.doesNotMatch(tip, /Never signed in/i);
   });
 
   it('hostile names are plain text labels', async () => {

@@ -3,10 +3,10 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { AuditLog, scrub, undoStep, undoableEntries, undoableJobs, type AuditInput } from '../../../src/audit/log';
+import { AuditLog, scrub, undoStep, undoableEntries, undoableJobs, userOfLabel, type AuditInput } from '../../../src/audit/log';
 import { apiFields, csvCell, parseCsv, parseEmailCsv, usersToCsv, usersToJson } from '../../../src/bulk/csv';
 import { classify, jobFromPlan } from '../../../src/bulk/plan';
-import { JobStore } from '../../../src/bulk/store';
+import { JobStore, STALE_LOCK_MS } from '../../../src/bulk/store';
 import { jobCounts, newJobId, type BulkJob } from '../../../src/bulk/types';
 
 describe('bulk CSV', () => {
@@ -55,6 +55,69 @@ describe('bulk CSV', () => {
     ]);
     assert.deepStrictEqual(bad.map((b) => b.line), [4, 5, 6, 7]);
     assert.match(bad[0].message, /not a valid email/);
+  });
+
+  it("rejects a leading ' (our export's formula guard) in either column", () => {
+    const { rows, bad } = parseEmailCsv("id,new_email\n12,'new@x.io\n'old@x.io,other@x.io\n13,fine@x.io\n");
+    assert.deepStrictEqual(rows.map((r) => r.key), ['13']);
+    assert.deepStrictEqual(bad.map((b) => b.line), [2, 3]);
+    assert.match(bad[0].message, /formula guard/);
+  });
+});
+
+describe('job ownership across windows', () => {
+  it('one window claims a job; another sees it running, cannot claim it, and does not list it as resumable', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bulk-owner-'));
+    try {
+      const store = new JobStore(dir);
+      const job = { id: 'j1', connectionId: 'c', action: 'sendPasswordReset' as const, params: {}, userIds: ['1', '2'], createdAt: new Date().toISOString(), state: {} };
+      await store.save(job);
+      assert.strictEqual(await store.claim('j1', 'window-A'), true);
+      assert.strictEqual(await store.claim('j1', 'window-B'), false, 'never two windows on one job');
+      assert.strictEqual(await store.claim('j1', 'window-A'), true, 'the owner may claim again');
+      assert.deepStrictEqual((await store.unfinished('window-B')).map((j) => j.id), [], 'running elsewhere: not offered for resume');
+      assert.deepStrictEqual((await store.unfinished('window-A')).map((j) => j.id), ['j1']);
+      assert.strictEqual(await store.heldElsewhere('j1', 'window-B'), true);
+      // A window that died: its heartbeat goes stale, then another window may take the job over.
+      const later = new JobStore(dir, () => Date.now() + STALE_LOCK_MS + 1000);
+      assert.strictEqual(await later.heldElsewhere('j1', 'window-B'), false);
+      assert.strictEqual(await later.claim('j1', 'window-B'), true);
+      assert.strictEqual(await store.claim('j1', 'window-A'), false, 'A lost it to B');
+      await store.release('j1', 'window-A');
+      assert.strictEqual((await store.holder('j1'))?.owner, 'window-B', 'releasing does not remove another window\'s lock');
+      await store.release('j1', 'window-B');
+      assert.strictEqual(await store.holder('j1'), undefined);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('audit entries name the instance and the user', () => {
+  it('records host, API user id, release, and the user name and email; splits plan labels', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-id-'));
+    try {
+      const log = new AuditLog(path.join(dir, 'audit.jsonl'));
+      const e = await log.record({
+        connection: { id: 'c1', name: 'Staging', url: 'https://Staging.looker.com:19999', apiUserId: '7', release: '24.20.1' },
+        apiUser: 'Admin',
+        action: 'delete',
+        userId: '42',
+        user: userOfLabel('Ann Lee <ann@x.io>'),
+        before: { exists: true },
+        after: { exists: false },
+      });
+      assert.deepStrictEqual(e.connection, { id: 'c1', name: 'Staging', url: 'https://Staging.looker.com:19999', host: 'staging.looker.com:19999', apiUserId: '7', release: '24.20.1' });
+      assert.deepStrictEqual(e.user, { name: 'Ann Lee', email: 'ann@x.io' });
+      const [read] = await log.read();
+      assert.deepStrictEqual(read.user, { name: 'Ann Lee', email: 'ann@x.io' });
+      assert.strictEqual(userOfLabel('#42'), undefined);
+      assert.deepStrictEqual(userOfLabel('ann@x.io'), { email: 'ann@x.io' });
+      assert.deepStrictEqual(userOfLabel('Ann'), { name: 'Ann' });
+      assert.strictEqual(undoableJobs([{ ...read, jobId: 'j', action: 'disable' }])[0].url, 'https://Staging.looker.com:19999', 'an undoable job knows its instance');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

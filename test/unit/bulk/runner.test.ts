@@ -38,7 +38,7 @@ interface Sandbox {
   clearLog(): void;
   clearRules(): void;
   setFaults(f: Record<string, unknown>): void;
-  addRule(r: { method?: string; path?: RegExp | string; status?: number; times?: number; retryAfter?: number; body?: unknown }): void;
+  addRule(r: { method?: string; path?: RegExp | string; status?: number; times?: number; retryAfter?: number; body?: unknown; hang?: boolean; drop?: boolean; afterAction?: boolean }): void;
   close(): Promise<void>;
 }
 
@@ -269,6 +269,45 @@ describe('bulk runner against the sandbox', function () {
     assert.strictEqual(r.counts.done, 1);
     const again = await applyAction(client, 'delete', {}, victim);
     assert.strictEqual(again.status, 'skipped', 'deleting a deleted user is a skip');
+  });
+
+  /** A client that gives up after 1 s (the sandbox's afterAction rules act, then never answer). */
+  function impatient(): LookerClient {
+    return new LookerClient(
+      { id: 'sb', name: 'sandbox', baseUrl: sb.url, clientId: sb.clientId, verifyTls: true, timeoutSeconds: 1 },
+      { getSecret: async () => sb.clientSecret, retry: { maxAttempts: 1 } },
+    );
+  }
+
+  it('a DELETE that timed out after Looker deleted the user is done and audited once, not skipped', async () => {
+    const victim = enabled(60)[55];
+    sb.addRule({ method: 'DELETE', path: `/users/${victim}`, hang: true, afterAction: true, times: 1 });
+    const c = impatient();
+    const audited: string[] = [];
+    try {
+      const r = await runJob(job('delete', [victim]), { client: c, baseDelayMs: 10, onUserDone: (id) => void audited.push(id) });
+      assert.deepStrictEqual([r.counts.done, r.counts.skipped, r.counts.failed], [1, 0, 0], 'recorded as done');
+      assert.deepStrictEqual(audited, [victim], 'audited exactly once');
+      assert.strictEqual(sb.db.users.some((u) => u.id === victim), false, 'the user is gone');
+      const deletes = writes(sb).filter((w) => w.method === 'DELETE');
+      assert.strictEqual(deletes.length, 1, 'the DELETE was not sent again after the state was re-read');
+    } finally {
+      c.dispose();
+    }
+  });
+
+  it('a reset email whose POST timed out after Looker sent it is never sent a second time', async () => {
+    const id = withEmail(5)[4];
+    sb.addRule({ method: 'POST', path: `/users/${id}/credentials_email/send_password_reset`, drop: true, afterAction: true, times: 1 });
+    const c = impatient();
+    try {
+      const r = await runJob(job('sendPasswordReset', [id]), { client: c, baseDelayMs: 10 });
+      const sends = writes(sb).filter((w) => w.method === 'POST' && /send_password_reset/.test(w.apiPath));
+      assert.strictEqual(sends.length, 1, 'one POST only');
+      assert.strictEqual(r.counts.failed, 1, 'reported, not repeated');
+    } finally {
+      c.dispose();
+    }
   });
 });
 

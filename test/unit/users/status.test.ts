@@ -10,6 +10,7 @@ import {
   TREE_USER_FIELDS_NO_URLS,
   USER_GROUPS,
   classifyUser,
+  lastActivityAt,
   combineQuery,
   firstCredentialAt,
   groupFilter,
@@ -280,6 +281,7 @@ describe('users/status: classifyUser', () => {
       flags: {
         lockedOut: true,
         neverSignedIn: false,
+        noInteractiveSignIn: false,
         forcedReset: true,
         setupLinkExpired: false,
         setupLinkPending: false,
@@ -370,10 +372,35 @@ describe('users/status: SMART_SEARCHES', () => {
     );
   });
 
-  it('Inactive > 90 days: enabled people, last login across credentials', () => {
+  it('API-only users are "no interactive sign-in", not "never signed in"', () => {
+    const api = classifyUser({ credentials_api3: [{ id: '1', created_at: daysAgo(400) }] }, NOW);
+    assert.strictEqual(api.flags.neverSignedIn, false);
+    assert.strictEqual(api.flags.noInteractiveSignIn, true);
+    const ssoNever = classifyUser({ credentials_saml: { logged_in_at: null }, credentials_api3: [{ id: '1' }] }, NOW);
+    assert.strictEqual(ssoNever.flags.noInteractiveSignIn, true);
+    const signedIn = classifyUser({ credentials_email: { logged_in_at: daysAgo(2) }, credentials_api3: [{ id: '1' }] }, NOW);
+    assert.strictEqual(signedIn.flags.noInteractiveSignIn, false);
+    assert.strictEqual(classifyUser({}, NOW).flags.noInteractiveSignIn, false);
+  });
+
+  it('Inactive > 90 days: with System Activity, API use counts; API-only accounts are judged by it', () => {
+    const s = byId('inactive90');
+    assert.strictEqual(s.needsActivity, true);
+    const apiOnly = { id: '7', is_service_account: true, credentials_api3: [{ id: '1', created_at: daysAgo(400) }] };
+    assert.strictEqual(s.matches(apiOnly, { now: NOW }), true, 'no activity known: created long ago');
+    const recent = new Map([['7', { lastApi: new Date(NOW - 3 * DAY) }]]);
+    assert.strictEqual(s.matches(apiOnly, { now: NOW, activity: recent }), false, 'used the API 3 days ago');
+    const old = new Map([['7', { lastApi: new Date(NOW - 200 * DAY), lastUi: new Date(NOW - 300 * DAY) }]]);
+    assert.strictEqual(s.matches(apiOnly, { now: NOW, activity: old }), true);
+    const person = { id: '8', credentials_email: { logged_in_at: daysAgo(120) } };
+    assert.strictEqual(s.matches(person, { now: NOW, activity: new Map([['8', { lastApi: new Date(NOW - DAY) }]]) }), false);
+    assert.strictEqual(lastActivityAt(person, { lastUi: new Date(NOW - 10 * DAY) })?.getTime(), NOW - 10 * DAY);
+  });
+
+  it('Inactive > 90 days: enabled people and service accounts, last login across credentials', () => {
     const s = byId('inactive90');
     const ctx = { now: NOW };
-    assert.deepStrictEqual(s.params(ctx), groupFilter('active'));
+    assert.deepStrictEqual(s.params(ctx), { is_disabled: false, embed_user: false });
     assert.strictEqual(s.needsLockouts, false);
     assert.strictEqual(s.matches({ credentials_email: { logged_in_at: daysAgo(120) } }, ctx), true);
     assert.strictEqual(s.matches({ credentials_email: { logged_in_at: daysAgo(120) }, credentials_oidc: { logged_in_at: daysAgo(5) } }, ctx), false);
@@ -387,6 +414,7 @@ describe('users/status: SMART_SEARCHES', () => {
     assert.strictEqual(s.matches({ credentials_email: { email: 'a@b.c' } }, ctx), true);
     assert.strictEqual(s.matches({ credentials_email: { logged_in_at: daysAgo(1) } }, ctx), false);
     assert.strictEqual(s.matches({ is_service_account: true }, ctx), false);
+    assert.strictEqual(s.matches({ credentials_api3: [{ id: '1' }] }, ctx), false, 'API keys: not "never signed in"');
   });
 
   it('Locked out: ids from the lockout list, no request when there are none', () => {
@@ -501,8 +529,7 @@ describe('users/status: TREE_USER_FIELDS', () => {
   });
 
   it('names only fields of the User model and its credential models in the API spec', function () {
-    const specPath = path.resolve(__dirname, '../../../../../shared/looker-api/Looker.4.0.oas.json');
-    if (!fs.existsSync(specPath)) this.skip();
+    const specPath = path.resolve(__dirname, '../../../../test/fixtures/looker-api/Looker.4.0.oas.json');
     const spec = JSON.parse(fs.readFileSync(specPath, 'utf8'));
     const schemas = spec.components.schemas as Record<string, { properties: Record<string, { $ref?: string; items?: { $ref?: string } }> }>;
     const check = (schema: string, tree: Map<string, Map<string, unknown>>) => {

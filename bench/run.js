@@ -2,7 +2,7 @@
 // `npm run bench`: the project's speed and size figures next to a naive baseline measured in the same run, and the
 // ratio. Prints a table and writes bench/results.json. Targets are printed beside each figure; nothing here is a
 // pass/fail test (the tests assert behaviour, never timings).
-//   node bench/run.js [--skip-bulk] [--users N]
+//   node bench/run.js [--skip-bulk] [--skip-host] [--scales 10000,100000]
 const { execFileSync } = require('child_process');
 const fs = require('fs');
 const Module = require('module');
@@ -13,7 +13,8 @@ const esbuild = require('esbuild');
 const ROOT = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
 const skipBulk = args.includes('--skip-bulk');
-const BIG = Number(args[args.indexOf('--users') + 1]) || 10000;
+/** Instance sizes of the scale section (`--scales 10000,100000`). */
+const SCALES = (args.includes('--scales') ? args[args.indexOf('--scales') + 1] : '10000,100000').split(',').map(Number).filter((n) => n > 0);
 
 const rows = [];
 const row = (name, ours, naive, unit, target, note) => {
@@ -116,6 +117,15 @@ async function main() {
   row('all extension bundles (+ details, bulk, LookML on first use)', all, fs.statSync(naive).size, 'B', '—', 'everything the .vsix runs, page scripts excluded');
   row('activation: require + activate(), median of 20', timeActivate(ours), timeActivate(naive), 'ms', '≤ 30 ms', 'outside VS Code, with a no-op vscode module');
 
+  if (!args.includes('--skip-host')) {
+    console.log('\nin the real extension host (code-server, headless Chromium; median of 3 fresh starts)');
+    const { benchHost } = require('./host.js');
+    const h = await benchHost({ runs: 3, users: 10000 });
+    results.host = h;
+    row(`activate() inside VS Code ${h.vscode}'s extension host`, h.activateMs, undefined, 'ms', '≤ 30 ms', 'the extension\'s own "Activated in" log line; nothing activates it before the view opens');
+    row('click on the Looker view → first user rows on screen', h.toRowsMs, undefined, 'ms', '—', 'includes importing and testing the LOOKERSDK_* connection on a 10,000-user sandbox');
+  }
+
   const client = (sb, onRequest) => new LookerClient(
     { id: 'bench', name: 'bench', baseUrl: sb.url, clientId: sb.clientId, verifyTls: true, timeoutSeconds: 60 },
     { getSecret: async () => sb.clientSecret, onRequest },
@@ -142,78 +152,53 @@ async function main() {
     }
   }
 
-  console.log(`\n${BIG.toLocaleString('en-US')}-user sandbox`);
+  console.log(`\nscale: ${SCALES.map((n) => n.toLocaleString('en-US')).join(' and ')} users`);
   {
-    const sb = await startSandbox({ port: 0, users: BIG, seed: 1 });
+    const { benchScale } = require('./scale.js');
+    const exportMod = require(path.join(ROOT, 'out/src/bulk/export.js'));
+    const csv = require(path.join(ROOT, 'out/src/bulk/csv.js'));
+    results.scale = {};
+    for (const n of SCALES) {
+      console.log(`\n${n.toLocaleString('en-US')} users`);
+      const f = await benchScale({ users: n, tmp, LookerClient, status, exportMod, csv });
+      results.scale[n] = f;
+      const label = `${(n / 1000).toLocaleString('en-US')}k`;
+      row(`${label}: time to first view of all ${f.firstView.groups} status groups`, f.firstView.ours, f.firstView.naive, 'ms', '≤ 300 ms', 'naive = all_users, full objects');
+      row(`${label}: calls for the first view`, f.firstView.callsOurs, f.firstView.callsNaive, 'calls', 'one per visible group', 'naive = 1 huge call');
+      row(`${label}: heap per loaded user`, f.heapPerUser.ours, f.heapPerUser.naive, 'B/user', '—', 'narrowed + classified vs full objects');
+      row(`${label}: search on a large group (first page)`, f.search.ours, f.search.naive, 'ms', '≤ 300 ms', `${f.search.matches.toLocaleString('en-US')} matches; naive = all_users filtered on the client`);
+      row(`${label}: calls for a search`, f.search.callsOurs, f.search.callsNaive, 'calls', '1', '');
+      if (f.details) {
+        row(`${label}: open a user's details`, f.details.ours, f.details.naive, 'ms', '—', '');
+        row(`${label}: calls to open a user's details`, f.details.callsOurs, f.details.callsNaive, 'calls', '≤ 3', '');
+      }
+      row(`${label}: export every user to CSV on disk`, f.exportTime.ours, f.exportTime.naive, 'ms', '—', `${f.exportTime.users.toLocaleString('en-US')} users; naive = all in memory, one string`);
+      row(`${label}: calls for the export`, f.exportTime.callsOurs, f.exportTime.callsNaive, 'calls', `⌈N / 1000⌉ = ${Math.ceil(n / 1000)}`, '');
+      row(`${label}: export peak heap`, f.exportPeakHeap.ours, f.exportPeakHeap.naive, 'MB', '100k ≤ 1.5 × 10k', '');
+    }
+    const [small, big] = SCALES;
+    if (results.scale[small] && results.scale[big]) {
+      const a = results.scale[small];
+      const b = results.scale[big];
+      results.growth = {};
+      console.log(`\ngrowth from ${small.toLocaleString('en-US')} to ${big.toLocaleString('en-US')} users (×${big / small} users)`);
+      for (const k of ['firstView', 'heapPerUser', 'search', 'details', 'exportTime', 'exportPeakHeap']) {
+        if (!a[k] || !b[k]) continue;
+        results.growth[k] = { ours: b[k].ours / a[k].ours, naive: b[k].naive / a[k].naive };
+        row(`growth ${small / 1000}k → ${big / 1000}k: ${k}`, results.growth[k].ours, results.growth[k].naive, '×', k === 'exportPeakHeap' ? '≤ 1.5' : '—', '');
+      }
+      fs.writeFileSync(path.join(__dirname, 'scale.svg'), require('./chart.js').scaleChart(results.scale, SCALES));
+      console.log('  written: bench/scale.svg');
+    }
+  }
+
+  console.log('\nthe sandbox itself (10,000 users)');
+  {
+    const sb = await startSandbox({ port: 0, users: 10000, seed: 1 });
     try {
-      let requests = 0;
-      const c = client(sb, (i) => { if (i.path.startsWith('/users')) requests++; });
-      await c.me('id');
-      const groups = status.USER_GROUPS.map((g) => status.groupFilter(g));
-      const pageSize = 100;
-      let t0 = performance.now();
-      const first = await Promise.all(groups.map((f) => c.searchUsers({ ...f, sorts: 'last_name,first_name', fields: status.TREE_USER_FIELDS, limit: pageSize, offset: 0 })));
-      const firstMs = performance.now() - t0;
-      const total = first.reduce((n, p) => n + (p.total ?? 0), 0);
-      // naive first view: every user with full objects, then grouped on the client
-      t0 = performance.now();
-      const all = await c.listUsers({});
-      const naiveFirstMs = performance.now() - t0;
-      row('time to first page (all status groups)', firstMs, naiveFirstMs, 'ms', '≤ 300 ms', 'naive = all_users, full objects');
-
-      requests = 0;
-      t0 = performance.now();
-      let seen = first.reduce((n, p) => n + p.items.length, 0);
-      let pages = first.length;
-      for (let gi = 0; gi < groups.length; gi++) {
-        for (let off = pageSize; off < (first[gi].total ?? 0); off += pageSize) {
-          const p = await c.searchUsers({ ...groups[gi], sorts: 'last_name,first_name', fields: status.TREE_USER_FIELDS, limit: pageSize, offset: off });
-          seen += p.items.length;
-          pages++;
-        }
-      }
-      const pageAllMs = performance.now() - t0 + firstMs;
-      const pagedRequests = requests + first.length;
-      // naive paging: per_page over all_users with full objects
-      t0 = performance.now();
-      let naivePages = 0;
-      for (let off = 0; off < total; off += pageSize) {
-        await c.listUsers({ limit: pageSize, offset: off });
-        naivePages++;
-      }
-      const naivePageMs = performance.now() - t0;
-      row('page through every user (100 per page)', pageAllMs, naivePageMs, 'ms', '≤ 5 s', `${seen.toLocaleString('en-US')} users in ${pages} pages`);
-      row('requests while paging', pagedRequests, naivePages, 'requests', '1 per page', `${pages} pages`);
-      if (seen !== total) console.log(`  !! saw ${seen} users, total ${total}`);
-
-      // The sandbox itself: server-side time of a filtered, sorted search page (moved here from the tests).
-      {
-        const { searchMedianMs } = await sandboxSearchSpeed(sb);
-        row('sandbox: server time per filtered, sorted search page (median of 30)', searchMedianMs, undefined, 'ms', '< 15 ms', `${BIG.toLocaleString('en-US')} users`);
-      }
-
-      // heap held by the loaded users: narrowed + classified vs full objects
-      if (global.gc) {
-        const heap = () => { global.gc(); global.gc(); return process.memoryUsage().heapUsed; };
-        const h0 = heap();
-        const loaded = [];
-        for (let gi = 0; gi < groups.length; gi++) {
-          for (let off = 0; off < (first[gi].total ?? 0); off += 1000) {
-            const p = await c.searchUsers({ ...groups[gi], fields: status.TREE_USER_FIELDS, limit: 1000, offset: off });
-            for (const u of p.items) loaded.push({ user: u, status: status.classifyUser(u, Date.now()) });
-          }
-        }
-        const oursHeap = heap() - h0;
-        const keep = loaded.length;
-        const h1 = heap();
-        const full = await c.listUsers({});
-        const naiveHeap = heap() - h1;
-        row(`heap held after loading ${keep.toLocaleString('en-US')} users`, oursHeap / 1048576, naiveHeap / 1048576, 'MB', '≤ 30 MB', `naive keeps ${full.items.length} full objects`);
-      } else {
-        console.log('  (heap row skipped: run with node --expose-gc)');
-      }
-      void all;
-      c.dispose();
+      // Server-side time of a filtered, sorted search page (moved here from the tests).
+      const { searchMedianMs } = await sandboxSearchSpeed(sb);
+      row('sandbox: server time per filtered, sorted search page (median of 30)', searchMedianMs, undefined, 'ms', '< 15 ms', '10,000 users');
     } finally {
       await sb.close();
     }
@@ -247,7 +232,8 @@ async function main() {
   fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify(results, null, 2) + '\n');
   console.log('\n| figure | ours | naive | ratio | target |\n|---|---|---|---|---|');
   for (const r of rows) console.log(`| ${r.name} | ${fmt(r.ours)} ${r.unit} | ${fmt(r.naive)} ${r.unit} | ${r.ratio !== undefined ? '×' + r.ratio.toFixed(3) : ''} | ${r.target} |`);
-  console.log('\nwritten: bench/results.json');
+  require('./readme.js').updateReadme(results);
+  console.log('\nwritten: bench/results.json and the table in README.md');
 }
 
 main().catch((e) => {

@@ -27,6 +27,12 @@ function render(data: PreviewData): void {
     el('span', `${data.strings.impossible}: ${data.counts.impossible}`, 'count impossible'),
   );
   root.append(counts);
+  if (data.notes?.length) {
+    const notes = el('ul', undefined, 'notes');
+    notes.id = 'notes';
+    for (const n of data.notes) notes.append(el('li', n));
+    root.append(notes);
+  }
 
   const actions = el('div', undefined, 'actions');
   const confirm = el('button', data.confirmLabel);

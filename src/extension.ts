@@ -10,6 +10,7 @@ import { ConnectionStore } from './connections/store';
 import type { UserDetailsController } from './details/controller';
 import { dialogTestHooks } from './commands/prompt';
 import { Log } from './log';
+import { ApiCallMeter } from './looker/meter';
 import type { LookmlFeature } from './lookml/feature';
 import { Features } from './features';
 import { UserCommands } from './users/commands';
@@ -49,12 +50,17 @@ let beforeDeactivate: (() => Promise<void>) | undefined;
 
 /** Composition root: builds the pieces and registers them; nothing else. */
 export function activate(context: vscode.ExtensionContext): ExtensionApi | undefined {
+  const started = performance.now();
   const testMode = enableTestMode(context.extensionMode);
   const log = new Log(vscode.window.createOutputChannel('Looker', { log: true }));
   const store = new ConnectionStore(context, log);
-  const manager = new ConnectionManager(store, log);
-  const statusBar = new ConnectionStatusBar(manager);
-  beforeDeactivate = () => manager.logoutAll();
+  const meter = new ApiCallMeter(context.globalState);
+  const manager = new ConnectionManager(store, log, meter);
+  const statusBar = new ConnectionStatusBar(manager, log);
+  beforeDeactivate = async () => {
+    await manager.logoutAll();
+    await meter.dispose();
+  };
   // The audit log is a core service: every write (details panel, bulk jobs, undo) is recorded through it.
   const audit = new AuditLog(path.join(context.globalStorageUri.fsPath, 'audit.jsonl'), (err) => log.error('Writing the audit log failed', err));
   const tree = new UsersTreeProvider(manager, log);
@@ -88,6 +94,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   context.subscriptions.push(tree.onDidChangeTreeData(() => updateViewDescription()));
   updateViewDescription();
 
+  log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms`);
   void connections.importEnvironment(true).catch((err) => log.error('Importing the LOOKERSDK_* connection failed', err));
   if (typeof __TEST_HOOKS__ === 'undefined' || !__TEST_HOOKS__ || !testMode) return undefined;
   return {

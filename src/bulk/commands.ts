@@ -16,7 +16,11 @@ import { GroupNode, type UsersTreeProvider } from '../users/tree';
 import { targetUsers } from '../users/commands';
 import { undoStep, undoableEntries, undoableJobs, userOfLabel, type AuditConnection, type AuditEntry, type AuditLog, type UndoableJob } from '../audit/log';
 import { EXPORT_FIELDS, apiFields, parseEmailCsv, toCsv, usersToCsv, usersToJson, type BadRow } from './csv';
-import { jobFromPlan, planJob, type Plan } from './plan';
+import { PLAN_USER_FIELDS, jobFromPlan, planJob, type Plan } from './plan';
+import { jobCost, type JobCost } from './cost';
+import { BATCH_LIMIT } from './export';
+import { checkBudget, type BudgetCheck } from '../looker/meter';
+import { apiAllowanceSettings } from '../connections/statusBar';
 import { BulkPreview } from './preview';
 import { DEFAULT_CONCURRENCY, runJob, type RunProgress, type RunResult } from './runner';
 import { HEARTBEAT_MS, JobStore } from './store';
@@ -29,6 +33,8 @@ import { isBulkAction, jobCounts, type BulkAction, type BulkJob, type BulkParams
 export interface BulkRequest {
   userIds: string[];
   params?: BulkParams;
+  /** The users already read with PLAN_USER_FIELDS (a whole group): the dry run reads them no second time. */
+  users?: IUser[];
 }
 
 export interface BulkOutcome {
@@ -191,14 +197,22 @@ export class BulkCommands implements vscode.Disposable {
     return who;
   }
 
-  /** User ids of a command's target: a whole group (all pages), or the tree's (multi-)selection. */
-  async resolveTargets(clicked: unknown, selected: unknown): Promise<string[]> {
+  /**
+   * A command's target: a whole group (all pages, read with the dry run's fields in pages of 1,000 where the group is
+   * a server-side search, so planning costs ⌈N / 1000⌉ calls), or the tree's (multi-)selection.
+   */
+  async resolveTargets(clicked: unknown, selected: unknown): Promise<BulkRequest> {
     const group = asGroup(clicked);
-    if (group) return (await this.allOfGroup(group)).map((u) => String(u.id));
-    return selectedUserIds(clicked, selected, this.view);
+    if (!group) return { userIds: selectedUserIds(clicked, selected, this.view) };
+    if (!group.narrowable) return { userIds: (await this.allOfGroup(group)).map((u) => String(u.id)) };
+    const users = await this.allOfGroup(group, PLAN_USER_FIELDS);
+    return { userIds: users.map((u) => String(u.id)), users };
   }
 
-  /** Every user of a group or search result, all pages, with cancellable progress. */
+  /**
+   * Every user of a group or search result, all pages, with cancellable progress. With `fields`, a narrowable group
+   * is read with them directly; another is read with the tree's fields, then again by id with `fields`.
+   */
   async allOfGroup(group: GroupNode, fields?: string): Promise<IUser[]> {
     return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading {0}', group.label), cancellable: true },
@@ -206,16 +220,18 @@ export class BulkCommands implements vscode.Disposable {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
         const out: IUser[] = [];
-        const limit = 500;
+        // A read nobody pages through by hand: Looker's largest page.
+        const limit = BATCH_LIMIT;
+        const direct = fields !== undefined && group.narrowable;
         for (let offset = 0; ; ) {
           if (abort.signal.aborted) throw cancelled();
-          const page = await group.fetcher(offset, limit, abort.signal);
+          const page = await group.fetcher(offset, limit, abort.signal, direct ? fields : undefined);
           out.push(...page.items);
           offset += page.items.length;
           progress.report({ message: page.total !== undefined ? vscode.l10n.t('{0} of {1}', out.length, page.total) : String(out.length) });
           if (page.items.length < limit || (page.total !== undefined && offset >= page.total)) break;
         }
-        if (!fields) return out;
+        if (!fields || direct) return out;
         const client = this.manager.client();
         return client ? client.allUsers(out.map((u) => String(u.id)), fields, abort.signal) : out;
       },
@@ -245,7 +261,7 @@ export class BulkCommands implements vscode.Disposable {
 
   /** A bulk command: targets (tree items) → parameters → dry run → preview → run → report. */
   async start(action: BulkAction, clicked?: unknown, selected?: unknown): Promise<BulkOutcome | undefined> {
-    return this.startFor(action, { userIds: await this.resolveTargets(clicked, selected) });
+    return this.startFor(action, await this.resolveTargets(clicked, selected));
   }
 
   /** A job for explicit users (the test handle, internal callers): dry run → preview → run → report, like a command. */
@@ -270,13 +286,13 @@ export class BulkCommands implements vscode.Disposable {
         if (!p) return undefined;
         params = { ...params, ...p };
       }
-      return await this.planAndRun(profile, client, action, params, ids);
+      return await this.planAndRun(profile, client, action, params, ids, { users: req.users });
     } finally {
       client.dispose();
     }
   }
 
-  private async dryRun(profile: ConnectionProfile, bulkClient: LookerClient, action: BulkAction, params: BulkParams, ids: string[]): Promise<Plan> {
+  private async dryRun(profile: ConnectionProfile, bulkClient: LookerClient, action: BulkAction, params: BulkParams, ids: string[], users?: IUser[]): Promise<Plan> {
     // Reads go through the connection's usual client, which retries a 429 on its own; only the writes are paced by the runner.
     const client = this.manager.client(profile.id) ?? bulkClient;
     const me = await this.apiUser(profile, client);
@@ -286,7 +302,7 @@ export class BulkCommands implements vscode.Disposable {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
         const concurrency = this.concurrency();
-        return planJob(client, action, params, ids, { apiUserId: me.id, signal: abort.signal, concurrency });
+        return planJob(client, action, params, ids, { apiUserId: me.id, signal: abort.signal, concurrency, users });
       },
     );
   }
@@ -302,21 +318,41 @@ export class BulkCommands implements vscode.Disposable {
     action: BulkAction,
     params: BulkParams,
     ids: string[],
-    opts: { undoOf?: string } = {},
+    opts: { undoOf?: string; users?: IUser[] } = {},
   ): Promise<BulkOutcome | undefined> {
-    const plan = await this.dryRun(profile, client, action, params, ids);
+    const meter = this.manager.meter;
+    const callsBefore = meter?.counts(profile.id).month;
+    const plan = await this.dryRun(profile, client, action, params, ids, opts.users);
+    const cost = jobCost(plan);
+    const used = meter?.counts(profile.id).month ?? 0;
+    if (callsBefore !== undefined) cost.planned = used - callsBefore;
+    const { allowance, confirmAbovePercent } = apiAllowanceSettings();
+    const budget = checkBudget(cost.apply, used, allowance, confirmAbovePercent);
+    const notes = costNotes(cost, budget);
+    this.log.info(`Dry run ${action} on ${profile.name}: ${plan.counts.change} to change; ${notes.join(' ')}`);
     const what = actionTitle(action) + (params.groupName ? ` — ${params.groupName}` : params.roleName ? ` — ${params.roleName}` : '');
     // Every job, Undo and Resume included, is confirmed in the preview: nothing reaches Looker without it.
     const ok = await this.preview.show(plan, {
       title: vscode.l10n.t('{0}: {1} user(s) on {2} ({3})', what, plan.items.length, profile.name, hostOf(profile.baseUrl)),
       confirmLabel: vscode.l10n.t('{0} {1} user(s)', actionTitle(action), plan.counts.change),
       typeToConfirm: action === 'delete' ? String(plan.counts.change) : undefined,
+      notes,
     });
     if (!ok) return undefined;
+    if (budget.needsConfirmation && !(await this.confirmBudget(profile, budget))) return undefined;
     const job = jobFromPlan(plan, profile.id, { undoOf: opts.undoOf });
     job.instance = this.identity(profile, await this.apiUser(profile, client));
     await this.jobs.save(job);
     return this.execute(job, profile, client);
+  }
+
+  /** Asks before a job that uses more than the set share of the month's API calls left, or goes over the allowance. */
+  private async confirmBudget(profile: ConnectionProfile, b: BudgetCheck): Promise<boolean> {
+    const go = vscode.l10n.t('Run Anyway');
+    const message = b.used + b.calls > (b.allowance ?? 0)
+      ? vscode.l10n.t('This job makes {0} API calls on {1} ({2}): more than the {3} left of this month\'s allowance of {4}.', b.calls.toLocaleString(), profile.name, hostOf(profile.baseUrl), (b.left ?? 0).toLocaleString(), (b.allowance ?? 0).toLocaleString())
+      : vscode.l10n.t('This job makes {0} API calls on {1} ({2}): {3} of the {4} left this month.', b.calls.toLocaleString(), profile.name, hostOf(profile.baseUrl), percent(b.shareOfLeft ?? 0), (b.left ?? 0).toLocaleString());
+    return (await confirmModal(message, vscode.l10n.t('Change the threshold with the setting looker.api.confirmAbovePercent.'), go)) === go;
   }
 
   /** Runs a saved job with progress, audit lines and the final report. */
@@ -784,4 +820,24 @@ export interface ExportRequest {
   fields?: string[];
   format?: 'csv' | 'json';
   target?: vscode.Uri;
+}
+
+/** "12 %" in the display language. */
+function percent(share: number): string {
+  return Number.isFinite(share) ? new Intl.NumberFormat(vscode.env.language, { style: 'percent', maximumFractionDigits: 1 }).format(share) : '∞';
+}
+
+/** The preview's lines about what the job costs in API calls, against the month's allowance when one is set. */
+export function costNotes(cost: JobCost, b: BudgetCheck): string[] {
+  const notes: string[] = [];
+  notes.push(cost.planned !== undefined
+    ? vscode.l10n.t('API calls: this check made {0}; running the job will make {1} (one per change).', cost.planned.toLocaleString(), cost.apply.toLocaleString())
+    : vscode.l10n.t('API calls: running the job will make {0} (one per change).', cost.apply.toLocaleString()));
+  if (b.allowance) {
+    notes.push(vscode.l10n.t('This month: {0} of {1} calls used; this job uses {2} of what is left.', b.used.toLocaleString(), b.allowance.toLocaleString(), percent(b.shareOfLeft ?? 0)));
+  }
+  for (const h of cost.hints) {
+    if (h.kind === 'roleForGroup') notes.push(vscode.l10n.t('Cheaper: give the role to a group these {0} users share (one call) instead of to each user.', h.users.toLocaleString()));
+  }
+  return notes;
 }

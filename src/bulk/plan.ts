@@ -29,18 +29,24 @@ export interface Plan {
   counts: Record<PlanKind, number>;
 }
 
-export type PlanClient = Pick<LookerClient, 'allUsers' | 'userRoles' | 'userSessions'>;
+export type PlanClient = Pick<LookerClient, 'allUsers' | 'userRoles'>;
 
 export interface PlanOptions {
   /** The API user's id: it cannot disable or delete itself. */
   apiUserId?: string;
   signal?: AbortSignal;
-  /** Parallel per-user reads (roles, sessions). */
+  /** Parallel per-user reads (direct roles). */
   concurrency?: number;
+  /**
+   * The users, already read with {@link PLAN_USER_FIELDS} (a whole group is read in pages of 1,000 that way): the
+   * dry run then reads no user again. Ids without an entry here are read by id.
+   */
+  users?: IUser[];
 }
 
+/** What the dry run reads of each user: web sessions come with the user (`User.sessions`), not one call per user. */
 export const PLAN_USER_FIELDS =
-  'id,first_name,last_name,display_name,email,is_disabled,group_ids,role_ids,credentials_email(email,forced_password_reset_at_next_login)';
+  'id,first_name,last_name,display_name,email,is_disabled,group_ids,role_ids,credentials_email(email,forced_password_reset_at_next_login),sessions(id)';
 
 export function labelOf(u: IUser | undefined, id: string): string {
   if (!u) return `#${id}`;
@@ -123,20 +129,24 @@ export function classify(
   }
 }
 
-/** The dry run: reads (users in batches of 100; roles or sessions per user when the action needs them), no writes. */
+/**
+ * The dry run: reads (users given in `opts.users`, the others by id in batches of 100; direct roles per user when the
+ * action changes roles), no writes. Web sessions are counted from the users' `sessions` field.
+ */
 export async function planJob(client: PlanClient, action: BulkAction, params: BulkParams, userIds: string[], opts: PlanOptions = {}): Promise<Plan> {
   const ids = [...new Set(userIds.map(String))];
-  const users = await client.allUsers(ids, PLAN_USER_FIELDS, opts.signal);
-  const byId = new Map(users.map((u) => [String(u.id), u]));
+  const byId = new Map((opts.users ?? []).map((u) => [String(u.id), u]));
+  const missing = ids.filter((id) => !byId.has(id));
+  if (missing.length) for (const u of await client.allUsers(missing, PLAN_USER_FIELDS, opts.signal)) byId.set(String(u.id), u);
   const extras = new Map<string, { roles?: string[]; sessions?: number }>();
-  const needRoles = action === 'addRole' || action === 'removeRole';
-  const needSessions = action === 'endSessions';
-  if (needRoles || needSessions) {
+  if (action === 'endSessions') {
+    for (const [id, u] of byId) extras.set(id, { sessions: Array.isArray(u.sessions) ? u.sessions.length : undefined });
+  }
+  if (action === 'addRole' || action === 'removeRole') {
     const present = ids.filter((id) => byId.has(id));
     const results = await mapLimit(present, Math.max(1, opts.concurrency ?? 4), async (id) => {
       if (opts.signal?.aborted) throw new LookerApiError({ kind: 'cancelled', message: 'Cancelled.' });
-      if (needRoles) extras.set(id, { roles: (await client.userRoles(id, 'id', true, opts.signal)).map((r) => String(r.id)) });
-      else extras.set(id, { sessions: (await client.userSessions(id, 'id', opts.signal)).length });
+      extras.set(id, { roles: (await client.userRoles(id, 'id', true, opts.signal)).map((r) => String(r.id)) });
     });
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;

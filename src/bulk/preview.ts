@@ -45,10 +45,13 @@ export interface PreviewOptions {
   confirmLabel: string;
   /** Text the user must type to enable Confirm (Delete: the count). */
   typeToConfirm?: string;
+  /** Lines under the counts (API calls the job costs, cheaper routes). */
+  notes?: string[];
 }
 
 interface Open {
   plan: Plan;
+  notes?: string[];
   panel: vscode.WebviewPanel;
   respond(confirm: boolean, typed?: string): void;
 }
@@ -68,6 +71,11 @@ export class BulkPreview implements vscode.Disposable {
 
   get current(): Plan | undefined {
     return this.open?.plan;
+  }
+
+  /** The lines shown under the counts of the open preview (API calls, cheaper routes). */
+  get currentNotes(): readonly string[] {
+    return this.open?.notes ?? [];
   }
 
   /** Answers the open preview as if its button was pressed. */
@@ -93,6 +101,7 @@ export class BulkPreview implements vscode.Disposable {
       title: opts.title,
       confirmLabel: opts.confirmLabel,
       counts: plan.counts,
+      notes: opts.notes,
       rows,
       strings: {
         change: vscode.l10n.t('Will change'),
@@ -135,7 +144,7 @@ export class BulkPreview implements vscode.Disposable {
         if (opts.typeToConfirm !== undefined && typed?.trim() !== opts.typeToConfirm) return;
         finish(true);
       };
-      this.open = { plan, panel, respond };
+      this.open = { plan, notes: opts.notes, panel, respond };
       subs.push(
         w.onDidReceiveMessage((raw: unknown) => {
           const m = parsePageMessage(raw);

@@ -25,6 +25,8 @@ export interface PreviewData {
     user: string;
     what: string;
   };
+  /** Lines shown under the counts: the API calls the job will cost, cheaper routes. */
+  notes?: string[];
   /** Typed confirmation (Delete): the exact text the user must type, else undefined. */
   typeToConfirm?: string;
   typePrompt?: string;

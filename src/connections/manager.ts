@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { AuditConnection } from '../audit/log';
 import { hostOf } from '../util/urls';
 import { LookerClient } from '../looker/client';
+import type { ApiCallMeter } from '../looker/meter';
 import type { ConnectionProfile } from '../looker/profile';
 import type { Log } from '../log';
 import type { ConnectionStore } from './store';
@@ -24,13 +25,17 @@ export class ConnectionManager implements vscode.Disposable {
   /** Fires when another connection became active, or the active one's profile or secret changed. */
   readonly onDidChangeActive = this.activeChanged.event;
   private lastActiveKey: string | undefined;
+  private knownIds: Set<string>;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
     readonly store: ConnectionStore,
     private readonly log: Log,
+    /** Counts every request each connection sends (today / this month). */
+    readonly meter?: ApiCallMeter,
   ) {
     this.lastActiveKey = this.activeKey();
+    this.knownIds = new Set(store.list().map((p) => p.id));
     this.disposables.push(
       this.activeChanged,
       this.signInRequired,
@@ -47,6 +52,9 @@ export class ConnectionManager implements vscode.Disposable {
 
   private sync(): void {
     const profiles = new Map(this.store.list().map((p) => [p.id, JSON.stringify(p)]));
+    // A removed connection's API call counts go with it.
+    for (const id of this.knownIds) if (!profiles.has(id)) void this.meter?.forget(id).catch(() => undefined);
+    this.knownIds = new Set(profiles.keys());
     for (const [id, entry] of this.clients) {
       if (profiles.get(id) !== entry.key) this.drop(id);
     }
@@ -123,6 +131,7 @@ export class ConnectionManager implements vscode.Disposable {
       refreshTokens: oauth,
       onSignInRequired: (err) => this.signInRequired.fire({ profile, error: err }),
       log: (line) => this.log.trace(`[${profile.name}] ${line}`),
+      onRequest: () => this.meter?.record(profile.id),
     });
   }
 

@@ -25,7 +25,8 @@ import {
 } from './status';
 
 /** Fetches `limit` users from `offset`; `total` when the server (or the client-side filter) knows it. */
-type PageFetcher = (offset: number, limit: number, signal: AbortSignal) => Promise<Page<IUser>>;
+/** One page of a group. `fields`: what to read instead of the tree's fields, honoured where {@link GroupNode.narrowable}. */
+type PageFetcher = (offset: number, limit: number, signal: AbortSignal, fields?: string) => Promise<Page<IUser>>;
 
 export type UsersNode = GroupNode | UserNode | MoreNode | MessageNode;
 
@@ -48,6 +49,8 @@ export class GroupNode {
   get remaining(): number | undefined {
     return this.total === undefined ? undefined : Math.max(0, this.total - this.users.length);
   }
+  /** True when the fetcher reads other fields on request (a server-side search); smart and pinned groups cannot. */
+  narrowable = false;
   /** Whether a further page exists: from the total when known, else from whether the last page was full. */
   hasMore(): boolean {
     if (this.total !== undefined) return this.users.length < this.total;
@@ -309,7 +312,9 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
     const statuses = USER_GROUPS.map((g) => ({ g, params: combineQuery(baseQuery, g, surface) }));
     if (statuses.some((s) => s.params === 'ungrouped')) {
       const fetcher = this.requestFetcher(client, baseQuery);
-      groups.push(new GroupNode('results', vscode.l10n.t('Results'), fetcher, true, false));
+      const results = new GroupNode('results', vscode.l10n.t('Results'), fetcher, true, false);
+      results.narrowable = true;
+      groups.push(results);
     } else {
       for (const { g, params } of statuses) {
         if (!groupSupported(g, surface)) {
@@ -320,9 +325,11 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
           continue;
         }
         if (params === null || params === 'ungrouped') continue;
-        const fetcher: PageFetcher = (offset, limit, s) =>
-          client.searchUsers({ ...params, sorts: params.sorts ?? 'last_name,first_name', fields: TREE_USER_FIELDS, limit, offset }, s);
-        groups.push(new GroupNode(`status:${g}`, GROUP_LABELS[g](), fetcher, g === 'active', false));
+        const fetcher: PageFetcher = (offset, limit, s, fields) =>
+          client.searchUsers({ ...params, sorts: params.sorts ?? 'last_name,first_name', fields: fields ?? TREE_USER_FIELDS, limit, offset }, s);
+        const node = new GroupNode(`status:${g}`, GROUP_LABELS[g](), fetcher, g === 'active', false);
+        node.narrowable = true;
+        groups.push(node);
       }
     }
     if (!query) {
@@ -332,16 +339,18 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
           this.log.warn(`Saved search "${saved.name}" is not valid: ${parsed.error}`);
           continue;
         }
-        const fetcher: PageFetcher = async (offset, limit, s) => {
+        const fetcher: PageFetcher = async (offset, limit, s, fields) => {
           let q = parsed.query;
           if (q.groupName !== undefined) {
             const r = resolveGroup(q, await client.allGroups({ fields: 'id,name' }, s));
             if (!r.ok) throw new QueryError(r.error);
             q = r.query;
           }
-          return this.requestFetcher(client, q)(offset, limit, s);
+          return this.requestFetcher(client, q)(offset, limit, s, fields);
         };
-        groups.push(new GroupNode(`saved:${saved.name}`, saved.name, fetcher, false, true, saved.query));
+        const node = new GroupNode(`saved:${saved.name}`, saved.name, fetcher, false, true, saved.query);
+        node.narrowable = true;
+        groups.push(node);
       }
       for (const smart of SMART_SEARCHES) {
         const holder: { node?: GroupNode } = {};
@@ -389,12 +398,12 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
 
   private requestFetcher(client: LookerClient, q: UserQuery): PageFetcher {
     const req = ungroupedRequest(q);
-    return (offset, limit, s) => {
+    return (offset, limit, s, fields = TREE_USER_FIELDS) => {
       if (req.endpoint === 'search_users_names') {
         const { pattern, ...rest } = req.params;
-        return client.searchUsersNames(pattern, { ...rest, fields: TREE_USER_FIELDS, limit, offset }, s);
+        return client.searchUsersNames(pattern, { ...rest, fields, limit, offset }, s);
       }
-      return client.searchUsers({ sorts: 'last_name,first_name', ...req.params, fields: TREE_USER_FIELDS, limit, offset }, s);
+      return client.searchUsers({ sorts: 'last_name,first_name', ...req.params, fields, limit, offset }, s);
     };
   }
 

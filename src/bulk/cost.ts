@@ -1,0 +1,35 @@
+/**
+ * What a planned job will cost in API calls, and the cheaper routes Looker offers for it. No `vscode` import: the
+ * preview shows the figures, the meter (src/looker/meter.ts) puts them against the month's allowance.
+ */
+import type { Plan } from './plan';
+
+export interface JobCost {
+  /** Write calls the job will send when it runs: one per change (one per session for End Sessions). */
+  apply: number;
+  /** Read calls the dry run made (counted by the caller from the client's requests). */
+  planned?: number;
+  /** Cheaper routes, as message keys with their arguments (the caller localizes them). */
+  hints: CostHint[];
+}
+
+/** A role given to or taken from many users one by one: giving it to a group they share costs one call. */
+export type CostHint = { kind: 'roleForGroup'; users: number };
+
+/** Users at or above which a role change is cheaper given to a group once than to each user. */
+const ROLE_FOR_GROUP_AT = 20;
+
+export function jobCost(plan: Plan): JobCost {
+  let apply = 0;
+  for (const item of plan.items) {
+    if (item.kind !== 'change') continue;
+    if (plan.action === 'endSessions') {
+      const n = Number(item.before?.sessions);
+      apply += Number.isFinite(n) && n > 0 ? n : 1;
+    } else apply += 1;
+  }
+  const hints: CostHint[] = [];
+  const changes = plan.counts.change;
+  if ((plan.action === 'addRole' || plan.action === 'removeRole') && changes >= ROLE_FOR_GROUP_AT) hints.push({ kind: 'roleForGroup', users: changes });
+  return { apply, hints };
+}

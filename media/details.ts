@@ -109,9 +109,17 @@ function post(m: PageMessage): void {
   vscode.postMessage(m);
 }
 
+let lastDirty = '';
+
 function saveState(): void {
   if (!data) return;
   vscode.setState({ connectionId: data.connectionId, userId: data.userId, title: data.title, edits, base });
+  // The host marks the tab and keeps the draft if the tab is closed; tell it only when the edits changed.
+  const now = JSON.stringify([edits, base]);
+  if (now !== lastDirty) {
+    lastDirty = now;
+    post({ type: 'dirty', edits, base });
+  }
 }
 
 function shown(v: EditValue | undefined): string {
@@ -590,6 +598,11 @@ function onMessage(m: HostMessage): void {
       break;
     case 'resetLink':
       resetExpires = m.expiresAt;
+      break;
+    case 'restoreDraft':
+      edits = { ...m.edits, ...edits };
+      base = { ...m.base, ...base };
+      saveState();
       break;
   }
   if (m.type === 'data' && !fieldErrors.has('email')) emailDraft = undefined;

@@ -44,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const view = vscode.window.createTreeView('looker.users', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
   const features = new Features({ context, manager, tree, view, log });
   const connections = new ConnectionCommands(manager, log);
-  const users = new UserCommands(manager, tree, log, context, (id, connectionId) => features.details.open(id, connectionId), view);
+  const users = new UserCommands(manager, tree, log, context, (id, connectionId, preview) => features.details.open(id, connectionId, preview), view);
   context.subscriptions.push(log, store, manager, statusBar, tree, view);
 
   connections.register(context);

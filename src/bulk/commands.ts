@@ -19,6 +19,10 @@ import { BulkPreview } from './preview';
 import { DEFAULT_CONCURRENCY, runJob, type RunProgress, type RunResult } from './runner';
 import { JobStore } from './store';
 import { isBulkAction, jobCounts, type BulkAction, type BulkJob, type BulkParams } from './types';
+import { pickExportTarget, type ExportTarget } from './exportTarget';
+import { changeLabel, describeValues, fieldLabel } from '../format/labels';
+import { formatDateTime } from '../format/dates';
+import { userCount } from '../util/plural';
 
 /** How a bulk command may be called from code (tests, other commands): explicit users and parameters. */
 export interface BulkRequest {
@@ -79,6 +83,12 @@ export function selectedUserIds(clicked: unknown, selected: unknown, view?: vsco
   return targetUsers(clicked, selected, view).map((n) => n.id);
 }
 
+function isUndoPick(v: unknown): v is { jobId?: string; entryId?: string } {
+  if (!v || typeof v !== 'object') return false;
+  const o = v as { jobId?: unknown; entryId?: unknown };
+  return typeof o.jobId === 'string' || typeof o.entryId === 'string';
+}
+
 function cancelled(): LookerApiError {
   return new LookerApiError({ kind: 'cancelled', message: 'Cancelled.' });
 }
@@ -119,11 +129,12 @@ export class BulkCommands implements vscode.Disposable {
     for (const [id, action] of ACTION_COMMANDS) {
       r(id, (c?: unknown, s?: unknown) => this.start(action, c, s));
     }
-    r('looker.bulk.updateEmailsFromCsv', (file?: vscode.Uri | string) => this.updateEmailsFromCsv(file));
+    // From the view's title bar VS Code passes the focused tree item: handlers ignore arguments they do not understand.
+    r('looker.bulk.updateEmailsFromCsv', (file?: unknown) => this.updateEmailsFromCsv(file instanceof vscode.Uri || typeof file === 'string' ? file : undefined));
     r('looker.exportUsers', (c?: unknown, s?: unknown, opts?: ExportRequest) => this.exportUsers(c, s, opts));
     r('looker.openAuditLog', () => this.openAuditLog());
-    r('looker.undo', (pick?: { jobId?: string; entryId?: string }) => this.undo(pick));
-    r('looker.bulk.resume', (jobId?: string) => this.resume(jobId));
+    r('looker.undo', (pick?: unknown) => this.undo(isUndoPick(pick) ? pick : undefined));
+    r('looker.bulk.resume', (jobId?: unknown) => this.resume(typeof jobId === 'string' ? jobId : undefined));
     this.context.subscriptions.push(this.preview, this);
     void this.offerResume();
   }
@@ -249,7 +260,7 @@ export class BulkCommands implements vscode.Disposable {
     const client = this.manager.client(profile.id) ?? bulkClient;
     const me = await this.apiUser(profile, client);
     return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking {0} user(s)…', ids.length), cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking {0}…', userCount(ids.length)), cancellable: true },
       (_p, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
@@ -276,11 +287,14 @@ export class BulkCommands implements vscode.Disposable {
     const what = actionTitle(action) + (params.groupName ? ` — ${params.groupName}` : params.roleName ? ` — ${params.roleName}` : '');
     if (!opts.noPreview) {
       const ok = await this.preview.show(plan, {
-        title: vscode.l10n.t('{0}: {1} user(s)', what, plan.items.length),
-        confirmLabel: vscode.l10n.t('{0} {1} user(s)', actionTitle(action), plan.counts.change),
+        title: vscode.l10n.t('{0}: {1}', what, userCount(plan.items.length)),
+        confirmLabel: vscode.l10n.t('{0} {1}', actionTitle(action), userCount(plan.counts.change)),
         typeToConfirm: action === 'delete' ? String(plan.counts.change) : undefined,
       });
-      if (!ok) return undefined;
+      if (!ok) {
+        this.log.info(`Bulk ${action} on ${profile.name} (${profile.baseUrl}): preview of ${plan.items.length} user(s) cancelled; nothing was written`);
+        return undefined;
+      }
     } else if (plan.counts.change === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Nothing to change: the users are already in the target state.'));
     }
@@ -366,7 +380,7 @@ export class BulkCommands implements vscode.Disposable {
     if (c.pending) items.push(resume);
     let text = vscode.l10n.t('{0}: {1} succeeded, {2} skipped, {3} failed.', actionTitle(o.job.action), c.done, c.skipped, c.failed);
     if (o.result.fatal) text += ' ' + describeError(o.result.fatal);
-    else if (c.pending) text += ' ' + vscode.l10n.t('Stopped with {0} user(s) left; the job can be resumed.', c.pending);
+    else if (c.pending) text += ' ' + vscode.l10n.t('Stopped with {0} left; the job can be resumed.', userCount(c.pending));
     const show = c.failed || o.result.fatal ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
     const pick = await show(text, ...items);
     if (pick === openReport) await this.openReport(o.job);
@@ -545,38 +559,43 @@ export class BulkCommands implements vscode.Disposable {
   // Export
 
   async exportUsers(clicked?: unknown, selected?: unknown, opts: ExportRequest = {}): Promise<vscode.Uri | undefined> {
-    let group = asGroup(clicked);
-    const picked = group ? [] : selectedUserIds(clicked, selected, this.view);
-    if (!group && !picked.length) {
-      const groups = this.tree.groups();
-      if (!groups.length) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('No active Looker connection. Add one with "Looker: Add Connection…".') });
-      const pick = groups.length === 1 ? { group: groups[0] } : await vscode.window.showQuickPick(groups.map((g) => ({ label: g.label, description: g.total !== undefined ? String(g.total) : undefined, group: g })), { placeHolder: vscode.l10n.t('Export which users?') });
-      if (!pick) return undefined;
-      group = pick.group;
+    // Scripted use with fields given and a group or users passed: export those. Otherwise (palette, title bar, a
+    // group's context menu) ask which users, the clicked group first.
+    let target: ExportTarget | undefined;
+    const scriptedGroup = opts.fields ? asGroup(clicked) : undefined;
+    const scriptedIds = opts.fields && !scriptedGroup && (clicked !== undefined || selected !== undefined) ? selectedUserIds(clicked, selected) : [];
+    if (scriptedGroup) target = { label: vscode.l10n.t('group "{0}"', scriptedGroup.label), groups: [scriptedGroup] };
+    else if (scriptedIds.length) target = { label: vscode.l10n.t('the selected users'), ids: scriptedIds };
+    else {
+      if (!this.manager.client()) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('No active Looker connection. Add one with "Looker: Add Connection…".') });
+      target = await pickExportTarget(clicked, this.manager, this.tree, this.view);
     }
+    if (!target) return undefined;
     let paths = opts.fields;
     if (!paths) {
       const picks = await vscode.window.showQuickPick(
-        EXPORT_FIELDS.map((f) => ({ label: f.path, picked: f.picked })),
-        { canPickMany: true, placeHolder: vscode.l10n.t('Fields to export') },
+        EXPORT_FIELDS.map((f) => ({ label: fieldLabel(f.path), description: f.path, path: f.path, picked: f.picked })),
+        { canPickMany: true, placeHolder: vscode.l10n.t('Fields to export'), matchOnDescription: true, ignoreFocusOut: true },
       );
       if (!picks?.length) return undefined;
-      paths = picks.map((p) => p.label);
+      paths = picks.map((p) => p.path);
     }
     let format = opts.format;
     if (!format) {
-      const f = await vscode.window.showQuickPick([{ label: 'CSV', format: 'csv' as const }, { label: 'JSON', format: 'json' as const }], { placeHolder: vscode.l10n.t('Format') });
+      const f = await vscode.window.showQuickPick([{ label: 'CSV', format: 'csv' as const }, { label: 'JSON', format: 'json' as const }], { placeHolder: vscode.l10n.t('Format'), ignoreFocusOut: true });
       if (!f) return undefined;
       format = f.format;
     }
     const fields = apiFields(['id', ...paths]);
-    let users: IUser[];
-    if (group) users = await this.allOfGroup(group, fields);
-    else {
+    let users: IUser[] = [];
+    for (const g of target.groups ?? []) users.push(...(await this.allOfGroup(g, fields)));
+    if (target.ids) {
       const client = this.manager.client();
       if (!client) return undefined;
-      users = await client.allUsers(picked, fields);
+      users = await client.allUsers(target.ids, fields);
     }
+    const seen = new Set<string>();
+    users = users.filter((u) => (seen.has(String(u.id)) ? false : (seen.add(String(u.id)), true)));
     const uri =
       opts.target ??
       (await vscode.window.showSaveDialog({
@@ -586,11 +605,14 @@ export class BulkCommands implements vscode.Disposable {
     if (!uri) return undefined;
     const text = format === 'csv' ? usersToCsv(users, paths) : usersToJson(users, paths);
     await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
+    this.log.info(`Export: ${users.length} user(s) of ${target.label} on ${this.manager.active()?.name ?? '?'} as ${format.toUpperCase()} (${paths.join(', ')}) to ${uri.fsPath}`);
     const open = vscode.l10n.t('Open');
     if (!opts.target) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Exported {0} user(s).', users.length), open).then((p) => {
-        if (p === open) void vscode.window.showTextDocument(uri);
-      });
+      void vscode.window
+        .showInformationMessage(vscode.l10n.t('Exported {0} ({1}) to {2}.', userCount(users.length), target.label, path.basename(uri.fsPath)), open)
+        .then((p) => {
+          if (p === open) void vscode.window.showTextDocument(uri);
+        });
     }
     return uri;
   }
@@ -623,11 +645,11 @@ export class BulkCommands implements vscode.Disposable {
       const items: Item[] = [
         ...jobs.map((j) => ({
           label: `$(history) ${actionTitle(isBulkAction(j.action) ? j.action : 'disable')}`,
-          description: vscode.l10n.t('{0} user(s) · {1}', j.userIds.length, new Date(j.time).toLocaleString()),
+          description: vscode.l10n.t('{0} · {1}', userCount(j.userIds.length), formatDateTime(j.time)),
           detail: vscode.l10n.t('Undo: {0}', isBulkAction(j.inverse) ? actionTitle(j.inverse) : j.inverse),
           job: j,
         })),
-        ...singles.map((e) => ({ label: `$(edit) ${e.action}`, description: vscode.l10n.t('user {0} · {1}', e.userId, new Date(e.time).toLocaleString()), detail: JSON.stringify(e.before ?? {}), entry: e })),
+        ...singles.map((e) => ({ label: `$(edit) ${changeLabel(e.action)}`, description: vscode.l10n.t('user {0} · {1}', e.userId, formatDateTime(e.time)), detail: describeValues(e.before), entry: e })),
       ];
       if (!items.length) {
         void vscode.window.showInformationMessage(vscode.l10n.t('Nothing in the audit log can be undone.'));
@@ -644,7 +666,7 @@ export class BulkCommands implements vscode.Disposable {
       if (!pick?.jobId) {
         const go = vscode.l10n.t('Undo');
         const ok = await vscode.window.showWarningMessage(
-          vscode.l10n.t('{0} for {1} user(s)?', actionTitle(j.inverse), j.userIds.length),
+          vscode.l10n.t('{0} for {1}?', actionTitle(j.inverse), userCount(j.userIds.length)),
           { modal: true },
           go,
         );

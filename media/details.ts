@@ -417,9 +417,15 @@ function renderSessions(d: DetailsData): HTMLElement {
     body.append(
       h(
         'tr',
-        { 'data-session': x.id },
+        { 'data-session': x.id, class: x.expired ? 'expired' : undefined },
         ...[x.browser, x.os, x.ip, x.location, x.credentialsType, x.created, x.expires, x.extendedCount].map((v, i) => h('td', { 'data-label': s(cols[i]) }, v)),
-        h('td', {}, button(s('End session'), () => post({ type: 'endSession', sessionId: x.id }), { icon: 'debug-disconnect', secondary: true })),
+        h(
+          'td',
+          {},
+          x.expired
+            ? h('span', { class: 'expired-badge' }, s('Expired'))
+            : button(s('End session'), () => post({ type: 'endSession', sessionId: x.id }), { icon: 'debug-disconnect', secondary: true }),
+        ),
       ),
     );
   }

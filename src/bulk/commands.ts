@@ -21,6 +21,7 @@ import { JobStore } from './store';
 import { isBulkAction, jobCounts, type BulkAction, type BulkJob, type BulkParams } from './types';
 import { pickExportTarget, type ExportTarget } from './exportTarget';
 import { changeLabel, describeValues, fieldLabel } from '../format/labels';
+import { previewNames } from '../format/previewNames';
 import { formatDateTime } from '../format/dates';
 import { userCount } from '../util/plural';
 
@@ -286,10 +287,12 @@ export class BulkCommands implements vscode.Disposable {
     const plan = await this.dryRun(profile, client, action, params, ids);
     const what = actionTitle(action) + (params.groupName ? ` — ${params.groupName}` : params.roleName ? ` — ${params.roleName}` : '');
     if (!opts.noPreview) {
+      const shown = await previewNames(client, action, params);
       const ok = await this.preview.show(plan, {
         title: vscode.l10n.t('{0}: {1}', what, userCount(plan.items.length)),
         confirmLabel: vscode.l10n.t('{0} {1}', actionTitle(action), userCount(plan.counts.change)),
         typeToConfirm: action === 'delete' ? String(plan.counts.change) : undefined,
+        ...shown,
       });
       if (!ok) {
         this.log.info(`Bulk ${action} on ${profile.name} (${profile.baseUrl}): preview of ${plan.items.length} user(s) cancelled; nothing was written`);

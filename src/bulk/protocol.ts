@@ -25,6 +25,8 @@ export interface PreviewData {
     user: string;
     what: string;
   };
+  /** A warning shown above the list, e.g. for a group managed outside Looker. */
+  warning?: string;
   /** Typed confirmation (Delete): the exact text the user must type, else undefined. */
   typeToConfirm?: string;
   typePrompt?: string;

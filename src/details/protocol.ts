@@ -55,6 +55,8 @@ export interface SessionRow {
   created: string;
   expires: string;
   extendedCount: string;
+  /** The session's expiry has passed: shown as expired, with nothing to end. */
+  expired?: boolean;
 }
 
 export interface NamedRef {
@@ -254,7 +256,9 @@ export function isDetailsData(x: unknown): x is DetailsData {
   if (e !== null && !(isObj(e) && typeof e.email === 'string' && ['forcedReset', 'isDisabled', 'resetOutstanding', 'setupOutstanding'].every((k) => isBool(e[k])))) {
     return false;
   }
-  const session = (s: unknown) => allStrings(s, ['id', 'browser', 'os', 'ip', 'location', 'credentialsType', 'created', 'expires', 'extendedCount']);
+  const session = (s: unknown) =>
+    allStrings(s, ['id', 'browser', 'os', 'ip', 'location', 'credentialsType', 'created', 'expires', 'extendedCount']) &&
+    ((s as Obj).expired === undefined || isBool((s as Obj).expired));
   if (!isArrayOf(x.sessions, session)) return false;
   if (!isArrayOf(x.roles, isNamed) || !isArrayOf(x.inheritedRoles, isNamed) || !isArrayOf(x.groups, isNamed)) return false;
   const attr = (a: unknown) => allStrings(a, ['id', 'label', 'name', 'value', 'source']) && isBool((a as Obj).hidden);

@@ -6,6 +6,7 @@ import type { Log } from '../log';
 import { describeError } from '../commands/errors';
 import { describeQuery, parseQuery, resolveGroup, type UserQuery } from './query';
 import { personName } from './names';
+import { formatDateTime } from '../format/dates';
 import {
   SMART_SEARCHES,
   TREE_USER_FIELDS,
@@ -606,7 +607,7 @@ function userTooltip(n: UserNode): vscode.MarkdownString {
   md.appendMarkdown('  \n');
   md.appendText(
     n.status.lastLogin
-      ? vscode.l10n.t('Last login {0} ({1} days ago)', n.status.lastLogin.toISOString().slice(0, 10), n.status.daysSinceLogin ?? 0)
+      ? vscode.l10n.t('Last login {0} ({1} days ago)', formatDateTime(n.status.lastLogin), n.status.daysSinceLogin ?? 0)
       : vscode.l10n.t('Never signed in'),
   );
   return md;

@@ -473,6 +473,17 @@ function renderAccess(d: DetailsData): HTMLElement {
   );
 }
 
+/** A timestamp in the page's language (VS Code's display language, set as <html lang>) and local time zone. */
+function localTime(iso: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  try {
+    return new Intl.DateTimeFormat(document.documentElement.lang || 'en', { dateStyle: 'medium', timeStyle: 'medium' }).format(new Date(ms));
+  } catch {
+    return new Date(ms).toLocaleString();
+  }
+}
+
 function renderAttributes(d: DetailsData): HTMLElement {
   if (!d.attributes.length) return section('attributes', s('User attributes'), h('p', { class: 'muted' }, s('No user attributes.')));
   const table = h('table', { class: 'grid' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, s('Attribute')), h('th', { scope: 'col' }, s('Value')), h('th', { scope: 'col' }, s('Source')))));
@@ -539,7 +550,7 @@ function render(): void {
   if (d.partialErrors.length) {
     app.append(h('div', { class: 'banner warning' }, icon('warning'), h('div', { class: 'grow' }, s('Some parts could not be loaded:'), h('ul', {}, ...d.partialErrors.map((e) => h('li', {}, e))))));
   }
-  app.append(renderProfile(d), renderCredentials(d), renderSessions(d), renderAccess(d), renderAttributes(d), h('p', { class: 'muted footer' }, s('Loaded {0}', d.loadedAt)));
+  app.append(renderProfile(d), renderCredentials(d), renderSessions(d), renderAccess(d), renderAttributes(d), h('p', { class: 'muted footer' }, s('Loaded {0}', localTime(d.loadedAt))));
   if (focusId) {
     const el = document.getElementById(focusId) as HTMLInputElement | null;
     if (el) {

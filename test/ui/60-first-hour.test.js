@@ -3,7 +3,7 @@
 const assert = require('assert');
 const fs = require('fs');
 const path = require('path');
-const { addConnection, detailsFrame, getSession, openLookerView, runCommand, usePage } = require('./workbench');
+const { addConnection, detailsFrame, getSession, openLookerView, openUser, runCommand, usePage } = require('./workbench');
 
 const CONNECTION = 'Sandbox First Hour';
 
@@ -137,8 +137,11 @@ describe('the first hour of a real admin (UI)', function () {
     const none = pane.locator('.monaco-list-row').filter({ hasText: /No users match zz-nobody-by-this-name/ }).first();
     await none.waitFor({ timeout: 30000 });
     // The row is a button: a click clears the search (again if the first click landed while the row re-rendered).
+    // Move the pointer off the title bar first: the search button's hover would cover the row.
+    await page.mouse.move(800, 500);
+    await page.waitForTimeout(800);
     for (let i = 0; i < 3 && !(await rootRow(pane, 'Active').count()); i++) {
-      await none.click().catch(() => undefined);
+      await none.click({ position: { x: 60, y: 10 } }).catch(() => undefined);
       await rootRow(pane, 'Active').waitFor({ timeout: 10000 }).catch(() => undefined);
     }
     await rootRow(pane, 'Active').waitFor({ timeout: 20000 });
@@ -399,5 +402,56 @@ describe('the first hour of a real admin (UI)', function () {
     assert.match(body, /managed outside Looker/);
     assert.ok(!/Will change/.test(body), body);
     await frame.locator('#cancel').click();
+  });
+
+  it('13 · attributes: one row per attribute with the source that applies; 8 · no ISO timestamps; 9 · full-width credential cards', async () => {
+    const u = sb.db.users.find((x) => !x.is_disabled && Object.keys(x.attribute_values || {}).length > 0 && x.credentials_email);
+    assert.ok(u, 'the sandbox has a user with a user-level attribute value');
+    await page.keyboard.press('Escape');
+    await openUser(page, u.id);
+    const title = [u.first_name, u.last_name].filter(Boolean).join(' ');
+    const f = await detailsFrame(page, title);
+    const rows = f.locator('#attributes tbody tr');
+    await rows.first().waitFor({ timeout: 15000 });
+    const table = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent.trim())));
+    const names = table.map((r) => r[0]);
+    assert.strictEqual(new Set(names).size, names.length, `one row per attribute: ${JSON.stringify(names)}`);
+    const fromUser = table.filter((r) => /^user\b/.test(r[2]));
+    assert.ok(fromUser.length >= 1, JSON.stringify(table));
+    assert.ok(!table.some((r) => /\(hidden\)/.test(r[1]) && /not set/.test(r[2])), `a value that is not set is not "(hidden)": ${JSON.stringify(table)}`);
+    const text = await f.locator('#app').innerText();
+    assert.ok(!/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(text), `no ISO timestamps: ${/\d{4}-\d{2}-\d{2}T[\d:.]+Z?/.exec(text)}`);
+    const widths = await f.evaluate(() => {
+      const cards = [...document.querySelectorAll('#credentials .cards .card')];
+      const box = document.querySelector('#credentials .cards');
+      return { box: box ? box.getBoundingClientRect().width : 0, cards: cards.map((c) => c.getBoundingClientRect().width) };
+    });
+    assert.ok(widths.cards.length > 0 && widths.cards.every((w) => w >= widths.box - 2), `credential cards use the full width: ${JSON.stringify(widths)}`);
+  });
+
+  it('8 · Undo lists a saved edit by what Looker calls the field, with a localised time, and only once there is one (10)', async () => {
+    const u = sb.db.users.find((x) => !x.is_disabled && x.first_name && x.last_name && x.credentials_email && Number(x.id) > 100);
+    await page.keyboard.press('Escape');
+    await openUser(page, u.id);
+    const f = await detailsFrame(page, `${u.first_name} ${u.last_name}`);
+    const mark = sb.requests.length;
+    await f.fill('#f-first_name', `${u.first_name}x`);
+    await f.click('#save');
+    const end = Date.now() + 15000;
+    while (!sb.requests.slice(mark).some((r) => r.method === 'PATCH' && r.apiPath === `/users/${u.id}`) && Date.now() < end) await page.waitForTimeout(200);
+    await detailsFrame(page, `${u.first_name}x ${u.last_name}`);
+    const more = await moreActions(page);
+    await page.keyboard.press('Escape');
+    assert.ok(more.some((t) => /Undo/.test(t)), `Undo is offered once there is something to undo: ${JSON.stringify(more)}`);
+    await runCommand(page, 'Looker: Undo');
+    const box = page.locator('.quick-input-widget');
+    const item = box.locator('.quick-input-list .monaco-list-row', { hasText: `user ${u.id}` }).first();
+    await item.waitFor({ timeout: 15000 });
+    const text = await item.innerText();
+    assert.match(text, /Edit user/);
+    assert.match(text, new RegExp(`First name: ${u.first_name}\\b`));
+    assert.ok(!/first_name|updateUser|\{"/.test(text), text);
+    assert.ok(!/\d{4}-\d{2}-\d{2}T/.test(text), text);
+    await page.keyboard.press('Escape');
   });
 });

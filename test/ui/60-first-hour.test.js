@@ -431,15 +431,16 @@ describe('the first hour of a real admin (UI)', function () {
 
   it('8 · Undo lists a saved edit by what Looker calls the field, with a localised time, and only once there is one (10)', async () => {
     const u = sb.db.users.find((x) => !x.is_disabled && x.first_name && x.last_name && x.credentials_email && Number(x.id) > 100);
+    const { first_name: first, last_name: last } = u; // the sandbox's record changes with the save
     await page.keyboard.press('Escape');
     await openUser(page, u.id);
-    const f = await detailsFrame(page, `${u.first_name} ${u.last_name}`);
+    const f = await detailsFrame(page, `${first} ${last}`);
     const mark = sb.requests.length;
-    await f.fill('#f-first_name', `${u.first_name}x`);
+    await f.fill('#f-first_name', `${first}x`);
     await f.click('#save');
     const end = Date.now() + 15000;
     while (!sb.requests.slice(mark).some((r) => r.method === 'PATCH' && r.apiPath === `/users/${u.id}`) && Date.now() < end) await page.waitForTimeout(200);
-    await detailsFrame(page, `${u.first_name}x ${u.last_name}`);
+    await detailsFrame(page, `${first}x ${last}`);
     const more = await moreActions(page);
     await page.keyboard.press('Escape');
     assert.ok(more.some((t) => /Undo/.test(t)), `Undo is offered once there is something to undo: ${JSON.stringify(more)}`);
@@ -449,7 +450,7 @@ describe('the first hour of a real admin (UI)', function () {
     await item.waitFor({ timeout: 15000 });
     const text = await item.innerText();
     assert.match(text, /Edit user/);
-    assert.match(text, new RegExp(`First name: ${u.first_name}\\b`));
+    assert.match(text, new RegExp(`First name: ${first}\\b`));
     assert.ok(!/first_name|updateUser|\{"/.test(text), text);
     assert.ok(!/\d{4}-\d{2}-\d{2}T/.test(text), text);
     await page.keyboard.press('Escape');

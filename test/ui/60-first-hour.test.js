@@ -15,6 +15,11 @@ async function titleButton(page, name) {
   return button;
 }
 
+/** Takes the keyboard out of a webview (which would swallow F1) by clicking the side bar's title. */
+async function focusWorkbench(page) {
+  await page.locator('.part.sidebar .composite.title .title-label').first().click().catch(() => undefined);
+}
+
 /** Opens the view's "…" menu and returns the texts of its entries. */
 async function moreActions(page) {
   const more = await titleButton(page, 'More Actions');
@@ -197,6 +202,7 @@ describe('the first hour of a real admin (UI)', function () {
     await detailsFrame(page);
     await page.waitForTimeout(1000);
     await active.focus();
+    await focusWorkbench(page);
     await runCommand(page, 'Looker: Export Users');
     const box = page.locator('.quick-input-widget');
     await box.locator('.quick-input-title', { hasText: `Export Users from ${CONNECTION}` }).waitFor({ timeout: 15000 });
@@ -227,6 +233,7 @@ describe('the first hour of a real admin (UI)', function () {
 
   it('5 · "Open User…" searches names as you type and opens the picked user', async () => {
     const priya = sb.db.users.find((u) => u.first_name === 'Priya' && u.last_name === 'Raman');
+    await focusWorkbench(page);
     await runCommand(page, 'Looker: Open User');
     const box = page.locator('.quick-input-widget');
     await box.locator('.quick-input-title', { hasText: 'Open Looker User' }).waitFor({ timeout: 15000 });
@@ -241,6 +248,7 @@ describe('the first hour of a real admin (UI)', function () {
 
   it('11 · a click in the tree opens a preview tab that the next click replaces; an edit pins it (2: and marks it)', async () => {
     await page.keyboard.press('Escape');
+    await focusWorkbench(page);
     await runCommand(page, 'View: Close All Editors');
     pane = await openLookerView(page);
     await setExpanded(pane, 'Active', true);
@@ -434,6 +442,7 @@ describe('the first hour of a real admin (UI)', function () {
     const u = sb.db.users.find((x) => !x.is_disabled && Object.keys(x.attribute_values || {}).length > 0 && x.credentials_email);
     assert.ok(u, 'the sandbox has a user with a user-level attribute value');
     await page.keyboard.press('Escape');
+    await focusWorkbench(page);
     await openUser(page, u.id);
     const title = [u.first_name, u.last_name].filter(Boolean).join(' ');
     const f = await detailsFrame(page, title);
@@ -460,6 +469,7 @@ describe('the first hour of a real admin (UI)', function () {
     const u = sb.db.users.find((x) => !x.is_disabled && plain(x.first_name) && plain(x.last_name) && x.credentials_email && Number(x.id) > 100);
     const { first_name: first, last_name: last } = u; // the sandbox's record changes with the save
     await page.keyboard.press('Escape');
+    await focusWorkbench(page);
     await openUser(page, u.id);
     const f = await detailsFrame(page, `${first} ${last}`);
     const mark = sb.requests.length;
@@ -471,6 +481,7 @@ describe('the first hour of a real admin (UI)', function () {
     const more = await moreActions(page);
     await page.keyboard.press('Escape');
     assert.ok(more.some((t) => /Undo/.test(t)), `Undo is offered once there is something to undo: ${JSON.stringify(more)}`);
+    await focusWorkbench(page);
     await runCommand(page, 'Looker: Undo');
     const box = page.locator('.quick-input-widget');
     const item = box.locator('.quick-input-list .monaco-list-row', { hasText: new RegExp(`user ${u.id} ·`) }).first();

@@ -20,6 +20,7 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, cls?: 
 function render(data: PreviewData): void {
   root.replaceChildren();
   root.append(el('h1', data.title));
+  if (data.warning) root.append(el('p', data.warning, 'warning'));
   const counts = el('div', undefined, 'counts');
   counts.append(
     el('span', `${data.strings.change}: ${data.counts.change}`, 'count change'),

@@ -109,9 +109,17 @@ function post(m: PageMessage): void {
   vscode.postMessage(m);
 }
 
+let lastDirty = '';
+
 function saveState(): void {
   if (!data) return;
   vscode.setState({ connectionId: data.connectionId, userId: data.userId, title: data.title, edits, base });
+  // The host marks the tab and keeps the draft if the tab is closed; tell it only when the edits changed.
+  const now = JSON.stringify([edits, base]);
+  if (now !== lastDirty) {
+    lastDirty = now;
+    post({ type: 'dirty', edits, base });
+  }
 }
 
 function shown(v: EditValue | undefined): string {
@@ -409,9 +417,15 @@ function renderSessions(d: DetailsData): HTMLElement {
     body.append(
       h(
         'tr',
-        { 'data-session': x.id },
+        { 'data-session': x.id, class: x.expired ? 'expired' : undefined },
         ...[x.browser, x.os, x.ip, x.location, x.credentialsType, x.created, x.expires, x.extendedCount].map((v, i) => h('td', { 'data-label': s(cols[i]) }, v)),
-        h('td', {}, button(s('End session'), () => post({ type: 'endSession', sessionId: x.id }), { icon: 'debug-disconnect', secondary: true })),
+        h(
+          'td',
+          {},
+          x.expired
+            ? h('span', { class: 'expired-badge' }, s('Expired'))
+            : button(s('End session'), () => post({ type: 'endSession', sessionId: x.id }), { icon: 'debug-disconnect', secondary: true }),
+        ),
       ),
     );
   }
@@ -457,6 +471,17 @@ function renderAccess(d: DetailsData): HTMLElement {
       ),
     ),
   );
+}
+
+/** A timestamp in the page's language (VS Code's display language, set as <html lang>) and local time zone. */
+function localTime(iso: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  try {
+    return new Intl.DateTimeFormat(document.documentElement.lang || 'en', { dateStyle: 'medium', timeStyle: 'medium' }).format(new Date(ms));
+  } catch {
+    return new Date(ms).toLocaleString();
+  }
 }
 
 function renderAttributes(d: DetailsData): HTMLElement {
@@ -525,7 +550,7 @@ function render(): void {
   if (d.partialErrors.length) {
     app.append(h('div', { class: 'banner warning' }, icon('warning'), h('div', { class: 'grow' }, s('Some parts could not be loaded:'), h('ul', {}, ...d.partialErrors.map((e) => h('li', {}, e))))));
   }
-  app.append(renderProfile(d), renderCredentials(d), renderSessions(d), renderAccess(d), renderAttributes(d), h('p', { class: 'muted footer' }, s('Loaded {0}', d.loadedAt)));
+  app.append(renderProfile(d), renderCredentials(d), renderSessions(d), renderAccess(d), renderAttributes(d), h('p', { class: 'muted footer' }, s('Loaded {0}', localTime(d.loadedAt))));
   if (focusId) {
     const el = document.getElementById(focusId) as HTMLInputElement | null;
     if (el) {
@@ -590,6 +615,11 @@ function onMessage(m: HostMessage): void {
       break;
     case 'resetLink':
       resetExpires = m.expiresAt;
+      break;
+    case 'restoreDraft':
+      edits = { ...m.edits, ...edits };
+      base = { ...m.base, ...base };
+      saveState();
       break;
   }
   if (m.type === 'data' && !fieldErrors.has('email')) emailDraft = undefined;

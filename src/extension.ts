@@ -70,7 +70,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   const oauth = new LookerOAuth(context, manager, log);
   connections.signInWithLooker = (url) => oauth.addConnection(url);
   connections.signOutOfLooker = (id) => oauth.removeSession(id);
-  const users = new UserCommands(manager, tree, log, context, (id, connectionId) => features.details.open(id, connectionId), view);
+  const users = new UserCommands(manager, tree, log, context, (id, connectionId, preview) => features.details.open(id, connectionId, preview), view);
   context.subscriptions.push(log, store, manager, statusBar, tree, view);
 
   connections.register(context);

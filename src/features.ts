@@ -50,7 +50,10 @@ export class Features implements vscode.Disposable {
           else void this.lookml;
           const h = this.handlers.get(id);
           if (!h) throw new Error(`command ${id} is not provided by the ${feature} feature`);
-          return h(...args);
+          const out = h(...args);
+          // A bulk command may have written to the audit log or left a job to resume: update the menus' keys.
+          if (feature === 'bulk') void Promise.resolve(out).finally(() => this.updateContextKeys());
+          return out;
         }),
       );
     }
@@ -60,6 +63,11 @@ export class Features implements vscode.Disposable {
       this,
     );
     for (const doc of vscode.workspace.textDocuments) this.lookmlFor(doc);
+    this.updateContextKeys();
+    // Every write is audited: the first one makes Undo applicable.
+    const recorded = this.deps.audit.onDidRecord(() => this.updateContextKeys());
+    this.disposables.push({ dispose: () => recorded.dispose() });
+    this.watchLookml();
     // An interrupted bulk job is offered for resuming: only then is the bulk feature loaded at start-up.
     const jobs = path.join(context.globalStorageUri.fsPath, 'bulk-jobs');
     try {
@@ -67,6 +75,40 @@ export class Features implements vscode.Disposable {
     } catch {
       // not readable: nothing to resume
     }
+  }
+
+  /**
+   * Context keys that hide menu entries that cannot apply: Undo with nothing in the audit log, Resume without an
+   * interrupted job. Read from the files the bulk feature writes, so the feature itself need not load.
+   */
+  updateContextKeys(): void {
+    const dir = this.deps.context.globalStorageUri.fsPath;
+    let canUndo = false;
+    let canResume = false;
+    try {
+      canUndo = fs.statSync(path.join(dir, 'audit.jsonl')).size > 0;
+    } catch {
+      // no audit log yet
+    }
+    try {
+      canResume = fs.readdirSync(path.join(dir, 'bulk-jobs')).some((f) => f.endsWith('.json'));
+    } catch {
+      // no jobs directory
+    }
+    void vscode.commands.executeCommand('setContext', 'looker.canUndo', canUndo);
+    void vscode.commands.executeCommand('setContext', 'looker.canResume', canResume);
+  }
+
+  /** `looker.hasLookml`: whether the workspace has a .lkml file (the LookML commands are offered only then). */
+  private watchLookml(): void {
+    const check = () =>
+      vscode.workspace.findFiles('**/*.lkml', '**/node_modules/**', 1).then(
+        (found) => vscode.commands.executeCommand('setContext', 'looker.hasLookml', found.length > 0),
+        () => undefined,
+      );
+    void check();
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*.lkml');
+    this.disposables.push(watcher, watcher.onDidCreate(() => void check()), watcher.onDidDelete(() => void check()));
   }
 
   private lookmlFor(doc: vscode.TextDocument): void {

@@ -28,9 +28,10 @@ export class Log implements vscode.Disposable {
   warn(message: string): void {
     this.channel.warn(this.keep(this.redact(message)));
   }
-  error(message: string, err?: unknown): void {
+  /** `extra` is appended as is (e.g. a stack trace on the following lines). */
+  error(message: string, err?: unknown, extra = ''): void {
     const detail = err instanceof Error ? ` — ${err.name}: ${err.message}` : err !== undefined ? ` — ${String(err)}` : '';
-    this.channel.error(this.keep(this.redact(message + detail)));
+    this.channel.error(this.keep(this.redact(message + detail + extra)));
   }
 
   private keep(line: string): string {

@@ -87,6 +87,7 @@ export function userOfLabel(label: string | undefined): AuditUser | undefined {
 
 export class AuditLog {
   private chain: Promise<unknown> = Promise.resolve();
+  private readonly listeners = new Set<(entry: AuditEntry) => void>();
 
   constructor(
     readonly file: string,
@@ -122,12 +123,27 @@ export class AuditLog {
     });
     this.chain = write.catch(() => undefined);
     return write.then(
-      () => entry,
+      () => {
+        for (const l of this.listeners) {
+          try {
+            l(entry);
+          } catch {
+            // a listener's failure is not the write's
+          }
+        }
+        return entry;
+      },
       (err) => {
         this.onError?.(err);
         throw err;
       },
     );
+  }
+
+  /** Called after each entry is written. */
+  onDidRecord(listener: (entry: AuditEntry) => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
   }
 
   /** Waits for pending writes. */

@@ -18,13 +18,18 @@ import { undoStep, undoableEntries, undoableJobs, userOfLabel, type AuditConnect
 import { EXPORT_FIELDS, apiFields, parseEmailCsv, toCsv, usersToCsv, usersToJson, type BadRow } from './csv';
 import { PLAN_USER_FIELDS, jobFromPlan, planJob, type Plan } from './plan';
 import { jobCost, type JobCost } from './cost';
-import { BATCH_LIMIT } from './export';
+import { BATCH_LIMIT, idChunks, pages, writeUsers } from './export';
 import { checkBudget, type BudgetCheck } from '../looker/meter';
 import { apiAllowanceSettings } from '../connections/statusBar';
 import { BulkPreview } from './preview';
 import { DEFAULT_CONCURRENCY, runJob, type RunProgress, type RunResult } from './runner';
 import { HEARTBEAT_MS, JobStore } from './store';
 import { isBulkAction, jobCounts, type BulkAction, type BulkJob, type BulkParams } from './types';
+import { pickExportTarget, type ExportTarget } from './exportTarget';
+import { changeLabel, describeValues, fieldLabel } from '../format/labels';
+import { previewNames } from '../format/previewNames';
+import { formatDateTime } from '../format/dates';
+import { userCount } from '../util/plural';
 
 /**
  * How a bulk job is started from code (the test handle, Undo): explicit users and parameters. Never reachable from a
@@ -297,7 +302,7 @@ export class BulkCommands implements vscode.Disposable {
     const client = this.manager.client(profile.id) ?? bulkClient;
     const me = await this.apiUser(profile, client);
     return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking {0} user(s)…', ids.length), cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking {0}…', userCount(ids.length)), cancellable: true },
       (_p, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
@@ -332,13 +337,18 @@ export class BulkCommands implements vscode.Disposable {
     this.log.info(`Dry run ${action} on ${profile.name}: ${plan.counts.change} to change; ${notes.join(' ')}`);
     const what = actionTitle(action) + (params.groupName ? ` — ${params.groupName}` : params.roleName ? ` — ${params.roleName}` : '');
     // Every job, Undo and Resume included, is confirmed in the preview: nothing reaches Looker without it.
+    const shown = await previewNames(client, action, params);
     const ok = await this.preview.show(plan, {
-      title: vscode.l10n.t('{0}: {1} user(s) on {2} ({3})', what, plan.items.length, profile.name, hostOf(profile.baseUrl)),
-      confirmLabel: vscode.l10n.t('{0} {1} user(s)', actionTitle(action), plan.counts.change),
+      title: vscode.l10n.t('{0}: {1} on {2} ({3})', what, userCount(plan.items.length), profile.name, hostOf(profile.baseUrl)),
+      confirmLabel: vscode.l10n.t('{0} {1}', actionTitle(action), userCount(plan.counts.change)),
       typeToConfirm: action === 'delete' ? String(plan.counts.change) : undefined,
       notes,
+      ...shown,
     });
-    if (!ok) return undefined;
+    if (!ok) {
+      this.log.info(`Bulk ${action} on ${profile.name} (${profile.baseUrl}): preview of ${plan.items.length} user(s) cancelled; nothing was written`);
+      return undefined;
+    }
     if (budget.needsConfirmation && !(await this.confirmBudget(profile, budget))) return undefined;
     const job = jobFromPlan(plan, profile.id, { undoOf: opts.undoOf });
     job.instance = this.identity(profile, await this.apiUser(profile, client));
@@ -444,7 +454,7 @@ export class BulkCommands implements vscode.Disposable {
     if (c.pending) items.push(resume);
     let text = vscode.l10n.t('{0}: {1} succeeded, {2} skipped, {3} failed.', actionTitle(o.job.action), c.done, c.skipped, c.failed);
     if (o.result.fatal) text += ' ' + describeError(o.result.fatal);
-    else if (c.pending) text += ' ' + vscode.l10n.t('Stopped with {0} user(s) left; the job can be resumed.', c.pending);
+    else if (c.pending) text += ' ' + vscode.l10n.t('Stopped with {0} left; the job can be resumed.', userCount(c.pending));
     const show = c.failed || o.result.fatal ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
     const pick = await show(text, ...items);
     if (pick === openReport) await this.openReport(o.job);
@@ -650,38 +660,36 @@ export class BulkCommands implements vscode.Disposable {
     const allowed = new Set(EXPORT_FIELDS.map((f) => f.path));
     const refused = (opts.fields ?? []).filter((f) => !allowed.has(f));
     if (refused.length) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('These fields cannot be exported: {0}.', refused.join(', ')) });
-    let group = asGroup(clicked);
-    const picked = group ? [] : selectedUserIds(clicked, selected, this.view);
-    if (!group && !picked.length) {
-      const groups = this.tree.groups();
-      if (!groups.length) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('No active Looker connection. Add one with "Looker: Add Connection…".') });
-      const pick = groups.length === 1 ? { group: groups[0] } : await vscode.window.showQuickPick(groups.map((g) => ({ label: g.label, description: g.total !== undefined ? String(g.total) : undefined, group: g })), { placeHolder: vscode.l10n.t('Export which users?') });
-      if (!pick) return undefined;
-      group = pick.group;
+    // An internal caller with fields and a group or users: export those. Otherwise (palette, title bar, a group's
+    // context menu) ask which users, the clicked group first.
+    let target: ExportTarget | undefined;
+    const scriptedGroup = opts.fields ? asGroup(clicked) : undefined;
+    const scriptedIds = opts.fields && !scriptedGroup && (clicked !== undefined || selected !== undefined) ? selectedUserIds(clicked, selected) : [];
+    if (scriptedGroup) target = { label: vscode.l10n.t('group "{0}"', scriptedGroup.label), groups: [scriptedGroup] };
+    else if (scriptedIds.length) target = { label: vscode.l10n.t('the selected users'), ids: scriptedIds };
+    else {
+      if (!this.manager.client()) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('No active Looker connection. Add one with "Looker: Add Connection…".') });
+      target = await pickExportTarget(clicked, this.manager, this.tree, this.view);
     }
+    if (!target) return undefined;
     let paths = opts.fields;
     if (!paths) {
       const picks = await vscode.window.showQuickPick(
-        EXPORT_FIELDS.map((f) => ({ label: f.path, picked: f.picked })),
-        { canPickMany: true, placeHolder: vscode.l10n.t('Fields to export') },
+        EXPORT_FIELDS.map((f) => ({ label: fieldLabel(f.path), description: f.path, path: f.path, picked: f.picked })),
+        { canPickMany: true, placeHolder: vscode.l10n.t('Fields to export'), matchOnDescription: true, ignoreFocusOut: true },
       );
       if (!picks?.length) return undefined;
-      paths = picks.map((p) => p.label);
+      paths = picks.map((p) => p.path);
     }
     let format = opts.format;
     if (!format) {
-      const f = await vscode.window.showQuickPick([{ label: 'CSV', format: 'csv' as const }, { label: 'JSON', format: 'json' as const }], { placeHolder: vscode.l10n.t('Format') });
+      const f = await vscode.window.showQuickPick([{ label: 'CSV', format: 'csv' as const }, { label: 'JSON', format: 'json' as const }], { placeHolder: vscode.l10n.t('Format'), ignoreFocusOut: true });
       if (!f) return undefined;
       format = f.format;
     }
     const fields = apiFields(['id', ...paths]);
-    let users: IUser[];
-    if (group) users = await this.allOfGroup(group, fields);
-    else {
-      const client = this.manager.client();
-      if (!client) return undefined;
-      users = await client.allUsers(picked, fields);
-    }
+    const client = this.manager.client();
+    if (!client) return undefined;
     const uri =
       opts.target ??
       (await vscode.window.showSaveDialog({
@@ -689,15 +697,53 @@ export class BulkCommands implements vscode.Disposable {
         defaultUri: vscode.Uri.file(path.join(this.defaultDir(), `looker-users.${format}`)),
       }));
     if (!uri) return undefined;
-    const text = format === 'csv' ? usersToCsv(users, paths) : usersToJson(users, paths);
-    await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
+    const count = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Exporting {0}', target.label), cancellable: true },
+      async (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        let written = 0;
+        const source = counted(this.exportPages(client, target, fields, abort.signal), (n) => {
+          written += n;
+          progress.report({ message: written.toLocaleString() });
+        });
+        // Written page by page (Looker's pages of 1,000): an export of 100,000 users holds one page in memory.
+        if (uri.scheme === 'file') return writeUsers(uri.fsPath, source, paths, format, abort.signal);
+        const all: IUser[] = [];
+        for await (const page of source) all.push(...page);
+        await vscode.workspace.fs.writeFile(uri, Buffer.from(format === 'csv' ? usersToCsv(all, paths) : usersToJson(all, paths), 'utf8'));
+        return all.length;
+      },
+    );
+    this.log.info(`Export: ${count} user(s) of ${target.label} on ${this.manager.active()?.name ?? '?'} as ${format.toUpperCase()} (${paths.join(', ')}) to ${uri.fsPath}`);
     const open = vscode.l10n.t('Open');
     if (!opts.target) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Exported {0} user(s).', users.length), open).then((p) => {
-        if (p === open) void vscode.window.showTextDocument(uri);
-      });
+      void vscode.window
+        .showInformationMessage(vscode.l10n.t('Exported {0} ({1}) to {2}.', userCount(count), target.label, path.basename(uri.fsPath)), open)
+        .then((p) => {
+          if (p === open) void vscode.window.showTextDocument(uri);
+        });
     }
     return uri;
+  }
+
+  /**
+   * The pages an export writes, each user once: a server-side group in pages of 1,000 read with the export's fields;
+   * another group (smart, pinned) by its ids, 100 a request; explicit ids likewise.
+   */
+  private async *exportPages(client: LookerClient, target: ExportTarget, fields: string, signal: AbortSignal): AsyncGenerator<IUser[]> {
+    const seen = new Set<string>();
+    const fresh = (users: IUser[]) => users.filter((u) => (seen.has(String(u.id)) ? false : (seen.add(String(u.id)), true)));
+    for (const g of target.groups ?? []) {
+      if (g.narrowable) {
+        for await (const page of pages((offset, limit) => g.fetcher(offset, limit, signal, fields), BATCH_LIMIT, signal)) yield fresh(page);
+      } else {
+        const ids = fresh(await this.allOfGroup(g)).map((u) => String(u.id));
+        for (const id of ids) seen.delete(id);
+        for await (const chunk of idChunks(ids, (x) => client.allUsers(x, fields, signal))) yield fresh(chunk);
+      }
+    }
+    if (target.ids) for await (const chunk of idChunks(target.ids, (x) => client.allUsers(x, fields, signal))) yield fresh(chunk);
   }
 
   // -----------------------------------------------------------------------------------------------------------
@@ -728,11 +774,11 @@ export class BulkCommands implements vscode.Disposable {
       const items: Item[] = [
         ...jobs.map((j) => ({
           label: `$(history) ${actionTitle(isBulkAction(j.action) ? j.action : 'disable')}`,
-          description: vscode.l10n.t('{0} user(s) · {1}', j.userIds.length, new Date(j.time).toLocaleString()),
+          description: vscode.l10n.t('{0} · {1}', userCount(j.userIds.length), formatDateTime(j.time)),
           detail: vscode.l10n.t('Undo: {0}', isBulkAction(j.inverse) ? actionTitle(j.inverse) : j.inverse),
           job: j,
         })),
-        ...singles.map((e) => ({ label: `$(edit) ${e.action}`, description: vscode.l10n.t('user {0} · {1}', e.userId, new Date(e.time).toLocaleString()), detail: JSON.stringify(e.before ?? {}), entry: e })),
+        ...singles.map((e) => ({ label: `$(edit) ${changeLabel(e.action)}`, description: vscode.l10n.t('user {0} · {1}', e.userId, formatDateTime(e.time)), detail: describeValues(e.before), entry: e })),
       ];
       if (!items.length) {
         void vscode.window.showInformationMessage(vscode.l10n.t('Nothing in the audit log can be undone.'));
@@ -840,4 +886,12 @@ export function costNotes(cost: JobCost, b: BudgetCheck): string[] {
     if (h.kind === 'roleForGroup') notes.push(vscode.l10n.t('Cheaper: give the role to a group these {0} users share (one call) instead of to each user.', h.users.toLocaleString()));
   }
   return notes;
+}
+
+/** The pages of `source`, telling `onPage` how many users each held. */
+async function* counted(source: AsyncIterable<IUser[]>, onPage: (n: number) => void): AsyncGenerator<IUser[]> {
+  for await (const page of source) {
+    onPage(page.length);
+    yield page;
+  }
 }

@@ -63,7 +63,7 @@ function csvRow(user: IUser, paths: string[]): string {
  * the disk when the stream's buffer is full. Returns the number of users written. On an error the partial file is
  * removed, so a failed export never looks like a complete one.
  */
-export async function writeUsers(file: string, source: AsyncIterable<IUser[]>, paths: string[], format: ExportFormat): Promise<number> {
+export async function writeUsers(file: string, source: AsyncIterable<IUser[]>, paths: string[], format: ExportFormat, signal?: AbortSignal): Promise<number> {
   const out = fs.createWriteStream(file, { encoding: 'utf8' });
   let failed: Error | undefined;
   out.on('error', (e) => (failed = e));
@@ -82,6 +82,7 @@ export async function writeUsers(file: string, source: AsyncIterable<IUser[]>, p
   try {
     await write(format === 'csv' ? paths.map(csvCell).join(',') + '\r\n' : '[');
     for await (const users of source) {
+      if (signal?.aborted) throw signal.reason ?? new Error('cancelled');
       let chunk = '';
       for (const u of users) {
         chunk += format === 'csv' ? csvRow(u, paths) + '\r\n' : `${n ? ',' : ''}\n  ${JSON.stringify(pickPaths(u, paths))}`;

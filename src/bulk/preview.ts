@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { nonce } from '../util/nonce';
 import type { Plan, PlanItem } from './plan';
+import { describeChange, type ValueNames } from '../format/changes';
 import { parsePageMessage, type HostToPage, type PreviewData, type PreviewRow } from './protocol';
 
 /** Reasons of plan.ts, localised (plan.ts has no vscode; its English text is the key). */
@@ -27,17 +28,10 @@ export function reasonText(reason: string | undefined): string {
   return REASONS[reason]?.() ?? reason;
 }
 
-function show(v: unknown): string {
-  if (v === null || v === undefined) return '—';
-  if (Array.isArray(v)) return `[${v.join(', ')}]`;
-  return String(v);
-}
-
-/** "is_disabled: false → true; …" for a change, the reason for a skip. */
-export function describeItem(i: PlanItem): string {
+/** "Disabled: no → yes; …" for a change (field labels, names for ids), the reason for a skip. */
+export function describeItem(i: PlanItem, names: ValueNames = {}): string {
   if (i.kind !== 'change') return reasonText(i.reason);
-  const keys = new Set([...Object.keys(i.before ?? {}), ...Object.keys(i.after ?? {})]);
-  return [...keys].map((k) => `${k}: ${show(i.before?.[k])} → ${show(i.after?.[k])}`).join('; ');
+  return describeChange(i.before, i.after, names);
 }
 
 export interface PreviewOptions {
@@ -47,6 +41,12 @@ export interface PreviewOptions {
   typeToConfirm?: string;
   /** Lines under the counts (API calls the job costs, cheaper routes). */
   notes?: string[];
+  /** Names of the groups and roles whose ids appear in the changes. */
+  names?: ValueNames;
+  /** A warning shown above the list (e.g. the group is managed outside Looker). */
+  warning?: string;
+  /** The label of the rows that change, instead of "Will change" (e.g. "Will be requested"). */
+  changeLabel?: string;
 }
 
 interface Open {
@@ -93,7 +93,7 @@ export class BulkPreview implements vscode.Disposable {
       enableScripts: true,
       localResourceRoots: [media, dist],
     });
-    const rows: PreviewRow[] = plan.items.map((i) => ({ userId: i.userId, label: i.label, kind: i.kind, detail: describeItem(i) }));
+    const rows: PreviewRow[] = plan.items.map((i) => ({ userId: i.userId, label: i.label, kind: i.kind, detail: describeItem(i, opts.names) }));
     // Changes first, then skips, then the impossible ones.
     const order = { change: 0, impossible: 1, skip: 2 };
     rows.sort((a, b) => order[a.kind] - order[b.kind]);
@@ -104,7 +104,7 @@ export class BulkPreview implements vscode.Disposable {
       notes: opts.notes,
       rows,
       strings: {
-        change: vscode.l10n.t('Will change'),
+        change: opts.changeLabel ?? vscode.l10n.t('Will change'),
         skip: vscode.l10n.t('Skipped'),
         impossible: vscode.l10n.t('Cannot be done'),
         cancel: vscode.l10n.t('Cancel'),
@@ -114,6 +114,7 @@ export class BulkPreview implements vscode.Disposable {
         what: vscode.l10n.t('What happens'),
       },
     };
+    if (opts.warning) data.warning = opts.warning;
     if (opts.typeToConfirm !== undefined) {
       data.typeToConfirm = opts.typeToConfirm;
       data.typePrompt = vscode.l10n.t('Type {0} to confirm:', opts.typeToConfirm);

@@ -27,6 +27,8 @@ export interface PreviewData {
   };
   /** Lines shown under the counts: the API calls the job will cost, cheaper routes. */
   notes?: string[];
+  /** A warning shown above the list, e.g. for a group managed outside Looker. */
+  warning?: string;
   /** Typed confirmation (Delete): the exact text the user must type, else undefined. */
   typeToConfirm?: string;
   typePrompt?: string;

@@ -11,10 +11,13 @@ export type Handler = (...args: any[]) => unknown; // eslint-disable-line @types
  * Reports an error once: a short message with actions to the user, the details to the log. Cancellations are
  * silent. Returns when the message is dismissed (callers usually don't wait).
  */
-export async function reportError(log: Log, err: unknown, action?: string, retry?: () => unknown): Promise<void> {
+export async function reportError(log: Log, err: unknown, action?: string, retry?: () => unknown, command?: string): Promise<void> {
   if (isCancellation(err)) return;
   const message = log.redact(describeError(err, action));
-  log.error(action ? `${action} failed` : 'Command failed', err);
+  const what = command ? `Command ${command}` : 'Command';
+  // An unexpected error (a bug, not Looker's answer) keeps its stack in the log, for the bug report.
+  const stack = !(err instanceof LookerApiError) && err instanceof Error && err.stack ? `\n${err.stack}` : '';
+  log.error(`${action ? `${action} failed` : `${what} failed`}${command && action ? ` (${command})` : ''}`, err, stack);
   const showLog = vscode.l10n.t('Show Log');
   const openDocs = vscode.l10n.t('Open Documentation');
   const again = vscode.l10n.t('Retry');
@@ -50,7 +53,7 @@ export function registerCommand(context: vscode.ExtensionContext, log: Log, id: 
     try {
       return await handler(...args);
     } catch (err) {
-      void reportError(log, err, undefined, () => vscode.commands.executeCommand(id, ...args));
+      void reportError(log, err, undefined, () => vscode.commands.executeCommand(id, ...args), id);
       return undefined;
     }
   };

@@ -72,13 +72,20 @@ export class ConnectionCommands {
   register(context: vscode.ExtensionContext): void {
     const r = (id: string, h: (...a: any[]) => unknown) => registerCommand(context, this.log, id, h); // eslint-disable-line @typescript-eslint/no-explicit-any
     r('looker.addConnection', () => this.add());
-    r('looker.editConnection', (arg?: { id?: string }) => this.edit(arg?.id));
-    r('looker.removeConnection', (arg?: { id?: string }) => this.remove(arg?.id));
-    r('looker.testConnection', (arg?: { id?: string }) => this.test(arg?.id));
-    r('looker.signOut', (arg?: { id?: string }) => this.signOut(arg?.id));
+    // From the view's title bar VS Code passes the focused tree item: only a known connection (or its id) selects one.
+    r('looker.editConnection', (arg?: unknown) => this.edit(this.connectionIdOf(arg)));
+    r('looker.removeConnection', (arg?: unknown) => this.remove(this.connectionIdOf(arg)));
+    r('looker.testConnection', (arg?: unknown) => this.test(this.connectionIdOf(arg)));
+    r('looker.signOut', (arg?: unknown) => this.signOut(this.connectionIdOf(arg)));
     r('looker.switchConnection', () => this.switchConnection());
-    r('looker.importIni', (uri?: vscode.Uri) => this.importIni(uri));
+    r('looker.importIni', (uri?: unknown) => this.importIni(uri instanceof vscode.Uri ? uri : typeof uri === 'string' && uri ? vscode.Uri.file(uri) : undefined));
     r('looker.importEnvironment', () => this.importEnvironment(false));
+  }
+
+  /** The id of a saved connection given as an id or an object with one; undefined for anything else. */
+  private connectionIdOf(arg: unknown): string | undefined {
+    const id = typeof arg === 'string' ? arg : arg && typeof arg === 'object' && 'id' in arg ? (arg as { id?: unknown }).id : undefined;
+    return typeof id === 'string' && this.manager.store.get(id) ? id : undefined;
   }
 
   /** Tests a draft: login, me, versions. Never throws. */

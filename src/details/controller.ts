@@ -6,7 +6,7 @@ import { LookerApiError } from '../looker/errors';
 import type { Log } from '../log';
 import type { AuditLog } from '../audit/log';
 import { DetailsPanel, webviewOptions, type Lookups } from './panel';
-import { VIEW_TYPE, isPageState } from './protocol';
+import { VIEW_TYPE, isPageState, type Edits } from './protocol';
 
 export interface DetailsDeps {
   manager: ConnectionManager;
@@ -32,6 +32,8 @@ interface Cached<T> {
  */
 export class UserDetailsController implements vscode.Disposable, Lookups {
   private readonly panels = new Map<string, DetailsPanel>();
+  /** Unsaved edits of closed tabs, by (connection, user): offered again when the user is reopened. */
+  private readonly drafts = new Map<string, { edits: Edits; base: Edits; title: string }>();
   private readonly cache = new Map<string, Cached<unknown>>();
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -55,8 +57,12 @@ export class UserDetailsController implements vscode.Disposable, Lookups {
     this.adopt(panel, state.connectionId, state.userId);
   }
 
-  /** Opens (or reveals) the details panel of a user; `connectionId` defaults to the active connection. */
-  async open(userId: string, connectionId?: string): Promise<vscode.WebviewPanel> {
+  /**
+   * Opens (or reveals) the details panel of a user; `connectionId` defaults to the active connection. With `preview`
+   * (a click in the tree) the panel replaces the previous preview panel unless that one was pinned or has edits, as
+   * VS Code's preview editors do; opening a preview user again pins it.
+   */
+  async open(userId: string, connectionId?: string, preview = false): Promise<vscode.WebviewPanel> {
     const connection = connectionId ?? this.deps.manager.active()?.id;
     if (!connection || !this.deps.manager.store.get(connection)) {
       throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('Add or choose a Looker connection first.') });
@@ -64,11 +70,26 @@ export class UserDetailsController implements vscode.Disposable, Lookups {
     const id = String(userId).trim();
     const existing = this.panels.get(key(connection, id));
     if (existing) {
+      // A second open pins a preview (like a double-click on a preview editor's tab), unless it is a preview again.
+      if (!preview) existing.preview = false;
+      else if (existing.preview && existing.panel.active) existing.preview = false;
       existing.reveal();
       return existing.panel;
     }
-    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, vscode.l10n.t('User {0}', id), vscode.ViewColumn.Active, webviewOptions(this.deps.extensionUri));
-    return this.adopt(panel, connection, id).panel;
+    const replaced = preview ? [...this.panels.values()].find((p) => p.preview && !p.draft) : undefined;
+    const column = replaced?.panel.viewColumn ?? vscode.ViewColumn.Active;
+    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, vscode.l10n.t('User {0}', id), column, webviewOptions(this.deps.extensionUri));
+    const p = this.adopt(panel, connection, id);
+    p.preview = preview;
+    replaced?.dispose();
+    const draft = this.drafts.get(key(connection, id));
+    if (draft) {
+      this.drafts.delete(key(connection, id));
+      p.preview = false;
+      p.restoreDraft({ edits: draft.edits, base: draft.base });
+      void vscode.window.showInformationMessage(vscode.l10n.t('Restored the unsaved changes to {0} from the tab you closed.', draft.title));
+    }
+    return p.panel;
   }
 
   private adopt(panel: vscode.WebviewPanel, connectionId: string, userId: string): DetailsPanel {
@@ -77,6 +98,17 @@ export class UserDetailsController implements vscode.Disposable, Lookups {
     this.panels.set(k, p);
     p.onDidDispose(() => {
       if (this.panels.get(k) === p) this.panels.delete(k);
+      // Closing a tab with unsaved edits keeps them: they come back when the user is opened again.
+      if (p.draft && !this.disposing) {
+        const title = p.current?.title ?? vscode.l10n.t('User {0}', userId);
+        this.drafts.set(k, { ...p.draft, title });
+        const reopen = vscode.l10n.t('Reopen');
+        void vscode.window
+          .showWarningMessage(vscode.l10n.t('{0} had unsaved changes. They are kept and come back when you open the user again.', title), reopen)
+          .then((pick) => {
+            if (pick === reopen) void this.open(userId, connectionId).catch((err) => this.deps.log.error('Reopening a user failed', err));
+          });
+      }
     });
     return p;
   }
@@ -127,7 +159,10 @@ export class UserDetailsController implements vscode.Disposable, Lookups {
     });
   }
 
+  private disposing = false;
+
   dispose(): void {
+    this.disposing = true;
     for (const p of [...this.panels.values()]) p.dispose();
     this.panels.clear();
     for (const d of this.disposables) d.dispose();

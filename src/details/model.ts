@@ -30,13 +30,23 @@ export interface ModelInput {
   locale?: string;
 }
 
-/** "2026-07-15T09:00:00Z (3 days ago)"; '' for no date; the raw text when it does not parse. */
+/** The date and time as the display language writes them ("15 Jul 2026, 09:00"), in the local time zone. */
+export function localDateTime(ms: number, locale?: string): string {
+  const opts: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' };
+  try {
+    return new Intl.DateTimeFormat(locale || 'en', opts).format(new Date(ms));
+  } catch {
+    return new Intl.DateTimeFormat('en', opts).format(new Date(ms));
+  }
+}
+
+/** "15 Jul 2026, 09:00 (3 days ago)" in the display language; '' for no date; the raw text when it does not parse. */
 export function formatDate(value: unknown, now: Date, locale?: string): string {
   if (value === null || value === undefined || value === '') return '';
   const text = String(value);
   const ms = Date.parse(text);
   if (Number.isNaN(ms)) return text;
-  const iso = new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const iso = localDateTime(ms, locale);
   const diff = (ms - now.getTime()) / 1000;
   const abs = Math.abs(diff);
   const units: [Intl.RelativeTimeFormatUnit, number][] = [
@@ -148,22 +158,43 @@ function sessionRows(sessions: ISession[], now: Date, locale?: string): SessionR
     credentialsType: s.credentials_type ?? '',
     created: formatDate(s.created_at, now, locale),
     expires: formatDate(s.expires_at, now, locale),
+    expired: !!s.expires_at && Date.parse(s.expires_at) <= now.getTime(),
     extendedCount: s.extended_count === null || s.extended_count === undefined ? '' : String(s.extended_count),
   }));
 }
 
 /** Attribute rows: hidden values are never passed on; the source says user / group / default. */
 export function attributeRows(attrs: IUserAttributeWithValue[], l10n: L10n): AttributeRow[] {
-  return attrs.map((a) => {
+  // With all_values the API lists every value on the attribute's search path (user, groups, default), the applying
+  // one first: one row per attribute, with the value that applies and where it comes from, the others noted.
+  const byId = new Map<string, IUserAttributeWithValue[]>();
+  for (const a of attrs) {
+    const id = String(a.user_attribute_id ?? a.name ?? '');
+    const list = byId.get(id);
+    if (list) list.push(a);
+    else byId.set(id, [a]);
+  }
+  return [...byId.entries()].map(([id, list]) => {
+    const set = list.filter((x) => x.source);
+    const a = set[0] ?? list[0];
     const hidden = !!a.value_is_hidden;
-    const value = hidden ? (a.value ? l10n.t('(hidden value set)') : l10n.t('(hidden)')) : a.value === null || a.value === undefined ? '—' : String(a.value);
+    const isSet = !!a.source;
+    const value = !isSet
+      ? '—'
+      : hidden
+        ? l10n.t('(hidden value set)')
+        : a.value === null || a.value === undefined
+          ? '—'
+          : String(a.value);
+    const overridden = set.slice(1).map((x) => describeSource(x.source, l10n));
+    const source = describeSource(a.source, l10n);
     return {
-      id: String(a.user_attribute_id ?? a.name ?? ''),
+      id,
       label: a.label ?? a.name ?? '',
       name: a.name ?? '',
       value,
       hidden,
-      source: describeSource(a.source, l10n),
+      source: overridden.length ? l10n.t('{0} (overrides {1})', source, overridden.join(', ')) : source,
     };
   });
 }

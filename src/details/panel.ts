@@ -103,6 +103,12 @@ export class DetailsPanel implements vscode.Disposable {
   readonly onDidLoad = this.loadedEmitter.event;
   private readonly disposeEmitter = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.disposeEmitter.event;
+  /** The page's unsaved edits (undefined when none): the tab is marked, and the controller keeps them on close. */
+  draft: { edits: Edits; base: Edits } | undefined;
+  /** A draft from a closed tab of this user, put back into the form after the first load. */
+  private toRestore: { edits: Edits; base: Edits } | undefined;
+  /** A preview panel is replaced by the next user opened from the tree, until it is pinned (an edit pins it). */
+  preview = false;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -239,6 +245,11 @@ export class DetailsPanel implements vscode.Disposable {
           if (docs) await vscode.env.openExternal(vscode.Uri.parse(docs));
         }
         return;
+      case 'dirty':
+        this.draft = Object.keys(m.edits).length ? { edits: m.edits, base: m.base } : undefined;
+        if (this.draft) this.preview = false;
+        this.updateTitle();
+        return;
     }
   }
 
@@ -314,8 +325,12 @@ export class DetailsPanel implements vscode.Disposable {
       vscode.l10n,
     );
     this.data = data;
-    this.panel.title = data.title;
+    this.updateTitle();
     this.post(first ? { type: 'init', data, strings: pageStrings() } : { type: 'data', data });
+    if (this.toRestore) {
+      this.post({ type: 'restoreDraft', ...this.toRestore });
+      this.toRestore = undefined;
+    }
     this.loadedEmitter.fire(data);
   }
 
@@ -380,11 +395,18 @@ export class DetailsPanel implements vscode.Disposable {
           const field = e.field ? fieldFor(e.field) : undefined;
           if (field) errors.push({ field, message: e.message ?? e.code ?? '' });
         }
-        if (errors.length) this.post({ type: 'fieldErrors', errors });
+        if (errors.length) {
+          // Shown once, next to the fields; the log keeps the details.
+          this.post({ type: 'fieldErrors', errors });
+          this.deps.log.error(`${label} failed`, err);
+          return false;
+        }
       }
+      // Shown once, in the page's banner (cleared by the next action); no second copy as a notification that would
+      // outlive a later success. The log keeps the details.
       const message = this.deps.log.redact(describeError(err, label, this.connectionName()));
       this.post({ type: 'error', message, docs: !!safeDocumentationUrl(this.docsUrl) });
-      void reportError(this.deps.log, err, label);
+      this.deps.log.error(`${label} failed`, err);
       return false;
     } finally {
       this.post({ type: 'busy', label: null });
@@ -403,6 +425,20 @@ export class DetailsPanel implements vscode.Disposable {
       return true;
     }
     const editable = (f: string): EditableField | undefined => (EDITABLE_FIELDS as readonly string[]).includes(f) ? (f as EditableField) : undefined;
+    if ('last_name' in diff && !String(diff.last_name ?? '').trim()) {
+      // Looker accepts it, but the user then shows by first name only (or as "—" everywhere without one).
+      const first = String(('first_name' in diff ? diff.first_name : this.user?.first_name) ?? '').trim();
+      const go = vscode.l10n.t('Save Without Last Name');
+      const pick = await confirmModal(
+        vscode.l10n.t('Save {0} on {1} with an empty last name?', this.name(), this.connectionName()),
+        first ? vscode.l10n.t('Looker will show this user as "{0}".', first) : vscode.l10n.t('With no first name either, the user has no name in Looker at all.'),
+        go,
+      );
+      if (pick !== go) {
+        this.post({ type: 'fieldErrors', errors: [{ field: 'last_name', message: vscode.l10n.t('The last name is empty: type one, or save again and confirm.') }] });
+        return false;
+      }
+    }
     return this.change(
       vscode.l10n.t('Saving {0}', this.name()),
       async (c) => {
@@ -632,6 +668,24 @@ export class DetailsPanel implements vscode.Disposable {
 
   reveal(): void {
     this.panel.reveal();
+  }
+
+  /** Puts a kept draft back into the form once the page has its data. */
+  restoreDraft(draft: { edits: Edits; base: Edits }): void {
+    this.toRestore = draft;
+    this.draft = draft;
+    if (this.data) {
+      this.post({ type: 'restoreDraft', ...draft });
+      this.toRestore = undefined;
+    }
+    this.updateTitle();
+  }
+
+  /** The tab's title: the user's name, marked "●" while there are unsaved edits (as VS Code marks a dirty file). */
+  private updateTitle(): void {
+    if (this.disposed) return;
+    const name = this.data?.title ?? this.panel.title.replace(/^● /, '');
+    this.panel.title = this.draft ? `● ${name}` : name;
   }
 
   dispose(): void {

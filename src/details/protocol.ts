@@ -55,6 +55,8 @@ export interface SessionRow {
   created: string;
   expires: string;
   extendedCount: string;
+  /** The session's expiry has passed: shown as expired, with nothing to end. */
+  expired?: boolean;
 }
 
 export interface NamedRef {
@@ -118,7 +120,9 @@ export type HostMessage =
   | { type: 'conflict'; fields: ConflictField[] }
   | { type: 'saved'; fields: EditableField[] }
   | { type: 'error'; message: string; docs: boolean }
-  | { type: 'resetLink'; expiresAt: string | null };
+  | { type: 'resetLink'; expiresAt: string | null }
+  /** Unsaved edits kept when the tab was closed, put back into the form on reopen. */
+  | { type: 'restoreDraft'; edits: Edits; base: Edits };
 
 export type PageMessage =
   | { type: 'ready' }
@@ -140,7 +144,9 @@ export type PageMessage =
   | { type: 'removeRole'; roleId: string }
   | { type: 'addGroup' }
   | { type: 'removeGroup'; groupId: string }
-  | { type: 'openDocs' };
+  | { type: 'openDocs' }
+  /** The unsaved edits now (empty when none): the host marks the tab and keeps them if the tab is closed. */
+  | { type: 'dirty'; edits: Edits; base: Edits };
 
 /** Longest text accepted from the page in any field (a 300-char name fits; a megabyte does not). */
 export const MAX_TEXT = 1000;
@@ -205,6 +211,7 @@ const PAGE_SHAPES: Record<PageMessage['type'], (o: Obj) => boolean> = {
   addGroup: (o) => hasOnly(o, NO_FIELDS),
   removeGroup: (o) => hasOnly(o, ['type', 'groupId']) && isId(o.groupId),
   openDocs: (o) => hasOnly(o, NO_FIELDS),
+  dirty: (o) => hasOnly(o, ['type', 'edits', 'base']) && isEdits(o.edits) && isEdits(o.base),
 };
 
 /** True when `x` is a well-formed message from the page (untrusted input). Never throws. */
@@ -249,7 +256,9 @@ export function isDetailsData(x: unknown): x is DetailsData {
   if (e !== null && !(isObj(e) && typeof e.email === 'string' && ['forcedReset', 'isDisabled', 'resetOutstanding', 'setupOutstanding'].every((k) => isBool(e[k])))) {
     return false;
   }
-  const session = (s: unknown) => allStrings(s, ['id', 'browser', 'os', 'ip', 'location', 'credentialsType', 'created', 'expires', 'extendedCount']);
+  const session = (s: unknown) =>
+    allStrings(s, ['id', 'browser', 'os', 'ip', 'location', 'credentialsType', 'created', 'expires', 'extendedCount']) &&
+    ((s as Obj).expired === undefined || isBool((s as Obj).expired));
   if (!isArrayOf(x.sessions, session)) return false;
   if (!isArrayOf(x.roles, isNamed) || !isArrayOf(x.inheritedRoles, isNamed) || !isArrayOf(x.groups, isNamed)) return false;
   const attr = (a: unknown) => allStrings(a, ['id', 'label', 'name', 'value', 'source']) && isBool((a as Obj).hidden);
@@ -269,6 +278,7 @@ const HOST_SHAPES: Record<HostMessage['type'], (o: Obj) => boolean> = {
   saved: (o) => isArrayOf(o.fields, isEditableField),
   error: (o) => typeof o.message === 'string' && isBool(o.docs),
   resetLink: (o) => o.expiresAt === null || typeof o.expiresAt === 'string',
+  restoreDraft: (o) => isEdits(o.edits) && isEdits(o.base),
 };
 
 /** True when `x` is a well-formed message from the host. Never throws. */

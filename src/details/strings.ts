@@ -53,6 +53,7 @@ export function pageStrings(): Strings {
     'Sessions': vscode.l10n.t('Sessions'),
     'No web sessions.': vscode.l10n.t('No web sessions.'),
     'End session': vscode.l10n.t('End session'),
+    Expired: vscode.l10n.t('Expired'),
     'End all sessions': vscode.l10n.t('End all sessions'),
     'Browser': vscode.l10n.t('Browser'),
     'OS': vscode.l10n.t('OS'),

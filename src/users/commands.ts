@@ -7,14 +7,15 @@ import { LookerApiError } from '../looker/errors';
 import type { Log } from '../log';
 import { recordShownWarning } from '../commands/prompt';
 import { registerCommand } from '../commands/register';
+import { describeError } from '../commands/errors';
 import { QUERY_HELP, parseQuery } from './query';
-import { GroupNode, MoreNode, QueryError, UserNode, type UsersTreeProvider } from './tree';
+import { GroupNode, MoreNode, QueryError, UserNode, userLabel, type UsersTreeProvider } from './tree';
 
 const RECENT_KEY = 'looker.recentQueries';
 const RECENT_MAX = 20;
 
 /** Opens a user's details (the details panel registers itself here). */
-export type OpenUser = (userId: string, connectionId?: string) => Promise<unknown>;
+export type OpenUser = (userId: string, connectionId?: string, preview?: boolean) => Promise<unknown>;
 
 /** A user as commands receive it: a tree node, an id, or an object with an id. */
 export type UserRef = UserNode | string | { id?: string | null };
@@ -62,13 +63,16 @@ export class UserCommands {
 
   register(): void {
     const r = (id: string, h: (...a: any[]) => unknown) => registerCommand(this.context, this.log, id, h); // eslint-disable-line @typescript-eslint/no-explicit-any
-    r('looker.search', (initial?: string) => this.search(initial));
+    // VS Code passes the focused tree item (or null) from the view's title bar and (item, selection) from a context
+    // menu: every handler takes only the arguments it understands and treats anything else as "not given".
+    r('looker.search', (initial?: unknown) => this.search(typeof initial === 'string' ? initial : undefined));
     r('looker.clearSearch', () => this.tree.setQuery(undefined));
     r('looker.refresh', () => this.tree.refresh());
-    r('looker.refreshGroup', (g?: GroupNode) => (g instanceof GroupNode ? this.tree.refresh(g) : this.tree.refresh()));
-    r('looker.loadMore', (n: MoreNode | GroupNode) => this.tree.loadMore(n));
-    r('looker.findByCredential', (type?: CredentialType, id?: string) => this.findByCredential(type, id));
-    r('looker.openUser', (ref?: UserRef) => this.open(ref));
+    r('looker.refreshGroup', (g?: unknown) => (g instanceof GroupNode ? this.tree.refresh(g) : this.tree.refresh()));
+    r('looker.loadMore', (n?: unknown) => (n instanceof MoreNode || n instanceof GroupNode ? this.tree.loadMore(n) : undefined));
+    r('looker.findByCredential', (type?: unknown, id?: unknown) =>
+      this.findByCredential(typeof type === 'string' ? (type as CredentialType) : undefined, typeof type === 'string' && typeof id === 'string' ? id : undefined));
+    r('looker.openUser', (ref?: unknown) => this.open(ref instanceof GroupNode || ref instanceof MoreNode || ref === null ? undefined : (ref as UserRef)));
     r('looker.copyEmail', (c?: unknown, s?: unknown) => this.copy(targetUsers(c, s, this.view), (u) => u.email ?? u.credentials_email?.email ?? ''));
     r('looker.copyId', (c?: unknown, s?: unknown) => this.copy(targetUsers(c, s, this.view), (u) => String(u.id ?? '')));
     r('looker.openInLooker', (c?: unknown, s?: unknown) => this.openInLooker(targetUsers(c, s, this.view)));
@@ -246,21 +250,97 @@ export class UserCommands {
   }
 
   private async open(ref?: UserRef): Promise<unknown> {
-    let id = userIdOf(ref);
-    if (!id) {
-      id = await vscode.window.showInputBox({
-        title: vscode.l10n.t('Open Looker User'),
-        prompt: vscode.l10n.t('User ID or login email'),
-        ignoreFocusOut: true,
-        validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Enter a user ID or an email address.')),
-      });
-      if (!id) return undefined;
-      if (id.includes('@')) {
-        const u = await this.client().userForCredential('email', id.trim(), 'id');
-        id = String(u.id);
+    const id = userIdOf(ref) ?? (await this.pickUser());
+    // A click in the tree opens a preview (replaced by the next click until pinned); anything else a kept tab.
+    return id ? this.openUser(id, undefined, ref instanceof UserNode) : undefined;
+  }
+
+  /**
+   * "Open User…": a quick pick that searches names and emails as you type (GET /users/search/names/{pattern});
+   * an id or a login email typed in full opens that user directly.
+   */
+  private pickUser(): Promise<string | undefined> {
+    const client = this.client();
+    type Item = vscode.QuickPickItem & { userId?: string; byEmail?: string };
+    const qp = vscode.window.createQuickPick<Item>();
+    qp.title = vscode.l10n.t('Open Looker User');
+    qp.placeholder = vscode.l10n.t('Type a name, an email address or a user ID');
+    qp.matchOnDescription = true;
+    qp.matchOnDetail = true;
+    qp.ignoreFocusOut = true;
+    let generation = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let abort: AbortController | undefined;
+    const direct = (v: string): Item[] => {
+      const t = v.trim();
+      if (/^\d+$/.test(t)) return [{ label: vscode.l10n.t('$(account) Open user ID {0}', t), userId: t, alwaysShow: true }];
+      if (/^[^\s@]+@[^\s@]+$/.test(t)) return [{ label: vscode.l10n.t('$(mail) Open the user whose login email is {0}', t), byEmail: t, alwaysShow: true }];
+      return [];
+    };
+    const search = (v: string) => {
+      const t = v.trim();
+      const mine = ++generation;
+      abort?.abort();
+      if (timer) clearTimeout(timer);
+      qp.items = direct(t);
+      if (t.length < 2 || /^\d+$/.test(t)) {
+        qp.busy = false;
+        return;
       }
-    }
-    return this.openUser(id.trim());
+      qp.busy = true;
+      timer = setTimeout(async () => {
+        abort = new AbortController();
+        try {
+          const pattern = `%${t.replace(/[%_]/g, '')}%`;
+          const page = await client.searchUsersNames(pattern, { fields: 'id,first_name,last_name,display_name,email,is_disabled', sorts: 'last_name,first_name', limit: 50 }, abort.signal);
+          if (mine !== generation) return;
+          const found: Item[] = page.items.map((u) => ({
+            label: `$(${u.is_disabled ? 'circle-slash' : 'account'}) ${userLabel(u)}`,
+            description: u.email ?? '',
+            detail: u.is_disabled ? vscode.l10n.t('ID {0} · disabled', String(u.id ?? '')) : vscode.l10n.t('ID {0}', String(u.id ?? '')),
+            userId: String(u.id ?? ''),
+            alwaysShow: true,
+          }));
+          qp.items = found.length
+            ? [...direct(t), ...found]
+            : [...direct(t), { label: vscode.l10n.t('No user matches "{0}" on {1}', t, this.manager.active()?.name ?? ''), alwaysShow: true }];
+        } catch (err) {
+          if (mine !== generation || abort?.signal.aborted) return;
+          qp.items = [{ label: `$(error) ${describeError(err, vscode.l10n.t('searching users'))}`, alwaysShow: true }];
+        } finally {
+          if (mine === generation) qp.busy = false;
+        }
+      }, 250);
+    };
+    return new Promise<string | undefined>((resolve) => {
+      let done = false;
+      const finish = (id: string | undefined) => {
+        if (done) return;
+        done = true;
+        resolve(id);
+        qp.dispose();
+        abort?.abort();
+        if (timer) clearTimeout(timer);
+      };
+      qp.onDidChangeValue(search);
+      qp.onDidHide(() => finish(undefined));
+      qp.onDidAccept(async () => {
+        const item = qp.selectedItems[0] ?? qp.activeItems[0] ?? direct(qp.value)[0];
+        if (item?.userId) return finish(item.userId);
+        if (item?.byEmail) {
+          qp.busy = true;
+          try {
+            const u = await client.userForCredential('email', item.byEmail, 'id');
+            finish(String(u.id));
+          } catch (err) {
+            qp.busy = false;
+            qp.items = [{ label: `$(warning) ${err instanceof LookerApiError && err.status === 404 ? vscode.l10n.t('No user has the login email {0}.', item.byEmail) : describeError(err)}`, alwaysShow: true }];
+          }
+        }
+        // Anything else (a message row, a name still being searched): keep the pick open.
+      });
+      qp.show();
+    });
   }
 
   private async copy(nodes: UserNode[], pick: (u: IUser) => string): Promise<string | undefined> {

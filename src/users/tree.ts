@@ -9,6 +9,7 @@ import { readActivity } from './activity';
 import { LookerApiError } from '../looker/errors';
 import { describeQuery, parseQuery, resolveGroup, type UserQuery } from './query';
 import { personName } from './names';
+import { formatDateTime } from '../format/dates';
 import {
   SMART_SEARCHES,
   TREE_USER_FIELDS,
@@ -89,6 +90,7 @@ export class MessageNode {
     readonly parent?: GroupNode,
     readonly command?: vscode.Command,
     readonly tooltip?: string,
+    readonly contextValue = 'message',
   ) {}
 }
 
@@ -312,7 +314,7 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
     const statuses = USER_GROUPS.map((g) => ({ g, params: combineQuery(baseQuery, g, surface) }));
     if (statuses.some((s) => s.params === 'ungrouped')) {
       const fetcher = this.requestFetcher(client, baseQuery);
-      const results = new GroupNode('results', vscode.l10n.t('Results'), fetcher, true, false);
+      const results = new GroupNode('results', vscode.l10n.t('Results'), fetcher, true, false, vscode.l10n.t('Users matching {0}', baseQuery.text));
       results.narrowable = true;
       groups.push(results);
     } else {
@@ -327,7 +329,7 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
         if (params === null || params === 'ungrouped') continue;
         const fetcher: PageFetcher = (offset, limit, s, fields) =>
           client.searchUsers({ ...params, sorts: params.sorts ?? 'last_name,first_name', fields: fields ?? TREE_USER_FIELDS, limit, offset }, s);
-        const node = new GroupNode(`status:${g}`, GROUP_LABELS[g](), fetcher, g === 'active', false);
+        const node = new GroupNode(`status:${g}`, GROUP_LABELS[g](), fetcher, g === 'active', false, GROUP_TOOLTIPS[g]());
         node.narrowable = true;
         groups.push(node);
       }
@@ -357,7 +359,7 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
         const fetcher = this.smartFetcher(client, smart, surface, (activity) => {
           if (holder.node) holder.node.activity = activity;
         });
-        holder.node = new GroupNode(`smart:${smart.id}`, smartLabel(smart), fetcher, false, true, smart.description);
+        holder.node = new GroupNode(`smart:${smart.id}`, smartLabel(smart), fetcher, false, true, smartTooltip(smart));
         groups.push(holder.node);
       }
     }
@@ -370,12 +372,55 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
     this.lockedOut = await lockouts;
     if (generation !== this.generation) return [];
     for (const g of groups) for (const n of g.users) n.status = classifyUser(n.user, this.now(), this.lockedOut);
-    this.roots = groups;
+    const roots: UsersNode[] = [...groups];
+    if (query) roots.unshift(this.searchHeader(query, groups));
+    this.roots = roots;
     const statusGroups = groups.filter((g) => g.key.startsWith('status:') && g.unavailable === undefined);
+    // The derived groups (smart searches) read every candidate user: on an instance small enough they load in the
+    // background so that they show a count unopened; on a large one they load when opened (API calls are counted).
+    const size = statusGroups.reduce((n, g) => n + (g.total ?? Infinity), 0);
+    if (size <= BACKGROUND_COUNT_MAX_USERS) {
+      for (const g of groups) {
+        if (!g.key.startsWith('smart:')) continue;
+        void this.loadFirst(g, signal)
+          .then(() => {
+            if (generation === this.generation) this.changed.fire(g);
+          })
+          .catch(() => undefined);
+      }
+    }
     if (!query && statusGroups.length && statusGroups.every((g) => g.total !== undefined)) {
       this.countChanged.fire(statusGroups.reduce((n, g) => n + (g.total ?? 0), 0));
     }
-    return groups;
+    return roots;
+  }
+
+  /**
+   * The first row while a search is active: the query, how many users it matched, and a click clears it. Zero
+   * matches says so (the view's title does not show a description when it is the container's only view).
+   */
+  private searchHeader(query: UserQuery, groups: GroupNode[]): MessageNode {
+    const shown = groups.filter((g) => !g.lazy);
+    const total = shown.every((g) => g.total !== undefined && !g.error) ? shown.reduce((n, g) => n + (g.total ?? 0), 0) : undefined;
+    const clear = { command: 'looker.clearSearch', title: vscode.l10n.t('Clear Search') };
+    if (total === 0) {
+      return new MessageNode(
+        vscode.l10n.t('No users match {0} — click to clear the search', query.text),
+        'search-stop',
+        undefined,
+        clear,
+        vscode.l10n.t('Nothing on {0} matches this search. Click to clear it, or use the search button to change it.', this.manager.active()?.name ?? ''),
+        'searchHeader',
+      );
+    }
+    return new MessageNode(
+      total === undefined ? vscode.l10n.t('Search: {0}', query.text) : total === 1 ? vscode.l10n.t('Search: {0} · 1 match', query.text) : vscode.l10n.t('Search: {0} · {1} matches', query.text, total.toLocaleString(vscode.env.language)),
+      'search',
+      undefined,
+      clear,
+      vscode.l10n.t('Click to clear the search and show all users again.'),
+      'searchHeader',
+    );
   }
 
   /** Per connection: whether System Activity was refused (asked once, not for every page). */
@@ -513,7 +558,8 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
     item.iconPath = new vscode.ThemeIcon(node.icon);
     item.tooltip = node.tooltip;
     item.command = node.command;
-    item.contextValue = 'message';
+    item.contextValue = node.contextValue;
+    if (node.contextValue === 'searchHeader') item.id = `${this.manager.active()?.id ?? ''}/${this.generation}/searchHeader`;
     return item;
   }
 
@@ -535,7 +581,7 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
     else if (g.loaded) item.description = g.users.length.toLocaleString();
     else if (g.lazy) item.description = '';
     item.iconPath = new vscode.ThemeIcon(groupIcon(g.key));
-    item.contextValue = g.key.startsWith('status:') ? 'group.status' : g.key.startsWith('smart:') ? 'group.smart' : g.key.startsWith('saved:') ? 'group.saved' : g.key.startsWith('pinned:') ? 'group.pinned' : 'group.results';
+    item.contextValue = g.key.startsWith('status:') ? `group.status.${g.key.slice('status:'.length)}` : g.key.startsWith('smart:') ? 'group.smart' : g.key.startsWith('saved:') ? 'group.saved' : g.key.startsWith('pinned:') ? 'group.pinned' : 'group.results';
     if (g.tooltip) item.tooltip = g.tooltip;
     if (g.activity) {
       const note =
@@ -586,12 +632,36 @@ function smartLabel(s: SmartSearch): string {
   }
 }
 
+/** Users (all status groups) up to which the derived groups load in the background to show their counts. */
+const BACKGROUND_COUNT_MAX_USERS = 5000;
+
+const GROUP_TOOLTIPS: Record<UserGroup, () => string> = {
+  active: () => vscode.l10n.t('People who can sign in: not disabled, not embed users, not service accounts'),
+  disabled: () => vscode.l10n.t('Users who cannot sign in until an admin enables them again'),
+  embed: () => vscode.l10n.t('Users created by signed embedding (they sign in through an embedding application)'),
+  service: () => vscode.l10n.t('Service accounts (API-only users)'),
+};
+
+function smartTooltip(s: SmartSearch): string {
+  switch (s.id) {
+    case 'inactive90':
+      return vscode.l10n.t('Enabled people whose latest login on any credential is more than 90 days old (or who never signed in and were created more than 90 days ago)');
+    case 'neverSignedIn':
+      return vscode.l10n.t('Enabled people without a login on any credential');
+    default:
+      return vscode.l10n.t('Users with a login lockout (too many failed attempts)');
+  }
+}
+
 function groupIcon(key: string): string {
   if (key === 'status:active') return 'pass';
   if (key === 'status:disabled') return 'circle-slash';
   if (key === 'status:embed') return 'link';
   if (key === 'status:service') return 'server-process';
   if (key.startsWith('saved:')) return 'bookmark';
+  if (key === 'smart:inactive90') return 'history';
+  if (key === 'smart:neverSignedIn') return 'circle-large-outline';
+  if (key === 'smart:lockedOut') return 'lock';
   if (key.startsWith('smart:')) return 'sparkle';
   if (key.startsWith('pinned:')) return 'pinned';
   return 'search';
@@ -642,7 +712,7 @@ function userTooltip(n: UserNode): vscode.MarkdownString {
   md.appendMarkdown('  \n');
   md.appendText(
     n.status.lastLogin
-      ? vscode.l10n.t('Last login {0} ({1} days ago)', n.status.lastLogin.toISOString().slice(0, 10), n.status.daysSinceLogin ?? 0)
+      ? vscode.l10n.t('Last login {0} ({1} days ago)', formatDateTime(n.status.lastLogin), n.status.daysSinceLogin ?? 0)
       : n.status.flags.noInteractiveSignIn
         ? vscode.l10n.t('No interactive sign-in (API keys only; API use is in System Activity)')
         : vscode.l10n.t('Never signed in'),

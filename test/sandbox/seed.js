@@ -25,8 +25,12 @@
 const crypto = require('crypto');
 
 const DOMAIN = 'brightlane.io';
-/** All seeded timestamps are relative to this instant, so the data is the same whenever it is generated. */
-const SEED_NOW = Date.parse('2026-07-15T09:00:00.000Z');
+/**
+ * All seeded timestamps are relative to this instant: the start (UTC) of the current day, so the data looks like a
+ * live instance's (recent logins, "inactive > 90 days" a minority, nothing in the future) and is the same whenever
+ * it is generated that day.
+ */
+const SEED_NOW = Math.floor(Date.now() / 86400000) * 86400000;
 const DAY = 86400000;
 
 /** @param {number} seed */

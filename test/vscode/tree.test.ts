@@ -79,7 +79,8 @@ describe('users tree', function () {
     await sandboxLog.clear(sb!);
     a.tree.refresh();
     await roots();
-    const searches = (await sandboxLog.get(sb!)).filter((r) => r.op === 'search_users');
+    // The derived groups (smart searches) read in the background in batches of 1000 so that they show a count.
+    const searches = (await sandboxLog.get(sb!)).filter((r) => r.op === 'search_users' && r.query.limit !== '1000');
     assert.strictEqual(searches.length, 4, 'one search per status group');
     for (const r of searches) {
       assert.ok(r.query.fields && !r.query.fields.includes('roles'), 'fields narrowed');

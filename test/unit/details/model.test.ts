@@ -1,7 +1,7 @@
 // The details page's display data (src/details/model.ts): names for ids, hidden values, credential cards, no tokens.
 import * as assert from 'assert';
 import type { IGroup, IRole, IUser } from '@looker/sdk';
-import { attributeRows, buildDetails, formatDate, userJsonForCopy } from '../../../src/details/model';
+import { attributeRows, buildDetails, formatDate, localDateTime, userJsonForCopy } from '../../../src/details/model';
 import { isDetailsData } from '../../../src/details/protocol';
 
 const l10n = { t: (m: string, ...a: (string | number | boolean)[]) => m.replace(/\{(\d+)\}/g, (_, i: string) => String(a[Number(i)])) };
@@ -73,7 +73,8 @@ describe('details: display model', () => {
 
   it('sessions as text with location and relative dates', () => {
     assert.strictEqual(data.sessions[0].location, 'Oslo, NO');
-    assert.strictEqual(data.sessions[0].created, '2026-07-15T08:00:00Z (1 hour ago)');
+    assert.strictEqual(data.sessions[0].created, `${localDateTime(Date.parse('2026-07-15T08:00:00Z'))} (1 hour ago)`);
+    assert.strictEqual(data.sessions[0].expired, false);
     assert.strictEqual(data.sessions[0].extendedCount, '2');
   });
 
@@ -92,6 +93,25 @@ describe('details: display model', () => {
     assert.strictEqual(rows[1].value, 'EMEA');
   });
 
+  it('one row per attribute: the value that applies, its source, and the sources it overrides', () => {
+    const rows = attributeRows(
+      [
+        { user_attribute_id: '5', name: 'region', label: 'Region', value: 'APAC', value_is_hidden: false, source: 'user' },
+        { user_attribute_id: '5', name: 'region', label: 'Region', value: 'EMEA', value_is_hidden: false, source: 'group: Sales' },
+        { user_attribute_id: '5', name: 'region', label: 'Region', value: 'US', value_is_hidden: false, source: 'default' },
+        { user_attribute_id: '8', name: 'api_token', label: 'API token', value: null, value_is_hidden: true, source: null },
+      ],
+      l10n,
+    );
+    assert.deepStrictEqual(
+      rows.map((r) => [r.name, r.value, r.source]),
+      [
+        ['region', 'APAC', 'user (overrides group: Sales, default)'],
+        ['api_token', '—', 'not set'],
+      ],
+    );
+  });
+
   it('Copy as JSON hides reset link tokens', () => {
     const json = userJsonForCopy(USER);
     assert.ok(!json.includes('SECRETTOKEN'));
@@ -99,8 +119,13 @@ describe('details: display model', () => {
     assert.strictEqual(JSON.parse(json).first_name, USER.first_name);
   });
 
-  it('formatDate: ISO + relative; empty for none; raw text when unparsable', () => {
-    assert.strictEqual(formatDate('2026-07-18T09:00:00Z', NOW), '2026-07-18T09:00:00Z (in 3 days)');
+  it('formatDate: localised date and time + relative; empty for none; raw text when unparsable', () => {
+    const ms = Date.parse('2026-07-18T09:00:00Z');
+    assert.strictEqual(formatDate('2026-07-18T09:00:00Z', NOW), `${localDateTime(ms)} (in 3 days)`);
+    assert.ok(!/2026-07-18T/.test(formatDate('2026-07-18T09:00:00Z', NOW)), 'no ISO timestamp');
+    assert.match(localDateTime(ms, 'de'), /2026/);
+    assert.notStrictEqual(localDateTime(ms, 'de'), localDateTime(ms, 'en'), 'the display language decides the format');
+    assert.match(formatDate('2026-07-18T09:00:00Z', NOW, 'de'), /in 3 Tagen/);
     assert.strictEqual(formatDate(null, NOW), '');
     assert.strictEqual(formatDate('soon', NOW), 'soon');
   });

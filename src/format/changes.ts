@@ -1,0 +1,38 @@
+import * as vscode from 'vscode';
+import { displayValue, fieldLabel } from './labels';
+
+/** Names for ids shown in a change: group and role ids by id. */
+export interface ValueNames {
+  groups?: ReadonlyMap<string, string>;
+  roles?: ReadonlyMap<string, string>;
+}
+
+function labelOf(key: string): string {
+  switch (key) {
+    case 'group':
+      return vscode.l10n.t('Group');
+    case 'sessions':
+      return vscode.l10n.t('Sessions');
+    default:
+      return fieldLabel(key);
+  }
+}
+
+function valueOf(key: string, v: unknown, names: ValueNames): string {
+  const name = (map: ReadonlyMap<string, string> | undefined, id: unknown) => (map && id !== null && id !== undefined ? map.get(String(id)) : undefined);
+  if (key === 'group' || key === 'group_ids') {
+    if (Array.isArray(v)) return v.map((id) => name(names.groups, id) ?? String(id)).join(', ') || '—';
+    if (v === null || v === undefined) return vscode.l10n.t('not a member');
+    return name(names.groups, v) ?? String(v);
+  }
+  if (key === 'role_ids') {
+    if (Array.isArray(v)) return v.map((id) => name(names.roles, id) ?? String(id)).join(', ') || '—';
+  }
+  return displayValue(v);
+}
+
+/** "Disabled: no → yes; Group: not a member → Finance" — field labels and names instead of API names and ids. */
+export function describeChange(before: Record<string, unknown> | undefined, after: Record<string, unknown> | undefined, names: ValueNames = {}): string {
+  const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
+  return [...keys].map((k) => `${labelOf(k)}: ${valueOf(k, before?.[k], names)} → ${valueOf(k, after?.[k], names)}`).join('; ');
+}

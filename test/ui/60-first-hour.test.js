@@ -1,0 +1,496 @@
+// UI scenarios from "the first hour of a real admin" (issue 16): each clicks the control a person clicks (the view's
+// title bar, its "…" menu, a context menu, the command palette) and checks what they then see.
+const assert = require('assert');
+const fs = require('fs');
+const path = require('path');
+const { addConnection, detailsFrame, getSession, openLookerView, openUser, runCommand, usePage } = require('./workbench');
+
+const CONNECTION = 'Sandbox First Hour';
+
+/** A button of the Users view's title bar, by its tooltip (shown on hover, so hover the side bar first). */
+async function titleButton(page, name) {
+  await page.locator('.part.sidebar').hover();
+  const button = page.locator(`.part.sidebar a.action-label[aria-label*="${name}"] >> visible=true`).first();
+  await button.waitFor({ timeout: 15000 });
+  return button;
+}
+
+/** Takes the keyboard out of a webview (which would swallow F1) by clicking the side bar's title. */
+async function focusWorkbench(page) {
+  await page.locator('.part.sidebar .composite.title .title-label').first().click().catch(() => undefined);
+}
+
+/** Opens the view's "…" menu and returns the texts of its entries. */
+async function moreActions(page) {
+  const more = await titleButton(page, 'More Actions');
+  await more.click();
+  await page.getByRole('menuitem').first().waitFor({ timeout: 10000 });
+  return page.getByRole('menuitem').allInnerTexts();
+}
+
+/** The notifications with this text (in the headless workbench they go to the notification centre). */
+async function notificationTexts(page) {
+  const center = page.locator('.notifications-center');
+  // The status bar's bell, not the palette: the keyboard may be inside a webview.
+  if (!(await center.isVisible())) await page.locator('.statusbar-item[id$="notifications"] a, .statusbar-item[id$="notifications"]').first().click();
+  await center.waitFor({ timeout: 10000 });
+  await page.waitForTimeout(300);
+  return center.locator('.monaco-list-row').allInnerTexts();
+}
+
+async function waitNotification(page, pattern, timeoutMs = 30000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const texts = await notificationTexts(page);
+    const hit = texts.find((t) => pattern.test(t));
+    if (hit) return hit;
+    if (Date.now() > end) throw new Error(`no notification ${pattern}: ${JSON.stringify(texts)}`);
+    await page.waitForTimeout(500);
+  }
+}
+
+async function clearNotifications(page) {
+  await notificationTexts(page);
+  const clear = page.locator('.notifications-center .codicon-notifications-clear-all').first();
+  if ((await clear.isVisible()) && !/disabled/.test((await clear.getAttribute('class')) || '')) await clear.click();
+  const center = page.locator('.notifications-center');
+  if (await center.isVisible()) await page.locator('.notifications-center .codicon-notifications-hide').first().click().catch(() => undefined);
+}
+
+/** Files under the code-server state of this session whose names match. */
+function stateFiles(pattern) {
+  const root = path.dirname(getSession().workspace);
+  const found = [];
+  const walk = (dir, depth) => {
+    if (depth > 10) return;
+    let entries = [];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (e.name !== 'node_modules' && e.name !== 'workspace') walk(p, depth + 1);
+      } else if (pattern.test(e.name)) found.push(p);
+    }
+  };
+  walk(root, 0);
+  return found;
+}
+
+/** The extension's Output log file ("Looker" channel) under the code-server state of this session. */
+function lookerLog() {
+  const root = path.dirname(getSession().workspace);
+  const found = [];
+  const walk = (dir, depth) => {
+    if (depth > 8) return;
+    let entries = [];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p, depth + 1);
+      else if (/Looker\.log$/.test(e.name)) found.push(p);
+    }
+  };
+  walk(root, 0);
+  return found.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+}
+
+async function waitLog(pattern, timeoutMs = 15000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const text = lookerLog();
+    if (pattern.test(text)) return text;
+    if (Date.now() > end) throw new Error(`the Looker log has no line ${pattern}; last lines: ${text.split('\n').slice(-8).join('\n')}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+function rootRow(pane, label) {
+  return pane.locator('.monaco-list-row[aria-level="1"]').filter({ hasText: label }).first();
+}
+
+/** An editor tab by (part of) its title. */
+function tab(page, title) {
+  return page.locator('.tabs-container .tab', { hasText: title });
+}
+
+/** Expands or collapses a top-level group (a long expanded group pushes the others out of the rendered rows). */
+async function setExpanded(pane, label, expanded) {
+  const row = rootRow(pane, label);
+  await row.waitFor({ timeout: 30000 });
+  if (((await row.getAttribute('aria-expanded')) === 'true') !== expanded) await row.click();
+}
+
+describe('the first hour of a real admin (UI)', function () {
+  this.timeout(240000);
+  const state = usePage(this);
+  let page;
+  let sb;
+  let pane;
+
+  before(async function () {
+    sb = getSession().sandbox;
+    if (!sb) return this.skip();
+    page = state.page;
+    pane = await addConnection(page, sb, CONNECTION);
+  });
+
+  it('1 · the title-bar search button opens the search box with a group focused; a search shows in the view and zero matches offers to clear', async () => {
+    await clearNotifications(page);
+    pane = await openLookerView(page);
+    await rootRow(pane, 'Active').click();
+    await (await titleButton(page, 'Search Users')).click();
+    const box = page.locator('.quick-input-widget');
+    await box.locator('.quick-input-title', { hasText: 'Search Looker Users' }).waitFor({ timeout: 15000 });
+    await box.locator('input').first().fill('email:%@brightlane.io');
+    await page.keyboard.press('Enter');
+    // 7 · the query is shown in the view, with how many users it matched.
+    const header = pane.locator('.monaco-list-row[aria-level="1"]').first();
+    await header.filter({ hasText: /Search: email:%@brightlane\.io · [\d,.]+ match/ }).waitFor({ timeout: 30000 });
+    const texts = await notificationTexts(page);
+    assert.ok(!texts.some((t) => /not a function|Unexpected error/.test(t)), `no error: ${JSON.stringify(texts)}`);
+    await page.keyboard.press('Escape');
+
+    await (await titleButton(page, 'Search Users')).click();
+    await box.locator('.quick-input-title', { hasText: 'Search Looker Users' }).waitFor({ timeout: 15000 });
+    await box.locator('input').first().fill('zz-nobody-by-this-name');
+    await page.keyboard.press('Enter');
+    const none = pane.locator('.monaco-list-row').filter({ hasText: /No users match zz-nobody-by-this-name/ }).first();
+    await none.waitFor({ timeout: 30000 });
+    // The row is a button: a click clears the search (again if the first click landed while the row re-rendered).
+    // Move the pointer off the title bar first: the search button's hover would cover the row.
+    await page.mouse.move(800, 500);
+    await page.waitForTimeout(800);
+    for (let i = 0; i < 3 && !(await rootRow(pane, 'Active').count()); i++) {
+      await none.click({ position: { x: 60, y: 10 } }).catch(() => undefined);
+      await rootRow(pane, 'Active').waitFor({ timeout: 10000 }).catch(() => undefined);
+    }
+    await rootRow(pane, 'Active').waitFor({ timeout: 20000 });
+    assert.strictEqual(await pane.locator('.monaco-list-row').filter({ hasText: /No users match|Search:/ }).count(), 0, 'the search is cleared');
+  });
+
+  it('1 · "Edit Connection…" from the title bar\'s "…" menu with a user focused edits a connection (it did nothing)', async () => {
+    pane = await openLookerView(page);
+    const active = rootRow(pane, 'Active');
+    if ((await active.getAttribute('aria-expanded')) !== 'true') await active.click();
+    const user = pane.locator('.monaco-list-row[aria-level="2"]').first();
+    await user.waitFor({ timeout: 30000 });
+    await user.focus();
+    await moreActions(page);
+    await page.getByRole('menuitem', { name: /Edit Connection/ }).first().click();
+    const box = page.locator('.quick-input-widget');
+    // Either the connection picker or the first step of the edit flow for the connection.
+    await box.locator('.quick-input-title, .quick-input-list .monaco-list-row').filter({ hasText: new RegExp(`Edit Looker Connection|${CONNECTION}`) }).first().waitFor({ timeout: 15000 });
+    await page.keyboard.press('Escape');
+  });
+
+  it('3 · "Export Users…" from the palette asks which users, exports everyone when asked, says so and logs it (15)', async () => {
+    await clearNotifications(page);
+    pane = await openLookerView(page);
+    const active = rootRow(pane, 'Active');
+    if ((await active.getAttribute('aria-expanded')) !== 'true') await active.click();
+    const user = pane.locator('.monaco-list-row[aria-level="2"]').first();
+    await user.click();
+    // The click opens the user; bring the keyboard back to the workbench (the selection stays) for the palette.
+    await detailsFrame(page);
+    await page.waitForTimeout(1000);
+    await active.focus();
+    await focusWorkbench(page);
+    await runCommand(page, 'Looker: Export Users');
+    const box = page.locator('.quick-input-widget');
+    await box.locator('.quick-input-title', { hasText: `Export Users from ${CONNECTION}` }).waitFor({ timeout: 15000 });
+    const items = await box.locator('.quick-input-list .monaco-list-row').allInnerTexts();
+    assert.ok(items.some((t) => /Selected users/.test(t) && /1 user/.test(t)), `offers the selection: ${JSON.stringify(items)}`);
+    assert.ok(items.some((t) => /Everyone/.test(t)), `offers everyone: ${JSON.stringify(items)}`);
+    await box.locator('.quick-input-list .monaco-list-row', { hasText: 'Everyone' }).first().click();
+    // 8 · the field picker shows Looker's names for the fields.
+    await box.locator('.quick-input-list .monaco-list-row', { hasText: 'Last login (email)' }).first().waitFor({ timeout: 15000 });
+    await page.keyboard.press('Enter');
+    await box.locator('.quick-input-list .monaco-list-row', { hasText: 'CSV' }).first().click();
+    const target = path.join(getSession().workspace, 'everyone.csv');
+    const input = box.locator('input').first();
+    await input.waitFor();
+    await page.waitForTimeout(500);
+    await input.fill(target);
+    await page.keyboard.press('Enter');
+    const end = Date.now() + 60000;
+    while (!fs.existsSync(target) && Date.now() < end) await page.waitForTimeout(300);
+    assert.ok(fs.existsSync(target), 'the file was written');
+    const lines = fs.readFileSync(target, 'utf8').trim().split(/\r?\n/);
+    assert.strictEqual(lines.length - 1, sb.db.users.length, 'one row per user of the instance');
+    const n = sb.db.users.length.toLocaleString('en');
+    await waitNotification(page, new RegExp(`Exported ${n} users \\(everyone on ${CONNECTION}\\)`));
+    await waitLog(new RegExp(`Export: ${sb.db.users.length} user\\(s\\) of everyone on ${CONNECTION}`));
+    await clearNotifications(page);
+  });
+
+  it('5 · "Open User…" searches names as you type and opens the picked user', async () => {
+    const priya = sb.db.users.find((u) => u.first_name === 'Priya' && u.last_name === 'Raman');
+    await focusWorkbench(page);
+    await runCommand(page, 'Looker: Open User');
+    const box = page.locator('.quick-input-widget');
+    await box.locator('.quick-input-title', { hasText: 'Open Looker User' }).waitFor({ timeout: 15000 });
+    await box.locator('input').first().fill('raman');
+    const row = box.locator('.quick-input-list .monaco-list-row', { hasText: 'Priya Raman' }).first();
+    await row.waitFor({ timeout: 20000 });
+    assert.match(await row.innerText(), new RegExp(`ID ${priya.id}`));
+    await row.click();
+    const f = await detailsFrame(page, 'Priya Raman');
+    assert.match(await f.locator('.subtitle').innerText(), new RegExp(`ID ${priya.id}`));
+  });
+
+  it('11 · a click in the tree opens a preview tab that the next click replaces; an edit pins it (2: and marks it)', async () => {
+    await page.keyboard.press('Escape');
+    await focusWorkbench(page);
+    await runCommand(page, 'View: Close All Editors');
+    pane = await openLookerView(page);
+    await setExpanded(pane, 'Active', true);
+    const rows = pane.locator('.monaco-list-row[aria-level="2"]');
+    await rows.nth(3).waitFor({ timeout: 30000 });
+    const names = [];
+    for (const i of [1, 2, 3]) names.push((await rows.nth(i).locator('.label-name').innerText()).trim());
+    assert.strictEqual(new Set(names).size, 3, JSON.stringify(names));
+    const [a, b, c] = names;
+    await rows.nth(1).click();
+    await detailsFrame(page, a);
+    await rows.nth(2).click();
+    const fb = await detailsFrame(page, b);
+    await tab(page, b).waitFor({ timeout: 15000 });
+    assert.strictEqual(await tab(page, a).count(), 0, `the preview of ${a} was replaced by ${b}`);
+    await fb.fill('#f-first_name', 'Pinned');
+    await tab(page, `● ${b}`).waitFor({ timeout: 15000 });
+    await rows.nth(3).click();
+    await detailsFrame(page, c);
+    await tab(page, c).waitFor({ timeout: 15000 });
+    assert.strictEqual(await tab(page, b).count(), 1, `the edited tab of ${b} stays open`);
+  });
+
+  it('2 · closing a tab with unsaved edits keeps them: a warning says so, reopening the user restores them', async () => {
+    pane = await openLookerView(page);
+    const rows = pane.locator('.monaco-list-row[aria-level="2"]');
+    const c = (await rows.nth(3).locator('.label-name').innerText()).trim();
+    let f = await detailsFrame(page, c);
+    await f.fill('#f-last_name', 'Draft Lastname');
+    const marked = tab(page, `● ${c}`);
+    await marked.waitFor({ timeout: 15000 });
+    await marked.hover();
+    await marked.locator('.tab-actions .action-label').first().click();
+    await marked.waitFor({ state: 'detached', timeout: 15000 });
+    await waitNotification(page, new RegExp(`${c} had unsaved changes`));
+    await clearNotifications(page);
+    await rows.nth(3).click();
+    f = await detailsFrame(page, c);
+    await f.locator('#f-last_name').waitFor();
+    const end = Date.now() + 15000;
+    while ((await f.inputValue('#f-last_name')) !== 'Draft Lastname' && Date.now() < end) await page.waitForTimeout(200);
+    assert.strictEqual(await f.inputValue('#f-last_name'), 'Draft Lastname', 'the draft is back in the form');
+    assert.match(await f.locator('#dirty').innerText(), /Unsaved/);
+    await tab(page, `● ${c}`).waitFor({ timeout: 15000 });
+    await f.click('#discard');
+    await tab(page, `● ${c}`).waitFor({ state: 'detached', timeout: 15000 });
+  });
+
+  it('6 · saving an empty last name asks first; Cancel sends nothing and says what to do', async () => {
+    pane = await openLookerView(page);
+    const rows = pane.locator('.monaco-list-row[aria-level="2"]');
+    const c = (await rows.nth(3).locator('.label-name').innerText()).trim();
+    const f = await detailsFrame(page, c);
+    const id = /ID (\d+)/.exec(await f.locator('.subtitle').innerText())[1];
+    const mark = sb.requests.length;
+    await f.fill('#f-last_name', '');
+    await f.click('#save');
+    const dialog = page.locator('.monaco-dialog-box').filter({ hasText: /empty last name/ });
+    await dialog.waitFor({ timeout: 15000 });
+    assert.match(await dialog.innerText(), new RegExp(CONNECTION));
+    await dialog.locator('.monaco-button', { hasText: 'Cancel' }).click();
+    await f.locator('#err-last_name').waitFor({ timeout: 15000 });
+    const writes = sb.requests.slice(mark).filter((r) => r.method === 'PATCH' && r.apiPath === `/users/${id}`);
+    assert.deepStrictEqual(writes, [], 'nothing was saved');
+    await f.click('#discard');
+  });
+
+  it('14 · a rejected save is shown once, next to the field, not again as a notification', async () => {
+    await clearNotifications(page);
+    pane = await openLookerView(page);
+    const rows = pane.locator('.monaco-list-row[aria-level="2"]');
+    const c = (await rows.nth(3).locator('.label-name').innerText()).trim();
+    const f = await detailsFrame(page, c);
+    await f.fill('#f-locale', 'not a locale!!');
+    await f.click('#save');
+    await f.locator('#err-locale').waitFor({ timeout: 15000 });
+    await page.waitForTimeout(1000);
+    const texts = await notificationTexts(page);
+    assert.ok(!texts.some((t) => /locale/i.test(t)), `no notification repeats it: ${JSON.stringify(texts)}`);
+    const banner = await f.locator('body').innerText();
+    assert.strictEqual((banner.match(/rejected the values/g) || []).length, 0, 'no banner repeats it either');
+    await f.click('#discard');
+  });
+
+  it('10 · menus that cannot apply are not offered: no Disable on the Disabled group, no Undo/Resume with nothing to undo', async () => {
+    await page.keyboard.press('Escape');
+    pane = await openLookerView(page);
+    await setExpanded(pane, 'Active', false);
+    const disabled = rootRow(pane, 'Disabled');
+    await disabled.click({ button: 'right' });
+    await page.getByRole('menuitem').first().waitFor({ timeout: 10000 });
+    const menu = await page.getByRole('menuitem').allInnerTexts();
+    await page.keyboard.press('Escape');
+    assert.ok(menu.some((t) => /Enable Users/.test(t)), `Enable is offered: ${JSON.stringify(menu)}`);
+    assert.ok(!menu.some((t) => /Disable Users/.test(t)), `Disable is not offered on the Disabled group: ${JSON.stringify(menu)}`);
+    const more = await moreActions(page);
+    await page.keyboard.press('Escape');
+    assert.ok(more.some((t) => /Export Users/.test(t)), JSON.stringify(more));
+    // Other scenarios of the same run may have saved changes (then Undo applies) or left a job: compare with the files.
+    const audit = stateFiles(/^audit\.jsonl$/).some((f) => fs.statSync(f).size > 0);
+    const jobs = stateFiles(/\.json$/).some((f) => path.basename(path.dirname(f)) === 'bulk-jobs');
+    assert.strictEqual(more.some((t) => /Undo/.test(t)), audit, `Undo offered only with something in the audit log (${audit}): ${JSON.stringify(more)}`);
+    assert.strictEqual(more.some((t) => /Resume/.test(t)), jobs, `Resume offered only with an interrupted job (${jobs}): ${JSON.stringify(more)}`);
+  });
+
+  it('12 · derived groups show their counts with their own icons; tooltips explain; "Inactive > 90 days" is not everyone', async () => {
+    pane = await openLookerView(page);
+    await setExpanded(pane, 'Active', false);
+    const count = async (label) => {
+      const row = rootRow(pane, label);
+      await row.locator('.label-description').filter({ hasText: /\d/ }).waitFor({ timeout: 60000 });
+      return Number((await row.locator('.label-description').innerText()).replace(/[^\d]/g, ''));
+    };
+    const active = await count('Active');
+    const inactive = await count('Inactive > 90 days');
+    const never = await count('Never signed in');
+    const locked = await count('Locked out');
+    assert.ok(inactive > 0 && inactive < active, `inactive ${inactive} of ${active} active`);
+    assert.ok(never > 0 && locked > 0, `never ${never}, locked ${locked}`);
+    const icons = [];
+    for (const label of ['Inactive > 90 days', 'Never signed in', 'Locked out']) {
+      icons.push(await rootRow(pane, label).locator('.custom-view-tree-node-item-icon').getAttribute('class'));
+    }
+    assert.strictEqual(new Set(icons).size, 3, `distinct icons: ${JSON.stringify(icons)}`);
+    await rootRow(pane, 'Disabled').locator('.label-name').hover();
+    const hover = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: /cannot sign in/ }).first();
+    await hover.waitFor({ timeout: 15000 });
+  });
+
+  it('14 · the title bar\'s add button says it adds a connection and does not look like "add user"', async () => {
+    const button = await titleButton(page, 'Add Connection');
+    const cls = (await button.getAttribute('class')) || '';
+    assert.ok(!/codicon-add\b/.test(cls), `not a plain "+": ${cls}`);
+    assert.match(cls, /codicon-plug/);
+  });
+
+  it('15 · a cancelled bulk preview is written to the Output log', async () => {
+    pane = await openLookerView(page);
+    const active = rootRow(pane, 'Active');
+    if ((await active.getAttribute('aria-expanded')) !== 'true') await active.click();
+    const rows = pane.locator('.monaco-list-row[aria-level="2"]');
+    await rows.nth(1).waitFor({ timeout: 30000 });
+    await rows.nth(1).click();
+    await rows.nth(1).click({ button: 'right' });
+    await page.getByRole('menuitem', { name: /Disable Users/ }).first().click();
+    let frame;
+    const end = Date.now() + 30000;
+    while (!frame && Date.now() < end) {
+      for (const f of page.frames()) if (await f.locator('#cancel').count().catch(() => 0)) frame = f;
+      if (!frame) await page.waitForTimeout(300);
+    }
+    assert.ok(frame, 'the preview opened');
+    const body = await frame.locator('body').innerText();
+    assert.ok(!/user\(s\)/.test(body), 'plural forms, not "user(s)"');
+    // 8 · Looker's names for the fields, not the API's.
+    assert.ok(!/is_disabled/.test(body), body);
+    assert.match(body, /Disabled: no → yes/);
+    await frame.locator('#cancel').click();
+    await waitLog(new RegExp(`Bulk disable on ${CONNECTION} .*preview of 1 user\\(s\\) cancelled`));
+  });
+
+  it('4 · the Add to Group preview names the group and warns instead of "Will change" for an externally managed one', async () => {
+    pane = await openLookerView(page);
+    await setExpanded(pane, 'Active', true);
+    const rows = pane.locator('.monaco-list-row[aria-level="2"]');
+    await rows.nth(4).waitFor({ timeout: 30000 });
+    await rows.nth(4).click();
+    await rows.nth(4).click({ button: 'right' });
+    await page.getByRole('menuitem', { name: /Add to Group/ }).first().click();
+    const box = page.locator('.quick-input-widget');
+    await box.locator('input').first().fill('Sales');
+    await box.locator('.quick-input-list .monaco-list-row', { hasText: 'Sales' }).first().waitFor({ timeout: 15000 });
+    await page.keyboard.press('Enter');
+    let frame;
+    const end = Date.now() + 30000;
+    while (!frame && Date.now() < end) {
+      for (const f of page.frames()) if (await f.locator('#cancel').count().catch(() => 0)) frame = f;
+      if (!frame) await page.waitForTimeout(300);
+    }
+    assert.ok(frame, 'the preview opened');
+    await frame.locator('td', { hasText: 'Sales' }).first().waitFor({ timeout: 15000 });
+    const body = await frame.locator('body').innerText();
+    assert.match(body, /Group: not a member → Sales/);
+    assert.ok(!/→ 7\b/.test(body), body);
+    assert.match(body, /managed outside Looker/);
+    assert.ok(!/Will change/.test(body), body);
+    await frame.locator('#cancel').click();
+  });
+
+  it('13 · attributes: one row per attribute with the source that applies; 8 · no ISO timestamps; 9 · full-width credential cards', async () => {
+    const u = sb.db.users.find((x) => !x.is_disabled && Object.keys(x.attribute_values || {}).length > 0 && x.credentials_email);
+    assert.ok(u, 'the sandbox has a user with a user-level attribute value');
+    await page.keyboard.press('Escape');
+    await focusWorkbench(page);
+    await openUser(page, u.id);
+    const title = [u.first_name, u.last_name].filter(Boolean).join(' ');
+    const f = await detailsFrame(page, title);
+    const rows = f.locator('#attributes tbody tr');
+    await rows.first().waitFor({ timeout: 15000 });
+    const table = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent.trim())));
+    const names = table.map((r) => r[0]);
+    assert.strictEqual(new Set(names).size, names.length, `one row per attribute: ${JSON.stringify(names)}`);
+    const fromUser = table.filter((r) => /^user\b/.test(r[2]));
+    assert.ok(fromUser.length >= 1, JSON.stringify(table));
+    assert.ok(!table.some((r) => /\(hidden\)/.test(r[1]) && /not set/.test(r[2])), `a value that is not set is not "(hidden)": ${JSON.stringify(table)}`);
+    const text = await f.locator('#app').innerText();
+    assert.ok(!/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(text), `no ISO timestamps: ${/\d{4}-\d{2}-\d{2}T[\d:.]+Z?/.exec(text)}`);
+    const widths = await f.evaluate(() => {
+      const cards = [...document.querySelectorAll('#credentials .cards .card')];
+      const box = document.querySelector('#credentials .cards');
+      return { box: box ? box.getBoundingClientRect().width : 0, cards: cards.map((c) => c.getBoundingClientRect().width) };
+    });
+    assert.ok(widths.cards.length > 0 && widths.cards.every((w) => w >= widths.box - 2), `credential cards use the full width: ${JSON.stringify(widths)}`);
+  });
+
+  it('8 · Undo lists a saved edit by what Looker calls the field, with a localised time, and only once there is one (10)', async () => {
+    const plain = (v) => typeof v === 'string' && /^[A-Za-z]+$/.test(v);
+    const u = sb.db.users.find((x) => !x.is_disabled && plain(x.first_name) && plain(x.last_name) && x.credentials_email && Number(x.id) > 100);
+    const { first_name: first, last_name: last } = u; // the sandbox's record changes with the save
+    await page.keyboard.press('Escape');
+    await focusWorkbench(page);
+    await openUser(page, u.id);
+    const f = await detailsFrame(page, `${first} ${last}`);
+    const mark = sb.requests.length;
+    await f.fill('#f-first_name', `${first}x`);
+    await f.click('#save');
+    const end = Date.now() + 15000;
+    while (!sb.requests.slice(mark).some((r) => r.method === 'PATCH' && r.apiPath === `/users/${u.id}`) && Date.now() < end) await page.waitForTimeout(200);
+    await detailsFrame(page, `${first}x ${last}`);
+    const more = await moreActions(page);
+    await page.keyboard.press('Escape');
+    assert.ok(more.some((t) => /Undo/.test(t)), `Undo is offered once there is something to undo: ${JSON.stringify(more)}`);
+    await focusWorkbench(page);
+    await runCommand(page, 'Looker: Undo');
+    const box = page.locator('.quick-input-widget');
+    const item = box.locator('.quick-input-list .monaco-list-row', { hasText: new RegExp(`user ${u.id} ·`) }).first();
+    await item.waitFor({ timeout: 15000 });
+    const text = await item.innerText();
+    assert.match(text, /Edit user/);
+    assert.match(text, new RegExp(`First name: ${first}\\b`));
+    assert.ok(!/first_name|updateUser|\{"/.test(text), text);
+    assert.ok(!/\d{4}-\d{2}-\d{2}T/.test(text), text);
+    await page.keyboard.press('Escape');
+  });
+});

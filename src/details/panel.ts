@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { nonce } from '../util/nonce';
 import { hostOf, isWebUrl, safeDocumentationUrl } from '../util/urls';
-import type { IGroup, IRole, ISession, IUser, IUserAttributeWithValue, IWriteUser } from '@looker/sdk';
+import type { IGroup, IRole, IUser, IUserAttributeWithValue, IWriteUser } from '@looker/sdk';
 import { describeError } from '../commands/errors';
 import { confirmModal } from '../commands/prompt';
 import { reportError } from '../commands/register';
@@ -280,13 +280,13 @@ export class DetailsPanel implements vscode.Disposable {
       return;
     }
     const id = this.userId;
-    const [user, sessions, roles, effective, direct, groups, attrs] = await Promise.allSettled([
+    // Three calls per open (the role and group names are read once per connection): the user with its web sessions
+    // and `role_ids` (every role it holds, through groups too), its direct roles, and its attribute values.
+    const [user, roles, direct, groups, attrs] = await Promise.allSettled([
       client.user(id),
-      client.userSessions(id),
       this.lookups.roles(this.connectionId, client, force),
-      client.userRoles(id, 'id,name'),
-      // `role_ids` may include roles that come from groups; the panel shows and edits the direct ones only.
-      client.userRoles(id, 'id', true),
+      // The panel shows and edits the direct roles; the rest of `role_ids` comes through groups.
+      client.userRoles(id, 'id,name', true),
       this.lookups.groups(this.connectionId, client, force),
       client.userAttributeValues(id, { all_values: true, include_unset: true }),
     ]);
@@ -312,9 +312,9 @@ export class DetailsPanel implements vscode.Disposable {
         connectionId: this.connectionId,
         connectionName: this.connectionName(),
         user: user.value,
-        sessions: part<ISession[]>(sessions, vscode.l10n.t('Sessions')),
+        sessions: user.value.sessions ?? undefined,
         roles: part(roles, vscode.l10n.t('Role names')),
-        effectiveRoles: part<IRole[]>(effective, vscode.l10n.t('Roles through groups')),
+        effectiveRoles: rolesOf(user.value.role_ids, roles.status === 'fulfilled' ? roles.value : undefined),
         directRoles: part<IRole[]>(direct, vscode.l10n.t('Roles')),
         groups: part(groups, vscode.l10n.t('Group names')),
         attributes: part<IUserAttributeWithValue[]>(attrs, vscode.l10n.t('User attributes')),
@@ -696,4 +696,9 @@ export class DetailsPanel implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
     this.panel.dispose();
   }
+}
+
+/** The roles of `ids`, named from the connection's role list where it was read (else by id). */
+function rolesOf(ids: readonly (string | number)[] | null | undefined, names: Map<string, IRole> | undefined): IRole[] {
+  return (ids ?? []).map((id) => names?.get(String(id)) ?? ({ id: String(id) } as IRole));
 }

@@ -316,17 +316,21 @@ describe('user details panel', function () {
     await assertAudited('15', ['endSessions']);
   });
 
-  it('one open costs one user read plus sessions, roles and attribute values in parallel (names cached per connection)', async () => {
+  it('one open costs three calls: the user (with its sessions and role_ids), its direct roles and its attribute values (names cached per connection)', async () => {
     const a = await api();
+    const { body: some } = await sandboxApi<{ id: string; sessions?: unknown[] }[]>(sb!, '/users?fields=id,sessions&limit=300');
+    const busy = some.find((u) => (u.sessions?.length ?? 0) > 1 && u.id !== '15');
+    assert.ok(busy, 'a seeded user with web sessions');
     await a.details.open('14', connectionId);
     await waitFor(() => a.details.panelFor('14', connectionId)?.current, 'user 14');
     await sandboxLog.clear(sb!);
-    await a.details.open('9', connectionId);
-    await waitFor(() => a.details.panelFor('9', connectionId)?.current, 'user 9');
+    await a.details.open(busy.id, connectionId);
+    const d = await waitFor(() => a.details.panelFor(busy.id, connectionId)?.current, `user ${busy.id}`);
     const log = (await sandboxLog.get(sb!)).filter((r) => !/\/login$/.test(r.path));
-    assert.deepStrictEqual(log.map((r) => r.op).sort(), ['all_user_sessions', 'user', 'user_attribute_user_values', 'user_roles', 'user_roles']);
+    assert.deepStrictEqual(log.map((r) => r.op).sort(), ['user', 'user_attribute_user_values', 'user_roles']);
     assert.ok(log.some((r) => r.op === 'user_roles' && r.query.direct_association_only === 'true'), 'direct roles read for the role list');
     assert.ok(!log.some((r) => r.op === 'all_roles' || r.op === 'all_groups'), 'role and group names come from the cache');
+    assert.strictEqual(d.sessions.length, busy.sessions!.length, 'the sessions came with the user');
   });
 
   it('a part that cannot be read (403 on attribute values) leaves the rest of the panel working', async () => {

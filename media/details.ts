@@ -216,7 +216,13 @@ function renderHeader(d: DetailsData): HTMLElement {
       'div',
       { class: 'title' },
       h('h1', { id: 'user-title' }, d.title),
-      h('div', { class: 'subtitle' }, `${d.connectionName} · ID ${d.userId}`, disabled ? h('span', { class: 'badge' }, s('Disabled')) : null),
+      h(
+        'div',
+        { class: 'subtitle' },
+        `${d.connectionName} · ID ${d.userId}`,
+        disabled ? h('span', { class: 'badge' }, s('Disabled')) : null,
+        d.lockout ? h('span', { class: 'badge', id: 'locked-badge', title: s('Locked out after {0} failed logins ({1}).', d.lockout.failCount, d.lockout.lockedAt) }, s('Locked out')) : null,
+      ),
     ),
     h(
       'div',
@@ -224,6 +230,7 @@ function renderHeader(d: DetailsData): HTMLElement {
       button(s('Refresh'), () => post({ type: 'refresh' }), { icon: 'refresh', secondary: true, id: 'refresh' }),
       button(s('Open in Looker'), () => post({ type: 'openInLooker' }), { icon: 'link-external', secondary: true }),
       button(s('Copy as JSON'), () => post({ type: 'copyJson' }), { icon: 'json', secondary: true }),
+      d.lockout ? button(s('Unlock'), () => post({ type: 'unlock' }), { icon: 'unlock', secondary: true, id: 'unlock' }) : null,
       disabled
         ? button(s('Enable'), () => post({ type: 'setDisabled', disabled: false }), { icon: 'pass', secondary: true, id: 'toggle-disabled' })
         : button(s('Disable'), () => post({ type: 'setDisabled', disabled: true }), { icon: 'circle-slash', secondary: true, id: 'toggle-disabled' }),

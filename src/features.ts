@@ -106,6 +106,7 @@ export class Features implements vscode.Disposable {
         extensionUri: context.extensionUri,
         onUsersChanged: (ids) => void tree.updateUsers(ids),
         audit,
+        runJob: async (action, userIds, connectionId) => !!(await this.bulk.startFor(action, { userIds, connectionId }))?.result.counts.done,
       });
       this.disposables.push(this.detailsValue);
     }

@@ -17,6 +17,8 @@ export type BulkClient = Pick<
   | 'setUserRoles'
   | 'deleteUser'
   | 'allUsers'
+  | 'allLoginLockouts'
+  | 'deleteLoginLockout'
 >;
 
 export interface ActionOutcome {
@@ -131,6 +133,22 @@ export async function applyAction(client: BulkClient, action: BulkAction, params
       const email = need(params.emails?.[userId], `new email for user ${userId}`);
       const cred = await client.updateUserCredentialsEmail(userId, { email }, 'email');
       return { status: 'done', after: { email: cred?.email ?? email } };
+    }
+    case 'unlock': {
+      // The lockout's key is read now (Looker deletes by key, not by user); a lockout that expired meanwhile is gone.
+      const keys = (await client.allLoginLockouts('key,user_id')).filter((l) => String(l.user_id ?? '') === userId && l.key).map((l) => String(l.key));
+      if (!keys.length) {
+        // After an uncertain attempt, no lockout left means that attempt removed it.
+        return recheck ? { status: 'done', before: { locked_out: true }, after: { locked_out: false } } : { status: 'skipped', message: 'Not locked out.' };
+      }
+      for (const key of keys) {
+        try {
+          await client.deleteLoginLockout(key);
+        } catch (err) {
+          if (!is404(err)) throw err; // expired or removed meanwhile
+        }
+      }
+      return { status: 'done', before: { locked_out: true }, after: { locked_out: false } };
     }
   }
 }

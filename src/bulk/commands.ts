@@ -29,6 +29,8 @@ import { isBulkAction, jobCounts, type BulkAction, type BulkJob, type BulkParams
 export interface BulkRequest {
   userIds: string[];
   params?: BulkParams;
+  /** The connection the users belong to (a details panel's); the active connection when absent. */
+  connectionId?: string;
 }
 
 export interface BulkOutcome {
@@ -47,6 +49,7 @@ const ACTION_COMMANDS: [string, BulkAction][] = [
   ['looker.bulk.addRole', 'addRole'],
   ['looker.bulk.removeRole', 'removeRole'],
   ['looker.bulk.delete', 'delete'],
+  ['looker.bulk.unlock', 'unlock'],
 ];
 
 function actionTitle(a: BulkAction): string {
@@ -63,6 +66,7 @@ function actionTitle(a: BulkAction): string {
     case 'removeRole': return vscode.l10n.t('Remove Role');
     case 'delete': return vscode.l10n.t('Delete');
     case 'updateEmail': return vscode.l10n.t('Update Emails');
+    case 'unlock': return vscode.l10n.t('Unlock');
   }
 }
 
@@ -255,7 +259,8 @@ export class BulkCommands implements vscode.Disposable {
       void vscode.window.showInformationMessage(vscode.l10n.t('Select one or more users (or a group) first.'));
       return undefined;
     }
-    const profile = this.profile();
+    const profile = req.connectionId ? this.manager.store.get(req.connectionId) : this.profile();
+    if (!profile) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('That connection no longer exists. Nothing was sent.') });
     let params: BulkParams = req.params ?? {};
     const client = this.bulkClient(profile);
     try {
@@ -388,6 +393,8 @@ export class BulkCommands implements vscode.Disposable {
     const changed = job.userIds.filter((id) => job.state[id]?.status === 'done');
     if (changed.length) {
       if (job.action === 'delete') this.tree.removeUsers(changed);
+      // The lockout list is read with the groups: a full reload empties "Locked out" and clears the users' lock flags.
+      else if (job.action === 'unlock') this.tree.refresh();
       else void this.tree.updateUsers(changed).catch((err) => this.log.error('Refreshing users failed', err));
     }
     const outcome = { job, result };

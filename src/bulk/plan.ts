@@ -29,7 +29,7 @@ export interface Plan {
   counts: Record<PlanKind, number>;
 }
 
-export type PlanClient = Pick<LookerClient, 'allUsers' | 'userRoles' | 'userSessions'>;
+export type PlanClient = Pick<LookerClient, 'allUsers' | 'userRoles' | 'userSessions' | 'allLoginLockouts'>;
 
 export interface PlanOptions {
   /** The API user's id: it cannot disable or delete itself. */
@@ -60,7 +60,7 @@ export function classify(
   params: BulkParams,
   userId: string,
   u: IUser | undefined,
-  extra: { roles?: string[]; sessions?: number; apiUserId?: string } = {},
+  extra: { roles?: string[]; sessions?: number; lockouts?: number; apiUserId?: string } = {},
 ): PlanItem {
   const label = labelOf(u, userId);
   if (!u) return item(userId, label, 'impossible', { reason: 'User not found (deleted?).' });
@@ -120,6 +120,9 @@ export function classify(
       if ((cred.email ?? '').toLowerCase() === next.toLowerCase()) return item(userId, label, 'skip', { reason: 'Already has this email.' });
       return item(userId, label, 'change', { before: { email: cred.email ?? null }, after: { email: next } });
     }
+    case 'unlock':
+      if (!extra.lockouts) return item(userId, label, 'skip', { reason: 'Not locked out.' });
+      return item(userId, label, 'change', { before: { locked_out: true }, after: { locked_out: false } });
   }
 }
 
@@ -128,7 +131,7 @@ export async function planJob(client: PlanClient, action: BulkAction, params: Bu
   const ids = [...new Set(userIds.map(String))];
   const users = await client.allUsers(ids, PLAN_USER_FIELDS, opts.signal);
   const byId = new Map(users.map((u) => [String(u.id), u]));
-  const extras = new Map<string, { roles?: string[]; sessions?: number }>();
+  const extras = new Map<string, { roles?: string[]; sessions?: number; lockouts?: number }>();
   const needRoles = action === 'addRole' || action === 'removeRole';
   const needSessions = action === 'endSessions';
   if (needRoles || needSessions) {
@@ -140,6 +143,15 @@ export async function planJob(client: PlanClient, action: BulkAction, params: Bu
     });
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
+  }
+  if (action === 'unlock') {
+    // One read of the lockout list (admins only; Looker keeps it short: it expires on its own).
+    const counts = new Map<string, number>();
+    for (const l of await client.allLoginLockouts('user_id', opts.signal)) {
+      const id = String(l.user_id ?? '');
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    for (const id of ids) extras.set(id, { lockouts: counts.get(id) ?? 0 });
   }
   const items = ids.map((id) => classify(action, params, id, byId.get(id), { ...extras.get(id), apiUserId: opts.apiUserId }));
   const counts: Record<PlanKind, number> = { change: 0, skip: 0, impossible: 0 };

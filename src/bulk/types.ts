@@ -13,6 +13,7 @@ export const BULK_ACTIONS = [
   'removeRole',
   'delete',
   'updateEmail',
+  'unlock',
 ] as const;
 
 export type BulkAction = (typeof BULK_ACTIONS)[number];

@@ -16,6 +16,11 @@ export interface DetailsDeps {
   onUsersChanged: (userIds: string[]) => void;
   /** The core audit log (src/audit): every write of the panel is recorded there with who, instance, user, before, after. */
   audit?: AuditLog;
+  /**
+   * Runs a change through the bulk pipeline for these users of that connection (dry run, preview naming the
+   * connection and host, audit); resolves true when something changed. Used by actions the panel shares with the tree.
+   */
+  runJob?: (action: 'unlock', userIds: string[], connectionId: string) => Promise<boolean>;
 }
 
 /** How long role/group names and the API user's name are reused before being read again. */

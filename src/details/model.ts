@@ -2,10 +2,10 @@
  * Turns what Looker returned into the display data of the details page (all values as text). No vscode import:
  * the caller passes its localizer (`vscode.l10n`) (vscode.l10n.t in the extension), so this is testable in plain Node.
  */
-import type { IGroup, IRole, ISession, IUser, IUserAttributeWithValue } from '@looker/sdk';
+import type { IGroup, IRole, ISession, IUser, IUserAttributeWithValue, IUserLoginLockout } from '@looker/sdk';
 import { editableValues } from './diff';
 import { personName } from '../users/names';
-import type { AttributeRow, CredentialCard, CredentialKind, DetailsData, EmailCredential, NamedRef, Row, SessionRow } from './protocol';
+import type { AttributeRow, CredentialCard, CredentialKind, DetailsData, EmailCredential, LockoutInfo, NamedRef, Row, SessionRow } from './protocol';
 
 export type Localize = (message: string, ...args: (string | number | boolean)[]) => string;
 /** The localizer, named so that `l10n.t('…')` calls here are found by scripts/l10n-extract.js. */
@@ -23,6 +23,8 @@ export interface ModelInput {
   effectiveRoles: IRole[] | undefined;
   groups: Map<string, IGroup> | undefined;
   attributes: IUserAttributeWithValue[] | undefined;
+  /** The login lockout list (all_user_login_lockouts), when read; only this user's entries are used. */
+  lockouts?: IUserLoginLockout[];
   partialErrors: string[];
   now: Date;
   locale?: string;
@@ -199,6 +201,14 @@ function profileRows(user: IUser, l10n: L10n, now: Date, locale?: string): Row[]
   return rows;
 }
 
+/** This user's login lockout from the lockout list (the most failed attempts when there are several). */
+export function lockoutOf(userId: string, lockouts: IUserLoginLockout[] | undefined, now: Date, locale?: string): LockoutInfo | null {
+  const mine = (lockouts ?? []).filter((l) => String(l.user_id ?? '') === userId);
+  if (!mine.length) return null;
+  const worst = mine.reduce((a, b) => ((b.fail_count ?? 0) > (a.fail_count ?? 0) ? b : a));
+  return { failCount: String(worst.fail_count ?? '?'), lockedAt: formatDate(worst.lockout_at, now, locale) };
+}
+
 export function buildDetails(input: ModelInput, l10n: L10n): DetailsData {
   const { user, now, locale } = input;
   const roleIds = (user.role_ids ?? []).map(String);
@@ -218,6 +228,7 @@ export function buildDetails(input: ModelInput, l10n: L10n): DetailsData {
     inheritedRoles: inherited.map((r) => ({ id: String(r.id), name: r.name ?? String(r.id) })),
     groups: names(user.group_ids, input.groups, l10n),
     attributes: attributeRows(input.attributes ?? [], l10n),
+    lockout: lockoutOf(String(user.id ?? ''), input.lockouts, now, locale),
     partialErrors: input.partialErrors,
     loadedAt: now.toISOString(),
   };

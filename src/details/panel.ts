@@ -226,6 +226,9 @@ export class DetailsPanel implements vscode.Disposable {
       case 'removeGroup':
         await this.removeGroup(m.groupId);
         return;
+      case 'unlock':
+        await this.unlock();
+        return;
       case 'openDocs':
         {
           const docs = safeDocumentationUrl(this.docsUrl);
@@ -262,13 +265,14 @@ export class DetailsPanel implements vscode.Disposable {
       return;
     }
     const id = this.userId;
-    const [user, sessions, roles, effective, groups, attrs] = await Promise.allSettled([
+    const [user, sessions, roles, effective, groups, attrs, lockouts] = await Promise.allSettled([
       client.user(id),
       client.userSessions(id),
       this.lookups.roles(this.connectionId, client, force),
       client.userRoles(id, 'id,name'),
       this.lookups.groups(this.connectionId, client, force),
       client.userAttributeValues(id, { all_values: true, include_unset: true }),
+      client.allLoginLockouts('user_id,fail_count,lockout_at'),
     ]);
     if (this.disposed) return;
     if (user.status === 'rejected') {
@@ -297,6 +301,7 @@ export class DetailsPanel implements vscode.Disposable {
         effectiveRoles: part<IRole[]>(effective, vscode.l10n.t('Roles through groups')),
         groups: part(groups, vscode.l10n.t('Group names')),
         attributes: part<IUserAttributeWithValue[]>(attrs, vscode.l10n.t('User attributes')),
+        lockouts: part(lockouts, vscode.l10n.t('Login lockouts')),
         partialErrors: partial,
         now: new Date(),
         locale: vscode.env.language,
@@ -518,6 +523,17 @@ export class DetailsPanel implements vscode.Disposable {
   }
 
   /** Ends the given sessions, or (undefined) all of them after a confirmation. */
+  /**
+   * Unlock goes through the bulk pipeline as a job of one (the same dry run, preview naming the connection and host,
+   * and audit entry as from the tree), then the panel reads the user again.
+   */
+  private async unlock(): Promise<boolean> {
+    if (!this.data?.lockout || !this.deps.runJob) return false;
+    const done = await this.deps.runJob('unlock', [this.userId], this.connectionId);
+    await this.load(true);
+    return done;
+  }
+
   private async endSessions(ids: string[] | undefined): Promise<boolean> {
     let list = ids;
     if (!list) {

@@ -72,6 +72,11 @@ export interface AttributeRow {
   source: string;
 }
 
+export interface LockoutInfo {
+  failCount: string;
+  lockedAt: string;
+}
+
 /** What the page shows: everything as display-ready text, except the editable values. */
 export interface DetailsData {
   connectionId: string;
@@ -89,6 +94,8 @@ export interface DetailsData {
   inheritedRoles: NamedRef[];
   groups: NamedRef[];
   attributes: AttributeRow[];
+  /** The user's login lockout (too many failed logins), when there is one and the API user may see it. */
+  lockout: LockoutInfo | null;
   /** Sections that could not be read (their localized error), by section name. */
   partialErrors: string[];
   loadedAt: string;
@@ -140,6 +147,7 @@ export type PageMessage =
   | { type: 'removeRole'; roleId: string }
   | { type: 'addGroup' }
   | { type: 'removeGroup'; groupId: string }
+  | { type: 'unlock' }
   | { type: 'openDocs' };
 
 /** Longest text accepted from the page in any field (a 300-char name fits; a megabyte does not). */
@@ -204,6 +212,7 @@ const PAGE_SHAPES: Record<PageMessage['type'], (o: Obj) => boolean> = {
   removeRole: (o) => hasOnly(o, ['type', 'roleId']) && isId(o.roleId),
   addGroup: (o) => hasOnly(o, NO_FIELDS),
   removeGroup: (o) => hasOnly(o, ['type', 'groupId']) && isId(o.groupId),
+  unlock: (o) => hasOnly(o, NO_FIELDS),
   openDocs: (o) => hasOnly(o, NO_FIELDS),
 };
 
@@ -254,6 +263,7 @@ export function isDetailsData(x: unknown): x is DetailsData {
   if (!isArrayOf(x.roles, isNamed) || !isArrayOf(x.inheritedRoles, isNamed) || !isArrayOf(x.groups, isNamed)) return false;
   const attr = (a: unknown) => allStrings(a, ['id', 'label', 'name', 'value', 'source']) && isBool((a as Obj).hidden);
   if (!isArrayOf(x.attributes, attr)) return false;
+  if (x.lockout !== null && !allStrings(x.lockout, ['failCount', 'lockedAt'])) return false;
   return isArrayOf(x.partialErrors, (s) => typeof s === 'string');
 }
 

@@ -35,6 +35,7 @@ const VALID_PAGE: PageMessage[] = [
   { type: 'removeRole', roleId: '2' },
   { type: 'addGroup' },
   { type: 'removeGroup', groupId: '3' },
+  { type: 'unlock' },
   { type: 'openDocs' },
 ];
 
@@ -53,6 +54,7 @@ export function sampleData(): DetailsData {
     inheritedRoles: [],
     groups: [{ id: '1', name: 'All Users' }],
     attributes: [{ id: '1', label: 'Region', name: 'region', value: 'EMEA', hidden: false, source: 'user' }],
+    lockout: { failCount: '6', lockedAt: 'today' },
     partialErrors: [],
     loadedAt: '2026-01-01T00:00:00Z',
   };

@@ -6,6 +6,7 @@ import {
   EDITABLE_FIELDS,
   isHostMessage,
   isPageState,
+  type AttributeRow,
   type ConflictField,
   type CredentialCard,
   type DetailsData,
@@ -42,6 +43,8 @@ let banner: { message: string; docs: boolean } | undefined;
 let loadError: string | undefined;
 let resetExpires: string | null | undefined;
 let emailDraft: string | undefined;
+/** What was typed for each attribute (kept across re-renders until the host says it was saved). */
+const attrDrafts = new Map<string, string>();
 
 const restored = vscode.getState();
 if (isPageState(restored)) {
@@ -466,9 +469,42 @@ function renderAccess(d: DetailsData): HTMLElement {
   );
 }
 
+/** A value box (a password box for a hidden attribute: its value is never shown), Set, and Clear for the user's own value. */
+function attributeEditor(a: AttributeRow): HTMLElement {
+  const id = `attr-${a.id}`;
+  const input = h('input', {
+    type: a.hidden ? 'password' : 'text',
+    id,
+    spellcheck: 'false',
+    autocomplete: 'off',
+    placeholder: a.hidden ? s('New hidden value') : a.type,
+    'aria-label': s('New value of {0}', a.label),
+  });
+  input.value = attrDrafts.get(a.id) ?? '';
+  input.addEventListener('input', () => attrDrafts.set(a.id, input.value));
+  const set = () => post({ type: 'setAttribute', attributeId: a.id, value: input.value });
+  input.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter') {
+      ev.preventDefault();
+      set();
+    }
+  });
+  return h(
+    'div',
+    { class: 'inline' },
+    input,
+    button(s('Set'), set, { id: `set-${id}`, secondary: true }),
+    a.own ? button(s('Clear'), () => post({ type: 'clearAttribute', attributeId: a.id }), { id: `clear-${id}`, secondary: true, icon: 'close' }) : null,
+  );
+}
+
 function renderAttributes(d: DetailsData): HTMLElement {
   if (!d.attributes.length) return section('attributes', s('User attributes'), h('p', { class: 'muted' }, s('No user attributes.')));
-  const table = h('table', { class: 'grid' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, s('Attribute')), h('th', { scope: 'col' }, s('Value')), h('th', { scope: 'col' }, s('Source')))));
+  const table = h(
+    'table',
+    { class: 'grid' },
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, s('Attribute')), h('th', { scope: 'col' }, s('Value')), h('th', { scope: 'col' }, s('Source')), h('th', { scope: 'col' }, s('Change')))),
+  );
   const body = h('tbody');
   for (const a of d.attributes) {
     body.append(
@@ -478,6 +514,7 @@ function renderAttributes(d: DetailsData): HTMLElement {
         h('td', { 'data-label': s('Attribute') }, h('span', {}, a.label), a.label !== a.name ? h('span', { class: 'muted' }, ` (${a.name})`) : null),
         h('td', { 'data-label': s('Value'), class: a.hidden ? 'muted' : undefined }, a.hidden ? icon('lock') : null, a.hidden ? ' ' : null, a.value),
         h('td', { 'data-label': s('Source') }, a.source),
+        h('td', { 'data-label': s('Change') }, a.editable ? attributeEditor(a) : h('span', { class: 'muted' }, s('Read-only'))),
       ),
     );
   }
@@ -597,6 +634,9 @@ function onMessage(m: HostMessage): void {
       break;
     case 'resetLink':
       resetExpires = m.expiresAt;
+      break;
+    case 'attributeSaved':
+      attrDrafts.delete(m.attributeId);
       break;
   }
   if (m.type === 'data' && !fieldErrors.has('email')) emailDraft = undefined;

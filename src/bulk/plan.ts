@@ -29,7 +29,7 @@ export interface Plan {
   counts: Record<PlanKind, number>;
 }
 
-export type PlanClient = Pick<LookerClient, 'allUsers' | 'userRoles' | 'userSessions' | 'allLoginLockouts'>;
+export type PlanClient = Pick<LookerClient, 'allUsers' | 'userRoles' | 'userSessions' | 'allLoginLockouts' | 'userAttributeValues'>;
 
 export interface PlanOptions {
   /** The API user's id: it cannot disable or delete itself. */
@@ -41,6 +41,18 @@ export interface PlanOptions {
 
 export const PLAN_USER_FIELDS =
   'id,first_name,last_name,display_name,email,is_disabled,group_ids,role_ids,credentials_email(email,forced_password_reset_at_next_login)';
+
+/** A user's current value of one attribute: where it comes from, and the value unless it is hidden. */
+export interface AttributeNow {
+  source: string | null;
+  value: string | null;
+}
+
+/** What the audit log and the preview show for an attribute value: never a hidden one. */
+export function shownValue(params: BulkParams, value: string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  return params.attributeHidden ? '(hidden)' : value;
+}
 
 export function labelOf(u: IUser | undefined, id: string): string {
   if (!u) return `#${id}`;
@@ -60,7 +72,7 @@ export function classify(
   params: BulkParams,
   userId: string,
   u: IUser | undefined,
-  extra: { roles?: string[]; sessions?: number; lockouts?: number; apiUserId?: string } = {},
+  extra: { roles?: string[]; sessions?: number; lockouts?: number; attribute?: AttributeNow; apiUserId?: string } = {},
 ): PlanItem {
   const label = labelOf(u, userId);
   if (!u) return item(userId, label, 'impossible', { reason: 'User not found (deleted?).' });
@@ -120,10 +132,32 @@ export function classify(
       if ((cred.email ?? '').toLowerCase() === next.toLowerCase()) return item(userId, label, 'skip', { reason: 'Already has this email.' });
       return item(userId, label, 'change', { before: { email: cred.email ?? null }, after: { email: next } });
     }
+    case 'setUserAttribute':
+    case 'clearUserAttribute': {
+      const key = params.attributeName ?? params.attributeId ?? 'attribute';
+      const now = extra.attribute;
+      if (!now) return item(userId, label, 'impossible', { reason: 'The attribute could not be read for this user.' });
+      const own = now.source === 'user';
+      if (action === 'clearUserAttribute') {
+        if (!own) return item(userId, label, 'skip', { reason: 'No value set for this user.' });
+        return item(userId, label, 'change', { before: { [key]: shownValue(params, now.value ?? '') }, after: { [key]: null } });
+      }
+      if (params.value === undefined) return item(userId, label, 'impossible', { reason: 'No value given.' });
+      if (own && !params.attributeHidden && now.value === params.value) return item(userId, label, 'skip', { reason: 'Already has this value.' });
+      const before = own ? shownValue(params, now.value ?? '') : null;
+      return item(userId, label, 'change', { before: { [key]: before }, after: { [key]: params.attributeHidden ? '(hidden, replaced)' : params.value } });
+    }
     case 'unlock':
       if (!extra.lockouts) return item(userId, label, 'skip', { reason: 'Not locked out.' });
       return item(userId, label, 'change', { before: { locked_out: true }, after: { locked_out: false } });
   }
+}
+
+/** The user's value of one attribute (its `source` says user / group / default), or undefined when not listed. */
+export async function attributeNow(client: Pick<LookerClient, 'userAttributeValues'>, userId: string, attributeId: string, signal?: AbortSignal): Promise<AttributeNow | undefined> {
+  const rows = await client.userAttributeValues(userId, { fields: 'user_attribute_id,value,source', include_unset: true }, signal);
+  const row = rows.find((r) => String(r.user_attribute_id ?? '') === attributeId);
+  return row ? { source: row.source ?? null, value: row.value ?? null } : undefined;
 }
 
 /** The dry run: reads (users in batches of 100; roles or sessions per user when the action needs them), no writes. */
@@ -131,14 +165,16 @@ export async function planJob(client: PlanClient, action: BulkAction, params: Bu
   const ids = [...new Set(userIds.map(String))];
   const users = await client.allUsers(ids, PLAN_USER_FIELDS, opts.signal);
   const byId = new Map(users.map((u) => [String(u.id), u]));
-  const extras = new Map<string, { roles?: string[]; sessions?: number; lockouts?: number }>();
+  const extras = new Map<string, { roles?: string[]; sessions?: number; lockouts?: number; attribute?: AttributeNow }>();
   const needRoles = action === 'addRole' || action === 'removeRole';
   const needSessions = action === 'endSessions';
-  if (needRoles || needSessions) {
+  const needAttribute = action === 'setUserAttribute' || action === 'clearUserAttribute';
+  if (needRoles || needSessions || needAttribute) {
     const present = ids.filter((id) => byId.has(id));
     const results = await mapLimit(present, Math.max(1, opts.concurrency ?? 4), async (id) => {
       if (opts.signal?.aborted) throw new LookerApiError({ kind: 'cancelled', message: 'Cancelled.' });
       if (needRoles) extras.set(id, { roles: (await client.userRoles(id, 'id', true, opts.signal)).map((r) => String(r.id)) });
+      else if (needAttribute) extras.set(id, { attribute: await attributeNow(client, id, params.attributeId ?? '', opts.signal) });
       else extras.set(id, { sessions: (await client.userSessions(id, 'id', opts.signal)).length });
     });
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

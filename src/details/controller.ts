@@ -5,6 +5,7 @@ import type { LookerClient } from '../looker/client';
 import { LookerApiError } from '../looker/errors';
 import type { Log } from '../log';
 import type { AuditLog } from '../audit/log';
+import type { BulkParams } from '../bulk/types';
 import { DetailsPanel, webviewOptions, type Lookups } from './panel';
 import { VIEW_TYPE, isPageState } from './protocol';
 
@@ -20,7 +21,7 @@ export interface DetailsDeps {
    * Runs a change through the bulk pipeline for these users of that connection (dry run, preview naming the
    * connection and host, audit); resolves true when something changed. Used by actions the panel shares with the tree.
    */
-  runJob?: (action: 'unlock', userIds: string[], connectionId: string) => Promise<boolean>;
+  runJob?: (action: 'unlock' | 'setUserAttribute' | 'clearUserAttribute', userIds: string[], connectionId: string, params: BulkParams) => Promise<boolean>;
 }
 
 /** How long role/group names and the API user's name are reused before being read again. */

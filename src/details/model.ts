@@ -2,7 +2,8 @@
  * Turns what Looker returned into the display data of the details page (all values as text). No vscode import:
  * the caller passes its localizer (`vscode.l10n`) (vscode.l10n.t in the extension), so this is testable in plain Node.
  */
-import type { IGroup, IRole, ISession, IUser, IUserAttributeWithValue, IUserLoginLockout } from '@looker/sdk';
+import type { IGroup, IRole, ISession, IUser, IUserAttribute, IUserAttributeWithValue, IUserLoginLockout } from '@looker/sdk';
+import { settablePerUser } from '../bulk/attributes';
 import { editableValues } from './diff';
 import { personName } from '../users/names';
 import type { AttributeRow, CredentialCard, CredentialKind, DetailsData, EmailCredential, LockoutInfo, NamedRef, Row, SessionRow } from './protocol';
@@ -25,6 +26,8 @@ export interface ModelInput {
   attributes: IUserAttributeWithValue[] | undefined;
   /** The login lockout list (all_user_login_lockouts), when read; only this user's entries are used. */
   lockouts?: IUserLoginLockout[];
+  /** The attributes' definitions (all_user_attributes: type, is_system, user_can_edit), when read. */
+  attributeMeta?: IUserAttribute[];
   partialErrors: string[];
   now: Date;
   locale?: string;
@@ -153,8 +156,10 @@ function sessionRows(sessions: ISession[], now: Date, locale?: string): SessionR
 }
 
 /** Attribute rows: hidden values are never passed on; the source says user / group / default. */
-export function attributeRows(attrs: IUserAttributeWithValue[], l10n: L10n): AttributeRow[] {
+export function attributeRows(attrs: IUserAttributeWithValue[], l10n: L10n, meta?: IUserAttribute[]): AttributeRow[] {
+  const defs = new Map((meta ?? []).map((m) => [String(m.id), m]));
   return attrs.map((a) => {
+    const def = defs.get(String(a.user_attribute_id ?? ''));
     const hidden = !!a.value_is_hidden;
     const value = hidden ? (a.value ? l10n.t('(hidden value set)') : l10n.t('(hidden)')) : a.value === null || a.value === undefined ? '—' : String(a.value);
     return {
@@ -164,6 +169,10 @@ export function attributeRows(attrs: IUserAttributeWithValue[], l10n: L10n): Att
       value,
       hidden,
       source: describeSource(a.source, l10n),
+      type: def?.type ?? 'string',
+      // Editable only when the definition was read and allows a per-user value (and Looker says we may update it).
+      editable: !!def && settablePerUser(def) && a.can?.update !== false,
+      own: a.source === 'user',
     };
   });
 }
@@ -227,7 +236,7 @@ export function buildDetails(input: ModelInput, l10n: L10n): DetailsData {
     roles: names(roleIds, input.roles, l10n),
     inheritedRoles: inherited.map((r) => ({ id: String(r.id), name: r.name ?? String(r.id) })),
     groups: names(user.group_ids, input.groups, l10n),
-    attributes: attributeRows(input.attributes ?? [], l10n),
+    attributes: attributeRows(input.attributes ?? [], l10n, input.attributeMeta),
     lockout: lockoutOf(String(user.id ?? ''), input.lockouts, now, locale),
     partialErrors: input.partialErrors,
     loadedAt: now.toISOString(),

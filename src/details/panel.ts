@@ -25,6 +25,8 @@ import { pageStrings } from './strings';
 import type { DetailsDeps } from './controller';
 import type { AuditEntry } from '../audit/log';
 import { personName } from '../users/names';
+import { checkAttributeValue } from '../bulk/attributes';
+import type { BulkParams } from '../bulk/types';
 
 /** One write of the panel, as the audit log records it (action label, before → after, reversal parameters). */
 interface AuditChange {
@@ -229,6 +231,12 @@ export class DetailsPanel implements vscode.Disposable {
       case 'unlock':
         await this.unlock();
         return;
+      case 'setAttribute':
+        await this.changeAttribute(m.attributeId, m.value);
+        return;
+      case 'clearAttribute':
+        await this.changeAttribute(m.attributeId, undefined);
+        return;
       case 'openDocs':
         {
           const docs = safeDocumentationUrl(this.docsUrl);
@@ -265,7 +273,7 @@ export class DetailsPanel implements vscode.Disposable {
       return;
     }
     const id = this.userId;
-    const [user, sessions, roles, effective, groups, attrs, lockouts] = await Promise.allSettled([
+    const [user, sessions, roles, effective, groups, attrs, lockouts, attrDefs] = await Promise.allSettled([
       client.user(id),
       client.userSessions(id),
       this.lookups.roles(this.connectionId, client, force),
@@ -273,6 +281,7 @@ export class DetailsPanel implements vscode.Disposable {
       this.lookups.groups(this.connectionId, client, force),
       client.userAttributeValues(id, { all_values: true, include_unset: true }),
       client.allLoginLockouts('user_id,fail_count,lockout_at'),
+      client.allUserAttributes('id,name,type,is_system,user_can_edit,value_is_hidden'),
     ]);
     if (this.disposed) return;
     if (user.status === 'rejected') {
@@ -302,6 +311,7 @@ export class DetailsPanel implements vscode.Disposable {
         groups: part(groups, vscode.l10n.t('Group names')),
         attributes: part<IUserAttributeWithValue[]>(attrs, vscode.l10n.t('User attributes')),
         lockouts: part(lockouts, vscode.l10n.t('Login lockouts')),
+        attributeMeta: part(attrDefs, vscode.l10n.t('User attribute definitions')),
         partialErrors: partial,
         now: new Date(),
         locale: vscode.env.language,
@@ -529,8 +539,31 @@ export class DetailsPanel implements vscode.Disposable {
    */
   private async unlock(): Promise<boolean> {
     if (!this.data?.lockout || !this.deps.runJob) return false;
-    const done = await this.deps.runJob('unlock', [this.userId], this.connectionId);
+    const done = await this.deps.runJob('unlock', [this.userId], this.connectionId, {});
     await this.load(true);
+    return done;
+  }
+
+  /**
+   * Sets (`value`) or clears (undefined) the user's own value of an attribute, checked against the attribute's type,
+   * through the bulk pipeline as a job of one. A hidden value is never shown, logged or audited; it can be replaced.
+   */
+  private async changeAttribute(attributeId: string, value: string | undefined): Promise<boolean> {
+    const row = this.data?.attributes.find((a) => a.id === attributeId);
+    if (!row || !row.editable || !this.deps.runJob) return false;
+    if (value === undefined && !row.own) return false;
+    const params: BulkParams = { attributeId, attributeName: row.name || row.label, attributeHidden: row.hidden };
+    if (value !== undefined) {
+      const checked = checkAttributeValue(row.type, value, vscode.l10n);
+      if ('error' in checked) {
+        this.post({ type: 'error', message: `${row.label}: ${checked.error}`, docs: false });
+        return false;
+      }
+      params.value = checked.value;
+    }
+    const done = await this.deps.runJob(value === undefined ? 'clearUserAttribute' : 'setUserAttribute', [this.userId], this.connectionId, params);
+    await this.load(true);
+    if (done) this.post({ type: 'attributeSaved', attributeId });
     return done;
   }
 

@@ -70,6 +70,12 @@ export interface AttributeRow {
   value: string;
   hidden: boolean;
   source: string;
+  /** Looker's type: string, number, yesno, zipcode, datetime, relative_url, advanced_filter_*… */
+  type: string;
+  /** An admin can set it per user (not a system attribute, unless users may edit it). */
+  editable: boolean;
+  /** The user has a value of their own (source "user"), which Clear removes. */
+  own: boolean;
 }
 
 export interface LockoutInfo {
@@ -125,7 +131,8 @@ export type HostMessage =
   | { type: 'conflict'; fields: ConflictField[] }
   | { type: 'saved'; fields: EditableField[] }
   | { type: 'error'; message: string; docs: boolean }
-  | { type: 'resetLink'; expiresAt: string | null };
+  | { type: 'resetLink'; expiresAt: string | null }
+  | { type: 'attributeSaved'; attributeId: string };
 
 export type PageMessage =
   | { type: 'ready' }
@@ -148,6 +155,8 @@ export type PageMessage =
   | { type: 'addGroup' }
   | { type: 'removeGroup'; groupId: string }
   | { type: 'unlock' }
+  | { type: 'setAttribute'; attributeId: string; value: string }
+  | { type: 'clearAttribute'; attributeId: string }
   | { type: 'openDocs' };
 
 /** Longest text accepted from the page in any field (a 300-char name fits; a megabyte does not). */
@@ -213,6 +222,8 @@ const PAGE_SHAPES: Record<PageMessage['type'], (o: Obj) => boolean> = {
   addGroup: (o) => hasOnly(o, NO_FIELDS),
   removeGroup: (o) => hasOnly(o, ['type', 'groupId']) && isId(o.groupId),
   unlock: (o) => hasOnly(o, NO_FIELDS),
+  setAttribute: (o) => hasOnly(o, ['type', 'attributeId', 'value']) && isId(o.attributeId) && isStr(o.value, 4000),
+  clearAttribute: (o) => hasOnly(o, ['type', 'attributeId']) && isId(o.attributeId),
   openDocs: (o) => hasOnly(o, NO_FIELDS),
 };
 
@@ -261,7 +272,7 @@ export function isDetailsData(x: unknown): x is DetailsData {
   const session = (s: unknown) => allStrings(s, ['id', 'browser', 'os', 'ip', 'location', 'credentialsType', 'created', 'expires', 'extendedCount']);
   if (!isArrayOf(x.sessions, session)) return false;
   if (!isArrayOf(x.roles, isNamed) || !isArrayOf(x.inheritedRoles, isNamed) || !isArrayOf(x.groups, isNamed)) return false;
-  const attr = (a: unknown) => allStrings(a, ['id', 'label', 'name', 'value', 'source']) && isBool((a as Obj).hidden);
+  const attr = (a: unknown) => allStrings(a, ['id', 'label', 'name', 'value', 'source', 'type']) && ['hidden', 'editable', 'own'].every((k) => isBool((a as Obj)[k]));
   if (!isArrayOf(x.attributes, attr)) return false;
   if (x.lockout !== null && !allStrings(x.lockout, ['failCount', 'lockedAt'])) return false;
   return isArrayOf(x.partialErrors, (s) => typeof s === 'string');
@@ -279,6 +290,7 @@ const HOST_SHAPES: Record<HostMessage['type'], (o: Obj) => boolean> = {
   saved: (o) => isArrayOf(o.fields, isEditableField),
   error: (o) => typeof o.message === 'string' && isBool(o.docs),
   resetLink: (o) => o.expiresAt === null || typeof o.expiresAt === 'string',
+  attributeSaved: (o) => isId(o.attributeId),
 };
 
 /** True when `x` is a well-formed message from the host. Never throws. */

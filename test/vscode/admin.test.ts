@@ -94,3 +94,89 @@ describe('admin jobs: unlock', function () {
     assert.strictEqual(audited.length, users.length, 'one audit entry per user');
   });
 });
+
+describe('admin jobs: user attributes in the details panel', function () {
+  this.timeout(90000);
+  const sb = sandbox();
+  let connectionId: string;
+  const userId = '21';
+
+  before(async function () {
+    if (!sb) return this.skip();
+    connectionId = await connectSandbox(await api(), sb);
+  });
+
+  afterEach(async () => {
+    for (const p of (await api()).details.openPanels()) p.dispose();
+  });
+
+  async function openPanel() {
+    const a = await api();
+    await a.details.open(userId, connectionId);
+    const panel = await waitFor(() => a.details.panelFor(userId, connectionId), 'the panel');
+    await waitFor(() => panel.current, 'the user data', 20000);
+    return panel;
+  }
+
+  /** Sends a page message and confirms the preview it opens; returns the plan. */
+  async function confirmFrom(send: () => Promise<void>) {
+    const a = await api();
+    const shown = a.bulk.preview.current;
+    const running = send();
+    const plan = await waitFor(() => (a.bulk.preview.current !== shown ? a.bulk.preview.current : undefined), 'the preview');
+    assert.ok(a.bulk.preview.currentTitle?.includes(new URL(sb!.url).host), 'the preview names the host');
+    assert.ok(a.bulk.preview.respond(true));
+    await running;
+    return plan;
+  }
+
+  async function ownValue(attrId: string): Promise<{ value: string | null; source: string | null } | undefined> {
+    const { body } = await sandboxApi<{ user_attribute_id: string; value: string | null; source: string | null }[]>(sb!, `/users/${userId}/attribute_values?include_unset=true`);
+    return body.find((r) => String(r.user_attribute_id) === attrId);
+  }
+
+  it('a value of the wrong type is refused before any request; a number is set, audited, then cleared', async () => {
+    const a = await api();
+    const panel = await openPanel();
+    const row = panel.current!.attributes.find((r) => r.name === 'max_rows');
+    assert.ok(row && row.editable && row.type === 'number', 'max_rows is an editable number');
+    assert.ok(!panel.current!.attributes.find((r) => r.name === 'email')?.editable, 'a system attribute is read-only');
+
+    await sandboxLog.clear(sb!);
+    const from = panel.posted.length;
+    await panel.receive({ type: 'setAttribute', attributeId: row.id, value: 'lots' });
+    assert.ok(panel.posted.slice(from).some((m) => m.type === 'error' && /number/.test(m.message)), 'the page is told what is expected');
+    assert.deepStrictEqual(writes(await sandboxLog.get(sb!)), [], 'nothing sent');
+
+    const plan = await confirmFrom(() => panel.receive({ type: 'setAttribute', attributeId: row.id, value: '250' }));
+    assert.deepStrictEqual(plan.items[0].after, { max_rows: '250' });
+    assert.deepStrictEqual(await ownValue(row.id).then((v) => [v?.value, v?.source]), ['250', 'user']);
+    await waitFor(() => panel.current?.attributes.find((r) => r.id === row.id && r.own && r.value === '250'), 'the panel shows the new value');
+    let entry = (await a.audit.read()).filter((e) => e.userId === userId).at(-1)!;
+    assert.strictEqual(entry.action, 'setUserAttribute');
+    assert.deepStrictEqual(entry.after, { max_rows: '250' });
+
+    await confirmFrom(() => panel.receive({ type: 'clearAttribute', attributeId: row.id }));
+    assert.notStrictEqual((await ownValue(row.id))?.source, 'user', 'the user value is gone');
+    entry = (await a.audit.read()).filter((e) => e.userId === userId).at(-1)!;
+    assert.deepStrictEqual([entry.action, entry.before, entry.after], ['clearUserAttribute', { max_rows: '250' }, { max_rows: null }]);
+  });
+
+  it('a hidden value can be replaced but is never shown, posted to the page or audited', async () => {
+    const a = await api();
+    const panel = await openPanel();
+    const row = panel.current!.attributes.find((r) => r.name === 'warehouse_password');
+    assert.ok(row && row.hidden && row.editable, 'the hidden attribute is editable');
+    const secret = 'Repl4ced-Hidden-Value';
+    await sandboxLog.clear(sb!);
+    const from = panel.posted.length;
+    await confirmFrom(() => panel.receive({ type: 'setAttribute', attributeId: row.id, value: secret }));
+    const patch = (await sandboxLog.get(sb!)).find((r) => r.method === 'PATCH' && r.apiPath === `/users/${userId}/attribute_values/${row.id}`);
+    assert.deepStrictEqual(patch?.body, { value: secret }, 'Looker got the new value');
+    await waitFor(() => panel.current?.attributes.find((r) => r.id === row.id && r.own), 'the panel reloaded');
+    assert.ok(!JSON.stringify(panel.posted.slice(from)).includes(secret), 'never posted to the page');
+    assert.ok(!JSON.stringify(await a.audit.read()).includes(secret), 'never in the audit log');
+    const entry = (await a.audit.read()).filter((e) => e.userId === userId).at(-1)!;
+    assert.strictEqual(entry.action, 'setUserAttribute', 'the change is audited (its password-like key is scrubbed there)');
+  });
+});

@@ -589,8 +589,10 @@ export class BulkCommands implements vscode.Disposable {
       const discard = vscode.l10n.t('Discard');
       const j = list[0];
       const c = jobCounts(j);
+      const p = this.manager.store.get(j.connectionId);
+      const where = j.instance ? `${j.instance.name} (${j.instance.host ?? hostOf(j.instance.url)})` : p ? `${p.name} (${hostOf(p.baseUrl)})` : j.connectionId;
       const pick = await vscode.window.showInformationMessage(
-        vscode.l10n.t('A bulk job "{0}" stopped with {1} of {2} user(s) left.', actionTitle(j.action), c.pending, c.total),
+        vscode.l10n.t('A bulk job "{0}" on {1} stopped with {2} of {3} user(s) left. Resuming checks them again first.', actionTitle(j.action), where, c.pending, c.total),
         resume,
         discard,
       );

@@ -1,4 +1,5 @@
 /** Bulk jobs: the actions, their parameters and a job's persisted state. No `vscode` import (plain Node). */
+import { ACTIONS } from '../actions/table';
 
 export const BULK_ACTIONS = [
   'disable',
@@ -96,20 +97,16 @@ export function jobCounts(job: BulkJob): JobCounts {
   return c;
 }
 
-/** Actions whose effect can be reversed by another bulk action (and the action that does it). */
-export const INVERSE_ACTION: Partial<Record<BulkAction, BulkAction>> = {
-  disable: 'enable',
-  enable: 'disable',
-  addToGroup: 'removeFromGroup',
-  removeFromGroup: 'addToGroup',
-  addRole: 'removeRole',
-  removeRole: 'addRole',
-  forcePasswordReset: 'clearPasswordReset',
-  clearPasswordReset: 'forcePasswordReset',
-};
+/** Actions whose effect can be reversed by another bulk action (and the action that does it), from the write table. */
+export const INVERSE_ACTION: Partial<Record<BulkAction, BulkAction>> = Object.fromEntries(
+  BULK_ACTIONS.flatMap((a) => {
+    const inv = ACTIONS[a].inverse;
+    return inv && isBulkAction(inv) ? [[a, inv]] : [];
+  }),
+);
 
-/** Actions that must not be repeated blindly after an interruption (the first attempt may have happened). */
-export const NOT_REPEATABLE: ReadonlySet<BulkAction> = new Set<BulkAction>(['sendPasswordReset']);
+/** Actions that must not be repeated after an interruption (the first attempt may have happened), from the write table. */
+export const NOT_REPEATABLE: ReadonlySet<BulkAction> = new Set<BulkAction>(BULK_ACTIONS.filter((a) => ACTIONS[a].retry === 'never'));
 
 /** A new job id: time-ordered and unique enough for one machine. */
 export function newJobId(now = Date.now()): string {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { nonce } from '../util/nonce';
-import { isWebUrl, safeDocumentationUrl } from '../util/urls';
+import { hostOf, isWebUrl, safeDocumentationUrl } from '../util/urls';
 import type { IGroup, IRole, ISession, IUser, IUserAttributeWithValue, IWriteUser } from '@looker/sdk';
 import { describeError } from '../commands/errors';
 import { confirmModal } from '../commands/prompt';
@@ -27,10 +27,11 @@ import type { AuditEntry } from '../audit/log';
 import { personName } from '../users/names';
 import { checkAttributeValue } from '../bulk/attributes';
 import type { BulkParams } from '../bulk/types';
+import type { ActionName } from '../actions/table';
 
 /** One write of the panel, as the audit log records it (action label, before → after, reversal parameters). */
 interface AuditChange {
-  action: string;
+  action: ActionName;
   before?: Record<string, unknown>;
   after?: Record<string, unknown>;
   params?: AuditEntry['params'];
@@ -149,6 +150,12 @@ export class DetailsPanel implements vscode.Disposable {
 
   private connectionName(): string {
     return this.deps.manager.store.get(this.connectionId)?.name ?? this.connectionId;
+  }
+
+  /** "Production (mycompany.cloud.looker.com)": every confirmation names the connection and its host. */
+  private where(): string {
+    const p = this.deps.manager.store.get(this.connectionId);
+    return p ? `${p.name} (${hostOf(p.baseUrl)})` : this.connectionId;
   }
 
   /** Handles one message from the page. Unknown or malformed messages are ignored and logged. */
@@ -433,7 +440,7 @@ export class DetailsPanel implements vscode.Disposable {
   private async setDisabled(disabled: boolean): Promise<boolean> {
     if (disabled) {
       const yes = vscode.l10n.t('Disable');
-      const pick = await confirmModal(vscode.l10n.t('Disable {0}?', this.name()), vscode.l10n.t('The user can no longer log in until enabled again.'), yes);
+      const pick = await confirmModal(vscode.l10n.t('Disable {0} on {1}?', this.name(), this.where()), vscode.l10n.t('The user can no longer log in until enabled again.'), yes);
       if (pick !== yes) return false;
     }
     const label = disabled ? vscode.l10n.t('Disabling {0}', this.name()) : vscode.l10n.t('Enabling {0}', this.name());
@@ -517,7 +524,7 @@ export class DetailsPanel implements vscode.Disposable {
     if (!card || !card.deletable) return false;
     const yes = vscode.l10n.t('Delete');
     const pick = await confirmModal(
-      vscode.l10n.t('Delete the {0} credential of {1}?', card.title, this.name()),
+      vscode.l10n.t('Delete the {0} credential of {1} on {2}?', card.title, this.name(), this.where()),
       vscode.l10n.t('The user can no longer log in with it. This cannot be undone.'),
       yes,
     );
@@ -573,7 +580,7 @@ export class DetailsPanel implements vscode.Disposable {
       list = (this.data?.sessions ?? []).map((s) => s.id);
       if (!list.length) return false;
       const yes = vscode.l10n.t('End All Sessions');
-      const pick = await confirmModal(vscode.l10n.t('End all {0} web sessions of {1}?', list.length, this.name()), vscode.l10n.t('The user is logged out of every browser.'), yes);
+      const pick = await confirmModal(vscode.l10n.t('End all {0} web sessions of {1} on {2}?', list.length, this.name(), this.where()), vscode.l10n.t('The user is logged out of every browser.'), yes);
       if (pick !== yes) return false;
     }
     const chosen = list;

@@ -144,6 +144,21 @@ describe('user details panel', function () {
     assert.deepStrictEqual(undo.map((r) => [r.method, r.apiPath, r.body]), [['PATCH', `/users/${node.id}`, { first_name: before }]]);
   });
 
+  it('undo of an edit that someone changed again since is a conflict: nothing is written', async () => {
+    const { panel, node } = await openFromTree();
+    const a = await api();
+    const before = panel.current!.values.last_name;
+    await panel.receive({ type: 'save', edits: { last_name: 'Mine' }, base: { last_name: before } });
+    const entry = [...(await a.audit.read())].reverse().find((e) => e.action === 'updateUser' && e.userId === node.id && e.after?.last_name === 'Mine');
+    assert.ok(entry, 'the edit is audited');
+    await patchUserElsewhere(sb!, node.id, { last_name: 'Theirs' });
+    await sandboxLog.clear(sb!);
+    await assert.rejects(a.bulk.undo({ entryId: entry.id }), /changed again since \(last_name\)/);
+    assert.deepStrictEqual(writes(await sandboxLog.get(sb!)), [], 'the later change is not overwritten');
+    const { body } = await sandboxApi<IUser>(sb!, `/users/${node.id}?fields=last_name`);
+    assert.strictEqual(body.last_name, 'Theirs');
+  });
+
   it('a 422 comes back per field, nothing is marked saved', async () => {
     const { panel } = await openFromTree();
     const mark = panel.posted.length;
@@ -236,6 +251,7 @@ describe('user details panel', function () {
     assert.deepStrictEqual(writes(await sandboxLog.get(sb!)).map((r) => [r.method, r.apiPath]), [['DELETE', `/users/6/credentials_api3/${keys[0].credentialId}`]]);
     assert.ok(!panel.current!.credentials.some((c) => c.credentialId === keys[0].credentialId), 'the card is gone after the refresh');
     assert.ok(a.dialogs.prompts.some((p) => p.includes(keys[0].title)), 'the confirmation names the credential');
+    assert.ok(a.dialogs.prompts.at(-1)?.includes(new URL(sb!.url).host), 'the confirmation names the host');
     await assertAudited('6', ['deleteCredential']);
   });
 

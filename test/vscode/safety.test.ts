@@ -44,6 +44,13 @@ describe('public commands with hostile arguments', function () {
     return running;
   }
 
+  /** Waits for the preview a job opens, presses Confirm (as the person would), and returns the job's result. */
+  async function confirmed<T>(running: Promise<T>): Promise<T> {
+    await waitFor(() => a.bulk.preview.current, 'the preview');
+    a.bulk.preview.respond(true);
+    return running;
+  }
+
   async function stillThere(): Promise<void> {
     for (const id of victims) {
       const { body } = await sandboxApi<IUser>(sb!, `/users/${id}?fields=id,is_disabled`);
@@ -64,10 +71,7 @@ describe('public commands with hostile arguments', function () {
   it('undo with a jobId or entryId, and resume with an id, send nothing without the preview', async () => {
     const a2 = await api();
     // A real job to undo: disable one user through the preview, confirmed.
-    const running = a2.bulk.startFor('disable', { userIds: [victims[0]] });
-    await waitFor(() => a2.bulk.preview.current, 'the preview');
-    a2.bulk.preview.respond(true);
-    const outcome = await running;
+    const outcome = await confirmed(a2.bulk.startFor('disable', { userIds: [victims[0]] }));
     assert.ok(outcome && outcome.result.counts.done === 1);
     await sandboxLog.clear(sb!);
     await callHostile('looker.undo', { jobId: outcome.job.id });
@@ -78,20 +82,14 @@ describe('public commands with hostile arguments', function () {
     const { body } = await sandboxApi<IUser>(sb!, `/users/${victims[0]}?fields=is_disabled`);
     assert.strictEqual(body.is_disabled, true, 'still disabled: the undo needs its confirmation');
     // Through the test handle, with the preview confirmed, the undo does happen.
-    const undoing = a2.bulk.undo({ jobId: outcome.job.id });
-    await waitFor(() => a2.bulk.preview.current, 'the undo preview');
-    a2.bulk.preview.respond(true);
-    await undoing;
+    await confirmed(a2.bulk.undo({ jobId: outcome.job.id }));
     await stillThere();
   });
 
   it('a connection repointed to another host makes undo and resume refuse, sending nothing', async () => {
     const a2 = await api();
     const profile = a2.manager.active()!;
-    const running = a2.bulk.startFor('disable', { userIds: [victims[1]] });
-    await waitFor(() => a2.bulk.preview.current, 'the preview');
-    a2.bulk.preview.respond(true);
-    const outcome = await running;
+    const outcome = await confirmed(a2.bulk.startFor('disable', { userIds: [victims[1]] }));
     assert.ok(outcome && outcome.result.counts.done === 1);
     // An interrupted job of the same instance, to resume.
     const stopped = { ...outcome.job, id: `${outcome.job.id}-x`, state: {} };
@@ -112,10 +110,7 @@ describe('public commands with hostile arguments', function () {
       await a2.store.save(profile, sb!.clientSecret);
       await a2.bulk.jobs.remove(stopped.id);
     }
-    const undoing = a2.bulk.undo({ jobId: outcome.job.id });
-    await waitFor(() => a2.bulk.preview.current, 'the undo preview');
-    a2.bulk.preview.respond(true);
-    await undoing;
+    await confirmed(a2.bulk.undo({ jobId: outcome.job.id }));
     await stillThere();
   });
 

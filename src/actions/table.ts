@@ -1,0 +1,85 @@
+/**
+ * The write table (plain Node, no `vscode`): every kind of change the extension makes to a Looker user, described
+ * once — its audit label, the kind that reverses it, what a retry after a timeout may do, and whether it is
+ * destructive (a single one is confirmed in a modal naming the connection and host; every bulk job in the preview, a
+ * delete with the typed count). Bulk jobs (src/bulk), the details panel, CSV email
+ * migration and Undo take these facts from here; adding a kind of change starts with adding one entry.
+ *
+ * Retry safety after a timeout or a broken connection (the request may have been done):
+ *  - `idempotent`: sending it again gives the same result (PATCH/PUT of values, DELETE of a session);
+ *  - `reread`: read the state first, and write only if it is not done yet (delete user, group membership);
+ *  - `never`: the effect cannot be read back (an email): never sent a second time, reported instead.
+ */
+export type RetrySafety = 'idempotent' | 'reread' | 'never';
+
+export interface ActionSpec {
+  /** The kind of change that reverses this one, when there is one. */
+  inverse?: ActionName;
+  retry: RetrySafety;
+  destructive: boolean;
+  /** The Looker API write (spec operation id). */
+  operation: string;
+}
+
+/** The name of each kind of change; it is also its label in the audit log. */
+export type ActionName =
+  | 'updateUser'
+  | 'disable'
+  | 'enable'
+  | 'updateCredentialsEmail'
+  | 'updateEmail'
+  | 'createCredentialsEmail'
+  | 'forcePasswordReset'
+  | 'clearPasswordReset'
+  | 'sendPasswordReset'
+  | 'createPasswordResetLink'
+  | 'deleteCredential'
+  | 'endSessions'
+  | 'addRole'
+  | 'removeRole'
+  | 'setRoles'
+  | 'addToGroup'
+  | 'removeFromGroup'
+  | 'unlock'
+  | 'delete'
+  | 'setUserAttribute'
+  | 'clearUserAttribute';
+
+export const ACTIONS: Readonly<Record<ActionName, ActionSpec>> = {
+  // Field edits of the details panel: undone by writing the `before` values back (after checking `after` still holds).
+  updateUser: { retry: 'idempotent', destructive: false, operation: 'update_user' },
+  disable: { inverse: 'enable', retry: 'idempotent', destructive: true, operation: 'update_user' },
+  enable: { inverse: 'disable', retry: 'idempotent', destructive: false, operation: 'update_user' },
+  updateCredentialsEmail: { retry: 'idempotent', destructive: false, operation: 'update_user_credentials_email' },
+  updateEmail: { retry: 'idempotent', destructive: false, operation: 'update_user_credentials_email' },
+  createCredentialsEmail: { retry: 'reread', destructive: false, operation: 'create_user_credentials_email' },
+  forcePasswordReset: { inverse: 'clearPasswordReset', retry: 'idempotent', destructive: false, operation: 'update_user_credentials_email' },
+  clearPasswordReset: { inverse: 'forcePasswordReset', retry: 'idempotent', destructive: false, operation: 'update_user_credentials_email' },
+  sendPasswordReset: { retry: 'never', destructive: false, operation: 'send_user_credentials_email_password_reset' },
+  createPasswordResetLink: { retry: 'never', destructive: false, operation: 'create_user_credentials_email_password_reset' },
+  deleteCredential: { retry: 'reread', destructive: true, operation: 'delete_user_credentials_*' },
+  endSessions: { retry: 'idempotent', destructive: true, operation: 'delete_user_session' },
+  addRole: { inverse: 'removeRole', retry: 'idempotent', destructive: false, operation: 'set_user_roles' },
+  removeRole: { inverse: 'addRole', retry: 'idempotent', destructive: false, operation: 'set_user_roles' },
+  setRoles: { retry: 'idempotent', destructive: false, operation: 'set_user_roles' },
+  addToGroup: { inverse: 'removeFromGroup', retry: 'reread', destructive: false, operation: 'add_group_user' },
+  removeFromGroup: { inverse: 'addToGroup', retry: 'reread', destructive: false, operation: 'delete_group_user' },
+  unlock: { retry: 'idempotent', destructive: false, operation: 'delete_user_login_lockout' },
+  delete: { retry: 'reread', destructive: true, operation: 'delete_user' },
+  setUserAttribute: { retry: 'idempotent', destructive: false, operation: 'set_user_attribute_user_value' },
+  clearUserAttribute: { retry: 'idempotent', destructive: false, operation: 'delete_user_attribute_user_value' },
+};
+
+export function isActionName(v: unknown): v is ActionName {
+  return typeof v === 'string' && Object.prototype.hasOwnProperty.call(ACTIONS, v);
+}
+
+/** The kind that reverses `name`, if any. */
+export function inverseOf(name: string): ActionName | undefined {
+  return isActionName(name) ? ACTIONS[name].inverse : undefined;
+}
+
+/** True when a write of this kind must not be sent again after an attempt that may have reached Looker. */
+export function neverRepeat(name: string): boolean {
+  return isActionName(name) && ACTIONS[name].retry === 'never';
+}

@@ -359,12 +359,12 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
         if (params) {
           const batch = 1000;
           for (let off = 0; ; off += batch) {
-            const page = await client.searchUsers({ ...params, sorts: 'last_name,first_name', fields: TREE_USER_FIELDS, limit: batch, offset: off }, s);
+            const page = await client.searchUsers({ ...params, sorts: 'last_name,first_name', fields: smart.fields ?? TREE_USER_FIELDS, limit: batch, offset: off }, s);
             found.push(...page.items.filter((u) => smart.matches(u, ctx)));
             if (page.items.length < batch || (page.total !== undefined && off + batch >= page.total)) break;
           }
         }
-        all = found;
+        all = smart.select ? smart.select(found) : found;
       }
       return { items: all.slice(offset, offset + limit), total: all.length, limit, offset };
     };
@@ -484,6 +484,16 @@ function smartLabel(s: SmartSearch): string {
       return vscode.l10n.t('Inactive > 90 days');
     case 'neverSignedIn':
       return vscode.l10n.t('Never signed in');
+    case 'noEmail':
+      return vscode.l10n.t('No email login');
+    case 'noSso':
+      return vscode.l10n.t('No SSO login');
+    case 'duplicateEmails':
+      return vscode.l10n.t('Duplicate emails');
+    case 'blankNames':
+      return vscode.l10n.t('Blank names');
+    case 'expiredSetup':
+      return vscode.l10n.t('Expired setup links');
     default:
       return vscode.l10n.t('Locked out');
   }

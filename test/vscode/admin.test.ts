@@ -180,3 +180,57 @@ describe('admin jobs: user attributes in the details panel', function () {
     assert.strictEqual(entry.action, 'setUserAttribute', 'the change is audited (its password-like key is scrubbed there)');
   });
 });
+
+describe('admin jobs: clean-up views', function () {
+  this.timeout(120000);
+  const sb = sandbox();
+
+  before(async function () {
+    if (!sb) return this.skip();
+    const a = await api();
+    await connectSandbox(a, sb);
+    await a.tree.setQuery(undefined);
+  });
+
+  async function group(key: string): Promise<{ node: GroupNode; users: UserNode[] }> {
+    const a = await api();
+    const node = (await a.tree.getChildren()).filter(isGroup).find((g) => g.key === key);
+    assert.ok(node, `the ${key} group`);
+    return { node, users: (await a.tree.getChildren(node)).filter(isUser) };
+  }
+
+  it('duplicate emails, blank names, no email / no SSO login and expired setup links are groups of the tree, checked against the sandbox', async () => {
+    const dup = await group('smart:duplicateEmails');
+    assert.ok(dup.users.length >= 2, 'the seeded duplicate pair');
+    const { body } = await sandboxApi<{ id: string; email: string | null; credentials_email: { email: string } | null; credentials_saml: { email: string } | null }[]>(
+      sb!,
+      `/users?fields=id,email,credentials_email(email),credentials_saml(email)&ids=${dup.users.map((u) => u.id).join(',')}`,
+    );
+    const emails = body.map((u) => new Set([u.email, u.credentials_email?.email, u.credentials_saml?.email].filter((e): e is string => !!e).map((e) => e.toLowerCase())));
+    for (const [i, mine] of emails.entries()) {
+      assert.ok(emails.some((other, j) => j !== i && [...mine].some((e) => other.has(e))), `user ${body[i].id} shares an email with another listed user`);
+    }
+    const blank = await group('smart:blankNames');
+    assert.ok(blank.users.length >= 2);
+    assert.ok(blank.users.every((u) => !(u.user.first_name ?? '').trim() && !(u.user.last_name ?? '').trim()), 'only blank names');
+    const noEmail = await group('smart:noEmail');
+    assert.ok(noEmail.users.length > 0 && noEmail.users.every((u) => !u.user.credentials_email), 'no email login');
+    const noSso = await group('smart:noSso');
+    assert.ok(noSso.users.length > 0 && noSso.users.every((u) => !u.user.credentials_saml && !u.user.credentials_google && !u.user.credentials_oidc), 'no SSO login');
+    const expired = await group('smart:expiredSetup');
+    assert.ok(expired.users.length > 0 && expired.users.every((u) => u.status.flags.setupLinkExpired), 'expired setup links');
+  });
+
+  it('a clean-up group is bulk-actionable: a bulk command on the group plans for every user in it (Cancel sends nothing)', async () => {
+    const a = await api();
+    const blank = await group('smart:blankNames');
+    await sandboxLog.clear(sb!);
+    const shown = a.bulk.preview.current;
+    const running = vscode.commands.executeCommand<BulkOutcome | undefined>('looker.bulk.endSessions', blank.node);
+    const plan = await waitFor(() => (a.bulk.preview.current !== shown ? a.bulk.preview.current : undefined), 'the preview', 30000);
+    assert.deepStrictEqual(plan.items.map((i) => i.userId).sort(), blank.users.map((u) => u.id).sort(), 'every user of the group');
+    a.bulk.preview.respond(false);
+    assert.strictEqual(await running, undefined);
+    assert.deepStrictEqual(writes(await sandboxLog.get(sb!)), [], 'nothing sent');
+  });
+});

@@ -506,7 +506,11 @@ function renderAttributes(d: DetailsData): HTMLElement {
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, s('Attribute')), h('th', { scope: 'col' }, s('Value')), h('th', { scope: 'col' }, s('Source')), h('th', { scope: 'col' }, s('Change')))),
   );
   const body = h('tbody');
+  // With all values listed, an attribute can have several rows (user, groups, default): the editor is on its first.
+  const edited = new Set<string>();
   for (const a of d.attributes) {
+    const first = !edited.has(a.id);
+    edited.add(a.id);
     body.append(
       h(
         'tr',
@@ -514,7 +518,7 @@ function renderAttributes(d: DetailsData): HTMLElement {
         h('td', { 'data-label': s('Attribute') }, h('span', {}, a.label), a.label !== a.name ? h('span', { class: 'muted' }, ` (${a.name})`) : null),
         h('td', { 'data-label': s('Value'), class: a.hidden ? 'muted' : undefined }, a.hidden ? icon('lock') : null, a.hidden ? ' ' : null, a.value),
         h('td', { 'data-label': s('Source') }, a.source),
-        h('td', { 'data-label': s('Change') }, a.editable ? attributeEditor(a) : h('span', { class: 'muted' }, s('Read-only'))),
+        h('td', { 'data-label': s('Change') }, !first ? null : a.editable ? attributeEditor(a) : h('span', { class: 'muted' }, s('Read-only'))),
       ),
     );
   }

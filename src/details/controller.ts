@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { IGroup, IRole } from '@looker/sdk';
+import type { IGroup, IRole, IUserAttribute } from '@looker/sdk';
 import type { ConnectionManager } from '../connections/manager';
 import type { LookerClient } from '../looker/client';
 import { LookerApiError } from '../looker/errors';
@@ -115,6 +115,11 @@ export class UserDetailsController implements vscode.Disposable, Lookups {
       const list = await client.allRoles('id,name,permission_set(name)');
       return new Map(list.filter((r) => r.id).map((r) => [String(r.id), r]));
     });
+  }
+
+  /** User attribute definitions (type, system, user-editable, hidden): cached like the role and group names. */
+  attributeDefs(connectionId: string, client: LookerClient, force = false): Promise<IUserAttribute[]> {
+    return this.cached('attributeDefs', connectionId, force, () => client.allUserAttributes('id,name,type,is_system,user_can_edit,value_is_hidden'));
   }
 
   groups(connectionId: string, client: LookerClient, force = false): Promise<Map<string, IGroup>> {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { nonce } from '../util/nonce';
 import { hostOf, isWebUrl, safeDocumentationUrl } from '../util/urls';
-import type { IGroup, IRole, ISession, IUser, IUserAttributeWithValue, IWriteUser } from '@looker/sdk';
+import type { IGroup, IRole, ISession, IUser, IUserAttribute, IUserAttributeWithValue, IWriteUser } from '@looker/sdk';
 import { describeError } from '../commands/errors';
 import { confirmModal } from '../commands/prompt';
 import { reportError } from '../commands/register';
@@ -41,6 +41,7 @@ interface AuditChange {
 export interface Lookups {
   roles(connectionId: string, client: LookerClient, force?: boolean): Promise<Map<string, IRole>>;
   groups(connectionId: string, client: LookerClient, force?: boolean): Promise<Map<string, IGroup>>;
+  attributeDefs(connectionId: string, client: LookerClient, force?: boolean): Promise<IUserAttribute[]>;
   apiUser(connectionId: string, client: LookerClient): Promise<string>;
 }
 
@@ -288,7 +289,7 @@ export class DetailsPanel implements vscode.Disposable {
       this.lookups.groups(this.connectionId, client, force),
       client.userAttributeValues(id, { all_values: true, include_unset: true }),
       client.allLoginLockouts('user_id,fail_count,lockout_at'),
-      client.allUserAttributes('id,name,type,is_system,user_can_edit,value_is_hidden'),
+      this.lookups.attributeDefs(this.connectionId, client, force),
     ]);
     if (this.disposed) return;
     if (user.status === 'rejected') {

@@ -576,14 +576,19 @@ function generate(opts = {}) {
       fail_count: lockRand.int(5, 12), lockout_at: iso(SEED_NOW - Math.floor(lockRand.next() * 3 * DAY)),
     });
   }
-  // Clean-up cases among the last generated users (tests that pick early users are not affected): two people with
-  // blank names, and an SSO login whose email is another user's email login (a duplicate across credentials).
+  // Clean-up cases among the last generated users (tests that pick early users are not affected): two disabled
+  // people with blank names (so the Active group's first page stays the same), and an SSO login whose email is
+  // another user's email login (a duplicate across credentials).
   const tail = users.filter((u) => Number(u.id) >= 16 && !u.is_disabled && !u.is_service_account && !u.credentials_embed.length).slice(-6);
   if (tail.length >= 6) {
     tail[0].first_name = null;
     tail[0].last_name = null;
     tail[1].first_name = '  ';
     tail[1].last_name = '';
+    tail[0].is_disabled = true;
+    tail[1].is_disabled = true;
+    tail[0].sessions = [];
+    tail[1].sessions = [];
     const owner = tail.slice(2).find((u) => u.credentials_email);
     const other = tail.slice(2).find((u) => u !== owner && !u.credentials_saml);
     if (owner?.credentials_email && other) {

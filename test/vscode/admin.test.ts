@@ -162,6 +162,30 @@ describe('admin jobs: user attributes in the details panel', function () {
     assert.deepStrictEqual([entry.action, entry.before, entry.after], ['clearUserAttribute', { max_rows: '250' }, { max_rows: null }]);
   });
 
+  it('bulk: one attribute set for a selection of users (skipping who has it already), one audit entry each', async () => {
+    const a = await api();
+    const ids = ['31', '32', '33'];
+    const shown = a.bulk.preview.current;
+    const running = a.bulk.startFor('setUserAttribute', { userIds: ids, params: { attributeId: '6', attributeName: 'department', value: 'Audit' } });
+    const plan = await waitFor(() => (a.bulk.preview.current !== shown ? a.bulk.preview.current : undefined), 'the preview');
+    assert.deepStrictEqual(plan.counts, { change: 3, skip: 0, impossible: 0 });
+    assert.ok(a.bulk.preview.currentTitle?.includes('department'), 'the preview names the attribute');
+    assert.ok(a.bulk.preview.respond(true));
+    const outcome = await running;
+    assert.strictEqual(outcome?.result.counts.done, 3);
+    for (const id of ids) {
+      const { body } = await sandboxApi<{ user_attribute_id: string; value: string | null; source: string | null }[]>(sb!, `/users/${id}/attribute_values?include_unset=true`);
+      const row = body.find((r) => String(r.user_attribute_id) === '6');
+      assert.deepStrictEqual([row?.value, row?.source], ['Audit', 'user'], `user ${id}`);
+    }
+    assert.strictEqual((await a.audit.read()).filter((e) => e.jobId === outcome!.job.id && e.action === 'setUserAttribute').length, 3);
+    const again = a.bulk.startFor('setUserAttribute', { userIds: ids, params: { attributeId: '6', attributeName: 'department', value: 'Audit' } });
+    const replan = await waitFor(() => (a.bulk.preview.current !== plan ? a.bulk.preview.current : undefined), 'the second preview');
+    assert.deepStrictEqual(replan.counts, { change: 0, skip: 3, impossible: 0 }, 'already set: skipped');
+    a.bulk.preview.respond(false);
+    assert.strictEqual(await again, undefined);
+  });
+
   it('a hidden value can be replaced but is never shown, posted to the page or audited', async () => {
     const a = await api();
     const panel = await openPanel();

@@ -6,6 +6,7 @@ import {
   EDITABLE_FIELDS,
   isHostMessage,
   isPageState,
+  type AttributeRow,
   type ConflictField,
   type CredentialCard,
   type DetailsData,
@@ -42,6 +43,8 @@ let banner: { message: string; docs: boolean } | undefined;
 let loadError: string | undefined;
 let resetExpires: string | null | undefined;
 let emailDraft: string | undefined;
+/** What was typed for each attribute (kept across re-renders until the host says it was saved). */
+const attrDrafts = new Map<string, string>();
 
 const restored = vscode.getState();
 if (isPageState(restored)) {
@@ -224,7 +227,13 @@ function renderHeader(d: DetailsData): HTMLElement {
       'div',
       { class: 'title' },
       h('h1', { id: 'user-title' }, d.title),
-      h('div', { class: 'subtitle' }, `${d.connectionName} · ID ${d.userId}`, disabled ? h('span', { class: 'badge' }, s('Disabled')) : null),
+      h(
+        'div',
+        { class: 'subtitle' },
+        `${d.connectionName} · ID ${d.userId}`,
+        disabled ? h('span', { class: 'badge' }, s('Disabled')) : null,
+        d.lockout ? h('span', { class: 'badge', id: 'locked-badge', title: s('Locked out after {0} failed logins ({1}).', d.lockout.failCount, d.lockout.lockedAt) }, s('Locked out')) : null,
+      ),
     ),
     h(
       'div',
@@ -232,6 +241,7 @@ function renderHeader(d: DetailsData): HTMLElement {
       button(s('Refresh'), () => post({ type: 'refresh' }), { icon: 'refresh', secondary: true, id: 'refresh' }),
       button(s('Open in Looker'), () => post({ type: 'openInLooker' }), { icon: 'link-external', secondary: true }),
       button(s('Copy as JSON'), () => post({ type: 'copyJson' }), { icon: 'json', secondary: true }),
+      d.lockout ? button(s('Unlock'), () => post({ type: 'unlock' }), { icon: 'unlock', secondary: true, id: 'unlock' }) : null,
       disabled
         ? button(s('Enable'), () => post({ type: 'setDisabled', disabled: false }), { icon: 'pass', secondary: true, id: 'toggle-disabled' })
         : button(s('Disable'), () => post({ type: 'setDisabled', disabled: true }), { icon: 'circle-slash', secondary: true, id: 'toggle-disabled' }),
@@ -484,11 +494,48 @@ function localTime(iso: string): string {
   }
 }
 
+/** A value box (a password box for a hidden attribute: its value is never shown), Set, and Clear for the user's own value. */
+function attributeEditor(a: AttributeRow): HTMLElement {
+  const id = `attr-${a.id}`;
+  const input = h('input', {
+    type: a.hidden ? 'password' : 'text',
+    id,
+    spellcheck: 'false',
+    autocomplete: 'off',
+    placeholder: a.hidden ? s('New hidden value') : a.type,
+    'aria-label': s('New value of {0}', a.label),
+  });
+  input.value = attrDrafts.get(a.id) ?? '';
+  input.addEventListener('input', () => attrDrafts.set(a.id, input.value));
+  const set = () => post({ type: 'setAttribute', attributeId: a.id, value: input.value });
+  input.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter') {
+      ev.preventDefault();
+      set();
+    }
+  });
+  return h(
+    'div',
+    { class: 'inline' },
+    input,
+    button(s('Set'), set, { id: `set-${id}`, secondary: true }),
+    a.own ? button(s('Clear'), () => post({ type: 'clearAttribute', attributeId: a.id }), { id: `clear-${id}`, secondary: true, icon: 'close' }) : null,
+  );
+}
+
 function renderAttributes(d: DetailsData): HTMLElement {
   if (!d.attributes.length) return section('attributes', s('User attributes'), h('p', { class: 'muted' }, s('No user attributes.')));
-  const table = h('table', { class: 'grid' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, s('Attribute')), h('th', { scope: 'col' }, s('Value')), h('th', { scope: 'col' }, s('Source')))));
+  const table = h(
+    'table',
+    { class: 'grid' },
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, s('Attribute')), h('th', { scope: 'col' }, s('Value')), h('th', { scope: 'col' }, s('Source')), h('th', { scope: 'col' }, s('Change')))),
+  );
   const body = h('tbody');
+  // With all values listed, an attribute can have several rows (user, groups, default): the editor is on its first.
+  const edited = new Set<string>();
   for (const a of d.attributes) {
+    const first = !edited.has(a.id);
+    edited.add(a.id);
     body.append(
       h(
         'tr',
@@ -496,6 +543,7 @@ function renderAttributes(d: DetailsData): HTMLElement {
         h('td', { 'data-label': s('Attribute') }, h('span', {}, a.label), a.label !== a.name ? h('span', { class: 'muted' }, ` (${a.name})`) : null),
         h('td', { 'data-label': s('Value'), class: a.hidden ? 'muted' : undefined }, a.hidden ? icon('lock') : null, a.hidden ? ' ' : null, a.value),
         h('td', { 'data-label': s('Source') }, a.source),
+        h('td', { 'data-label': s('Change') }, !first ? null : a.editable ? attributeEditor(a) : h('span', { class: 'muted' }, s('Read-only'))),
       ),
     );
   }
@@ -620,6 +668,9 @@ function onMessage(m: HostMessage): void {
       edits = { ...m.edits, ...edits };
       base = { ...m.base, ...base };
       saveState();
+      break;
+    case 'attributeSaved':
+      attrDrafts.delete(m.attributeId);
       break;
   }
   if (m.type === 'data' && !fieldErrors.has('email')) emailDraft = undefined;

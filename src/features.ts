@@ -148,6 +148,7 @@ export class Features implements vscode.Disposable {
         extensionUri: context.extensionUri,
         onUsersChanged: (ids) => void tree.updateUsers(ids),
         audit,
+        runJob: async (action, userIds, connectionId, params) => !!(await this.bulk.startFor(action, { userIds, connectionId, params }))?.result.counts.done,
       });
       this.disposables.push(this.detailsValue);
     }

@@ -2,6 +2,7 @@
 import type { LookerClient } from '../looker/client';
 import { LookerApiError } from '../looker/errors';
 import type { BulkAction, BulkParams, FieldValues } from './types';
+import { attributeNow, shownValue } from './plan';
 
 /** The part of {@link LookerClient} the bulk actions use (tests may pass a recording stand-in). */
 export type BulkClient = Pick<
@@ -17,6 +18,11 @@ export type BulkClient = Pick<
   | 'setUserRoles'
   | 'deleteUser'
   | 'allUsers'
+  | 'allLoginLockouts'
+  | 'deleteLoginLockout'
+  | 'userAttributeValues'
+  | 'setUserAttributeValue'
+  | 'deleteUserAttributeValue'
 >;
 
 export interface ActionOutcome {
@@ -131,6 +137,41 @@ export async function applyAction(client: BulkClient, action: BulkAction, params
       const email = need(params.emails?.[userId], `new email for user ${userId}`);
       const cred = await client.updateUserCredentialsEmail(userId, { email }, 'email');
       return { status: 'done', after: { email: cred?.email ?? email } };
+    }
+    case 'setUserAttribute': {
+      const attributeId = need(params.attributeId, 'attribute');
+      const key = params.attributeName ?? attributeId;
+      // A hidden value is kept in memory only: a job resumed from disk no longer has it.
+      const value = need(params.value, 'value (a hidden value is not saved with the job: set it again)');
+      const now = await attributeNow(client, userId, attributeId);
+      const before = now?.source === 'user' ? shownValue(params, now.value ?? '') : null;
+      // Setting a value is idempotent: sending it again after a timeout gives the same result.
+      await client.setUserAttributeValue(userId, attributeId, value);
+      return { status: 'done', before: { [key]: before }, after: { [key]: params.attributeHidden ? '(hidden, replaced)' : value } };
+    }
+    case 'clearUserAttribute': {
+      const attributeId = need(params.attributeId, 'attribute');
+      const key = params.attributeName ?? attributeId;
+      const now = await attributeNow(client, userId, attributeId);
+      if (now?.source !== 'user') return recheck ? { status: 'done', after: { [key]: null } } : { status: 'skipped', message: 'No value set for this user.' };
+      await client.deleteUserAttributeValue(userId, attributeId);
+      return { status: 'done', before: { [key]: shownValue(params, now.value ?? '') }, after: { [key]: null } };
+    }
+    case 'unlock': {
+      // The lockout's key is read now (Looker deletes by key, not by user); a lockout that expired meanwhile is gone.
+      const keys = (await client.allLoginLockouts('key,user_id')).filter((l) => String(l.user_id ?? '') === userId && l.key).map((l) => String(l.key));
+      if (!keys.length) {
+        // After an uncertain attempt, no lockout left means that attempt removed it.
+        return recheck ? { status: 'done', before: { locked_out: true }, after: { locked_out: false } } : { status: 'skipped', message: 'Not locked out.' };
+      }
+      for (const key of keys) {
+        try {
+          await client.deleteLoginLockout(key);
+        } catch (err) {
+          if (!is404(err)) throw err; // expired or removed meanwhile
+        }
+      }
+      return { status: 'done', before: { locked_out: true }, after: { locked_out: false } };
     }
   }
 }

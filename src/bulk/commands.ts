@@ -15,6 +15,7 @@ import { hostOf, sameInstance } from '../util/urls';
 import { GroupNode, type UsersTreeProvider } from '../users/tree';
 import { targetUsers } from '../users/commands';
 import { undoStep, undoableEntries, undoableJobs, userOfLabel, type AuditConnection, type AuditEntry, type AuditLog, type UndoableJob } from '../audit/log';
+import { checkAttributeValue, settablePerUser } from './attributes';
 import { EXPORT_FIELDS, apiFields, parseEmailCsv, toCsv, usersToCsv, usersToJson, type BadRow } from './csv';
 import { PLAN_USER_FIELDS, jobFromPlan, planJob, type Plan } from './plan';
 import { jobCost, type JobCost } from './cost';
@@ -40,6 +41,8 @@ export interface BulkRequest {
   params?: BulkParams;
   /** The users already read with PLAN_USER_FIELDS (a whole group): the dry run reads them no second time. */
   users?: IUser[];
+  /** The connection the users belong to (a details panel's); the active connection when absent. */
+  connectionId?: string;
 }
 
 export interface BulkOutcome {
@@ -58,6 +61,9 @@ const ACTION_COMMANDS: [string, BulkAction][] = [
   ['looker.bulk.addRole', 'addRole'],
   ['looker.bulk.removeRole', 'removeRole'],
   ['looker.bulk.delete', 'delete'],
+  ['looker.bulk.unlock', 'unlock'],
+  ['looker.bulk.setUserAttribute', 'setUserAttribute'],
+  ['looker.bulk.clearUserAttribute', 'clearUserAttribute'],
 ];
 
 function actionTitle(a: BulkAction): string {
@@ -74,7 +80,31 @@ function actionTitle(a: BulkAction): string {
     case 'removeRole': return vscode.l10n.t('Remove Role');
     case 'delete': return vscode.l10n.t('Delete');
     case 'updateEmail': return vscode.l10n.t('Update Emails');
+    case 'unlock': return vscode.l10n.t('Unlock');
+    case 'setUserAttribute': return vscode.l10n.t('Set User Attribute');
+    case 'clearUserAttribute': return vscode.l10n.t('Clear User Attribute');
   }
+}
+
+/**
+ * Asks for a user attribute value, checked against the attribute's type as it is typed; a hidden attribute's value
+ * is typed like a password and never shown again.
+ */
+export async function askAttributeValue(label: string, type: string, hidden: boolean, current?: string): Promise<string | undefined> {
+  const raw = await vscode.window.showInputBox({
+    title: vscode.l10n.t('Value of {0} ({1})', label, type),
+    prompt: hidden ? vscode.l10n.t('The value is hidden: it replaces the current one and is never shown or logged.') : undefined,
+    value: hidden ? '' : current ?? '',
+    password: hidden,
+    ignoreFocusOut: true,
+    validateInput: (v) => {
+      const r = checkAttributeValue(type, v, vscode.l10n);
+      return 'error' in r ? r.error : undefined;
+    },
+  });
+  if (raw === undefined) return undefined;
+  const r = checkAttributeValue(type, raw, vscode.l10n);
+  return 'value' in r ? r.value : undefined;
 }
 
 function formatEta(ms: number | undefined): string {
@@ -264,6 +294,25 @@ export class BulkCommands implements vscode.Disposable {
     return pick ? { roleId: pick.id, roleName: pick.label } : undefined;
   }
 
+  /** Which attribute (only those an admin can set per user), and for Set the value, checked against its type. */
+  private async pickAttribute(client: LookerClient, action: BulkAction): Promise<BulkParams | undefined> {
+    const attrs = (await client.allUserAttributes('id,name,label,type,is_system,user_can_edit,value_is_hidden')).filter(settablePerUser);
+    const pick = await vscode.window.showQuickPick(
+      attrs.map((a) => ({
+        label: a.label || a.name || String(a.id),
+        description: [a.name, a.type, a.value_is_hidden ? vscode.l10n.t('hidden value') : ''].filter(Boolean).join(' · '),
+        attr: a,
+      })),
+      { placeHolder: vscode.l10n.t('Which user attribute?'), matchOnDescription: true },
+    );
+    if (!pick) return undefined;
+    const a = pick.attr;
+    const params: BulkParams = { attributeId: String(a.id), attributeName: a.name ?? String(a.id), attributeHidden: !!a.value_is_hidden };
+    if (action === 'clearUserAttribute') return params;
+    const value = await askAttributeValue(pick.label, a.type ?? 'string', !!a.value_is_hidden);
+    return value === undefined ? undefined : { ...params, value };
+  }
+
   /** A bulk command: targets (tree items) → parameters → dry run → preview → run → report. */
   async start(action: BulkAction, clicked?: unknown, selected?: unknown): Promise<BulkOutcome | undefined> {
     return this.startFor(action, await this.resolveTargets(clicked, selected));
@@ -276,13 +325,19 @@ export class BulkCommands implements vscode.Disposable {
       void vscode.window.showInformationMessage(vscode.l10n.t('Select one or more users (or a group) first.'));
       return undefined;
     }
-    const profile = this.profile();
+    const profile = req.connectionId ? this.manager.store.get(req.connectionId) : this.profile();
+    if (!profile) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('That connection no longer exists. Nothing was sent.') });
     let params: BulkParams = req.params ?? {};
     const client = this.bulkClient(profile);
     try {
       const reader = this.manager.client(profile.id) ?? client;
       if ((action === 'addToGroup' || action === 'removeFromGroup') && !params.groupId) {
         const p = await this.pickGroup(reader);
+        if (!p) return undefined;
+        params = { ...params, ...p };
+      }
+      if ((action === 'setUserAttribute' || action === 'clearUserAttribute') && !params.attributeId) {
+        const p = await this.pickAttribute(reader, action);
         if (!p) return undefined;
         params = { ...params, ...p };
       }
@@ -335,7 +390,8 @@ export class BulkCommands implements vscode.Disposable {
     const budget = checkBudget(cost.apply, used, allowance, confirmAbovePercent);
     const notes = costNotes(cost, budget);
     this.log.info(`Dry run ${action} on ${profile.name}: ${plan.counts.change} to change; ${notes.join(' ')}`);
-    const what = actionTitle(action) + (params.groupName ? ` — ${params.groupName}` : params.roleName ? ` — ${params.roleName}` : '');
+    const target = params.groupName ?? params.roleName ?? params.attributeName;
+    const what = actionTitle(action) + (target ? ` — ${target}` : '');
     // Every job, Undo and Resume included, is confirmed in the preview: nothing reaches Looker without it.
     const shown = await previewNames(client, action, params);
     const ok = await this.preview.show(plan, {
@@ -434,6 +490,8 @@ export class BulkCommands implements vscode.Disposable {
     const changed = job.userIds.filter((id) => job.state[id]?.status === 'done');
     if (changed.length) {
       if (job.action === 'delete') this.tree.removeUsers(changed);
+      // The lockout list is read with the groups: a full reload empties "Locked out" and clears the users' lock flags.
+      else if (job.action === 'unlock') this.tree.refresh();
       else void this.tree.updateUsers(changed).catch((err) => this.log.error('Refreshing users failed', err));
     }
     const outcome = { job, result };

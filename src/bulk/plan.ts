@@ -29,7 +29,7 @@ export interface Plan {
   counts: Record<PlanKind, number>;
 }
 
-export type PlanClient = Pick<LookerClient, 'allUsers' | 'userRoles'>;
+export type PlanClient = Pick<LookerClient, 'allUsers' | 'userRoles' | 'allLoginLockouts' | 'userAttributeValues'>;
 
 export interface PlanOptions {
   /** The API user's id: it cannot disable or delete itself. */
@@ -47,6 +47,18 @@ export interface PlanOptions {
 /** What the dry run reads of each user: web sessions come with the user (`User.sessions`), not one call per user. */
 export const PLAN_USER_FIELDS =
   'id,first_name,last_name,display_name,email,is_disabled,group_ids,role_ids,credentials_email(email,forced_password_reset_at_next_login),sessions(id)';
+
+/** A user's current value of one attribute: where it comes from, and the value unless it is hidden. */
+export interface AttributeNow {
+  source: string | null;
+  value: string | null;
+}
+
+/** What the audit log and the preview show for an attribute value: never a hidden one. */
+export function shownValue(params: BulkParams, value: string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  return params.attributeHidden ? '(hidden)' : value;
+}
 
 export function labelOf(u: IUser | undefined, id: string): string {
   if (!u) return `#${id}`;
@@ -66,7 +78,7 @@ export function classify(
   params: BulkParams,
   userId: string,
   u: IUser | undefined,
-  extra: { roles?: string[]; sessions?: number; apiUserId?: string } = {},
+  extra: { roles?: string[]; sessions?: number; lockouts?: number; attribute?: AttributeNow; apiUserId?: string } = {},
 ): PlanItem {
   const label = labelOf(u, userId);
   if (!u) return item(userId, label, 'impossible', { reason: 'User not found (deleted?).' });
@@ -126,30 +138,68 @@ export function classify(
       if ((cred.email ?? '').toLowerCase() === next.toLowerCase()) return item(userId, label, 'skip', { reason: 'Already has this email.' });
       return item(userId, label, 'change', { before: { email: cred.email ?? null }, after: { email: next } });
     }
+    case 'setUserAttribute':
+    case 'clearUserAttribute': {
+      const key = params.attributeName ?? params.attributeId ?? 'attribute';
+      const now = extra.attribute;
+      if (!now) return item(userId, label, 'impossible', { reason: 'The attribute could not be read for this user.' });
+      const own = now.source === 'user';
+      if (action === 'clearUserAttribute') {
+        if (!own) return item(userId, label, 'skip', { reason: 'No value set for this user.' });
+        return item(userId, label, 'change', { before: { [key]: shownValue(params, now.value ?? '') }, after: { [key]: null } });
+      }
+      if (params.value === undefined) return item(userId, label, 'impossible', { reason: 'No value given.' });
+      if (own && !params.attributeHidden && now.value === params.value) return item(userId, label, 'skip', { reason: 'Already has this value.' });
+      const before = own ? shownValue(params, now.value ?? '') : null;
+      return item(userId, label, 'change', { before: { [key]: before }, after: { [key]: params.attributeHidden ? '(hidden, replaced)' : params.value } });
+    }
+    case 'unlock':
+      if (!extra.lockouts) return item(userId, label, 'skip', { reason: 'Not locked out.' });
+      return item(userId, label, 'change', { before: { locked_out: true }, after: { locked_out: false } });
   }
 }
 
+/** The user's value of one attribute (its `source` says user / group / default), or undefined when not listed. */
+export async function attributeNow(client: Pick<LookerClient, 'userAttributeValues'>, userId: string, attributeId: string, signal?: AbortSignal): Promise<AttributeNow | undefined> {
+  const rows = await client.userAttributeValues(userId, { fields: 'user_attribute_id,value,source', include_unset: true }, signal);
+  const row = rows.find((r) => String(r.user_attribute_id ?? '') === attributeId);
+  return row ? { source: row.source ?? null, value: row.value ?? null } : undefined;
+}
+
 /**
- * The dry run: reads (users given in `opts.users`, the others by id in batches of 100; direct roles per user when the
- * action changes roles), no writes. Web sessions are counted from the users' `sessions` field.
+ * The dry run: reads (users given in `opts.users`, the others by id in batches of 100; direct roles or the attribute's
+ * value per user when the action changes them; the lockout list once for Unlock), no writes. Web sessions are
+ * counted from the users' `sessions` field.
  */
 export async function planJob(client: PlanClient, action: BulkAction, params: BulkParams, userIds: string[], opts: PlanOptions = {}): Promise<Plan> {
   const ids = [...new Set(userIds.map(String))];
   const byId = new Map((opts.users ?? []).map((u) => [String(u.id), u]));
   const missing = ids.filter((id) => !byId.has(id));
   if (missing.length) for (const u of await client.allUsers(missing, PLAN_USER_FIELDS, opts.signal)) byId.set(String(u.id), u);
-  const extras = new Map<string, { roles?: string[]; sessions?: number }>();
+  const extras = new Map<string, { roles?: string[]; sessions?: number; lockouts?: number; attribute?: AttributeNow }>();
   if (action === 'endSessions') {
     for (const [id, u] of byId) extras.set(id, { sessions: Array.isArray(u.sessions) ? u.sessions.length : undefined });
   }
-  if (action === 'addRole' || action === 'removeRole') {
+  const needRoles = action === 'addRole' || action === 'removeRole';
+  const needAttribute = action === 'setUserAttribute' || action === 'clearUserAttribute';
+  if (needRoles || needAttribute) {
     const present = ids.filter((id) => byId.has(id));
     const results = await mapLimit(present, Math.max(1, opts.concurrency ?? 4), async (id) => {
       if (opts.signal?.aborted) throw new LookerApiError({ kind: 'cancelled', message: 'Cancelled.' });
-      extras.set(id, { roles: (await client.userRoles(id, 'id', true, opts.signal)).map((r) => String(r.id)) });
+      if (needRoles) extras.set(id, { roles: (await client.userRoles(id, 'id', true, opts.signal)).map((r) => String(r.id)) });
+      else extras.set(id, { attribute: await attributeNow(client, id, params.attributeId ?? '', opts.signal) });
     });
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
+  }
+  if (action === 'unlock') {
+    // One read of the lockout list (admins only; Looker keeps it short: it expires on its own).
+    const counts = new Map<string, number>();
+    for (const l of await client.allLoginLockouts('user_id', opts.signal)) {
+      const id = String(l.user_id ?? '');
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    for (const id of ids) extras.set(id, { lockouts: counts.get(id) ?? 0 });
   }
   const items = ids.map((id) => classify(action, params, id, byId.get(id), { ...extras.get(id), apiUserId: opts.apiUserId }));
   const counts: Record<PlanKind, number> = { change: 0, skip: 0, impossible: 0 };

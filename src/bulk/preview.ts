@@ -78,6 +78,11 @@ export class BulkPreview implements vscode.Disposable {
     return this.open?.notes ?? [];
   }
 
+  /** The title of the open preview (it names the connection and host). */
+  get currentTitle(): string | undefined {
+    return this.open?.panel.title;
+  }
+
   /** Answers the open preview as if its button was pressed. */
   respond(confirm: boolean, typed?: string): boolean {
     if (!this.open) return false;

@@ -107,7 +107,8 @@ export class JobStore {
 
   /** Saves the job; the JSON is taken synchronously, before the first await (the runner relies on it). */
   save(job: BulkJob): Promise<void> {
-    const text = JSON.stringify(job);
+    // A hidden user attribute value never reaches the disk (resume then asks for it again).
+    const text = JSON.stringify(job.params.attributeHidden && job.params.value !== undefined ? { ...job, params: { ...job.params, value: undefined } } : job);
     let file: string;
     try {
       file = this.file(job.id);

@@ -14,6 +14,9 @@ export const BULK_ACTIONS = [
   'removeRole',
   'delete',
   'updateEmail',
+  'unlock',
+  'setUserAttribute',
+  'clearUserAttribute',
 ] as const;
 
 export type BulkAction = (typeof BULK_ACTIONS)[number];
@@ -31,6 +34,13 @@ export interface BulkParams {
   roleName?: string;
   /** updateEmail: user id → new login email */
   emails?: Record<string, string>;
+  /** setUserAttribute / clearUserAttribute */
+  attributeId?: string;
+  attributeName?: string;
+  /** The attribute's value is hidden: it is never shown, logged, audited or saved with the job. */
+  attributeHidden?: boolean;
+  /** setUserAttribute: the value (checked against the attribute's type before the dry run). */
+  value?: string;
 }
 
 /** A field-level change, e.g. `{ is_disabled: false }` → `{ is_disabled: true }`. Never holds a secret or a URL. */

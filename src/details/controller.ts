@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
-import type { IGroup, IRole } from '@looker/sdk';
+import type { IGroup, IRole, IUserAttribute } from '@looker/sdk';
 import type { ConnectionManager } from '../connections/manager';
 import type { LookerClient } from '../looker/client';
 import { LookerApiError } from '../looker/errors';
 import type { Log } from '../log';
 import type { AuditLog } from '../audit/log';
+import type { BulkParams } from '../bulk/types';
 import { DetailsPanel, webviewOptions, type Lookups } from './panel';
 import { VIEW_TYPE, isPageState, type Edits } from './protocol';
 
@@ -16,6 +17,11 @@ export interface DetailsDeps {
   onUsersChanged: (userIds: string[]) => void;
   /** The core audit log (src/audit): every write of the panel is recorded there with who, instance, user, before, after. */
   audit?: AuditLog;
+  /**
+   * Runs a change through the bulk pipeline for these users of that connection (dry run, preview naming the
+   * connection and host, audit); resolves true when something changed. Used by actions the panel shares with the tree.
+   */
+  runJob?: (action: 'unlock' | 'setUserAttribute' | 'clearUserAttribute', userIds: string[], connectionId: string, params: BulkParams) => Promise<boolean>;
 }
 
 /** How long role/group names and the API user's name are reused before being read again. */
@@ -141,6 +147,11 @@ export class UserDetailsController implements vscode.Disposable, Lookups {
       const list = await client.allRoles('id,name,permission_set(name)');
       return new Map(list.filter((r) => r.id).map((r) => [String(r.id), r]));
     });
+  }
+
+  /** User attribute definitions (type, system, user-editable, hidden): cached like the role and group names. */
+  attributeDefs(connectionId: string, client: LookerClient, force = false): Promise<IUserAttribute[]> {
+    return this.cached('attributeDefs', connectionId, force, () => client.allUserAttributes('id,name,type,is_system,user_can_edit,value_is_hidden'));
   }
 
   groups(connectionId: string, client: LookerClient, force = false): Promise<Map<string, IGroup>> {

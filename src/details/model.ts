@@ -2,10 +2,11 @@
  * Turns what Looker returned into the display data of the details page (all values as text). No vscode import:
  * the caller passes its localizer (`vscode.l10n`) (vscode.l10n.t in the extension), so this is testable in plain Node.
  */
-import type { IGroup, IRole, ISession, IUser, IUserAttributeWithValue } from '@looker/sdk';
+import type { IGroup, IRole, ISession, IUser, IUserAttribute, IUserAttributeWithValue, IUserLoginLockout } from '@looker/sdk';
+import { settablePerUser } from '../bulk/attributes';
 import { editableValues } from './diff';
 import { personName } from '../users/names';
-import type { AttributeRow, CredentialCard, CredentialKind, DetailsData, EmailCredential, NamedRef, Row, SessionRow } from './protocol';
+import type { AttributeRow, CredentialCard, CredentialKind, DetailsData, EmailCredential, LockoutInfo, NamedRef, Row, SessionRow } from './protocol';
 
 export type Localize = (message: string, ...args: (string | number | boolean)[]) => string;
 /** The localizer, named so that `l10n.t('…')` calls here are found by scripts/l10n-extract.js. */
@@ -25,6 +26,10 @@ export interface ModelInput {
   directRoles?: IRole[] | undefined;
   groups: Map<string, IGroup> | undefined;
   attributes: IUserAttributeWithValue[] | undefined;
+  /** The login lockout list (all_user_login_lockouts), when read; only this user's entries are used. */
+  lockouts?: IUserLoginLockout[];
+  /** The attributes' definitions (all_user_attributes: type, is_system, user_can_edit), when read. */
+  attributeMeta?: IUserAttribute[];
   partialErrors: string[];
   now: Date;
   locale?: string;
@@ -164,7 +169,8 @@ function sessionRows(sessions: ISession[], now: Date, locale?: string): SessionR
 }
 
 /** Attribute rows: hidden values are never passed on; the source says user / group / default. */
-export function attributeRows(attrs: IUserAttributeWithValue[], l10n: L10n): AttributeRow[] {
+export function attributeRows(attrs: IUserAttributeWithValue[], l10n: L10n, meta?: IUserAttribute[]): AttributeRow[] {
+  const defs = new Map((meta ?? []).map((m) => [String(m.id), m]));
   // With all_values the API lists every value on the attribute's search path (user, groups, default), the applying
   // one first: one row per attribute, with the value that applies and where it comes from, the others noted.
   const byId = new Map<string, IUserAttributeWithValue[]>();
@@ -177,6 +183,7 @@ export function attributeRows(attrs: IUserAttributeWithValue[], l10n: L10n): Att
   return [...byId.entries()].map(([id, list]) => {
     const set = list.filter((x) => x.source);
     const a = set[0] ?? list[0];
+    const def = defs.get(String(a.user_attribute_id ?? ''));
     const hidden = !!a.value_is_hidden;
     const isSet = !!a.source;
     const value = !isSet
@@ -195,6 +202,10 @@ export function attributeRows(attrs: IUserAttributeWithValue[], l10n: L10n): Att
       value,
       hidden,
       source: overridden.length ? l10n.t('{0} (overrides {1})', source, overridden.join(', ')) : source,
+      type: def?.type ?? 'string',
+      // Editable only when the definition was read and allows a per-user value (and Looker says we may update it).
+      editable: !!def && settablePerUser(def) && a.can?.update !== false,
+      own: list.some((x) => x.source === 'user'),
     };
   });
 }
@@ -237,6 +248,14 @@ function profileRows(user: IUser, l10n: L10n): Row[] {
   return rows;
 }
 
+/** This user's login lockout from the lockout list (the most failed attempts when there are several). */
+export function lockoutOf(userId: string, lockouts: IUserLoginLockout[] | undefined, now: Date, locale?: string): LockoutInfo | null {
+  const mine = (lockouts ?? []).filter((l) => String(l.user_id ?? '') === userId);
+  if (!mine.length) return null;
+  const worst = mine.reduce((a, b) => ((b.fail_count ?? 0) > (a.fail_count ?? 0) ? b : a));
+  return { failCount: String(worst.fail_count ?? '?'), lockedAt: formatDate(worst.lockout_at, now, locale) };
+}
+
 export function buildDetails(input: ModelInput, l10n: L10n): DetailsData {
   const { user, now, locale } = input;
   const roleIds = input.directRoles
@@ -257,7 +276,8 @@ export function buildDetails(input: ModelInput, l10n: L10n): DetailsData {
     roles: names(roleIds, input.roles, l10n),
     inheritedRoles: inherited.map((r) => ({ id: String(r.id), name: r.name ?? String(r.id) })),
     groups: names(user.group_ids, input.groups, l10n),
-    attributes: attributeRows(input.attributes ?? [], l10n),
+    attributes: attributeRows(input.attributes ?? [], l10n, input.attributeMeta),
+    lockout: lockoutOf(String(user.id ?? ''), input.lockouts, now, locale),
     partialErrors: input.partialErrors,
     loadedAt: now.toISOString(),
   };

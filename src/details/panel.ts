@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { nonce } from '../util/nonce';
 import { hostOf, isWebUrl, safeDocumentationUrl } from '../util/urls';
-import type { IGroup, IRole, IUser, IUserAttributeWithValue, IWriteUser } from '@looker/sdk';
+import type { IGroup, IRole, IUser, IUserAttribute, IUserAttributeWithValue, IWriteUser } from '@looker/sdk';
 import { describeError } from '../commands/errors';
 import { confirmModal } from '../commands/prompt';
 import { reportError } from '../commands/register';
@@ -25,6 +25,8 @@ import { pageStrings } from './strings';
 import type { DetailsDeps } from './controller';
 import type { AuditEntry } from '../audit/log';
 import { personName } from '../users/names';
+import { checkAttributeValue } from '../bulk/attributes';
+import type { BulkParams } from '../bulk/types';
 import type { ActionName } from '../actions/table';
 
 /** One write of the panel, as the audit log records it (action label, before → after, reversal parameters). */
@@ -39,6 +41,7 @@ interface AuditChange {
 export interface Lookups {
   roles(connectionId: string, client: LookerClient, force?: boolean): Promise<Map<string, IRole>>;
   groups(connectionId: string, client: LookerClient, force?: boolean): Promise<Map<string, IGroup>>;
+  attributeDefs(connectionId: string, client: LookerClient, force?: boolean): Promise<IUserAttribute[]>;
   apiUser(connectionId: string, client: LookerClient): Promise<string>;
 }
 
@@ -239,6 +242,15 @@ export class DetailsPanel implements vscode.Disposable {
       case 'removeGroup':
         await this.removeGroup(m.groupId);
         return;
+      case 'unlock':
+        await this.unlock();
+        return;
+      case 'setAttribute':
+        await this.changeAttribute(m.attributeId, m.value);
+        return;
+      case 'clearAttribute':
+        await this.changeAttribute(m.attributeId, undefined);
+        return;
       case 'openDocs':
         {
           const docs = safeDocumentationUrl(this.docsUrl);
@@ -280,15 +292,18 @@ export class DetailsPanel implements vscode.Disposable {
       return;
     }
     const id = this.userId;
-    // Three calls per open (the role and group names are read once per connection): the user with its web sessions
-    // and `role_ids` (every role it holds, through groups too), its direct roles, and its attribute values.
-    const [user, roles, direct, groups, attrs] = await Promise.allSettled([
+    // Four calls per open (role, group and attribute names are read once per connection): the user with its web
+    // sessions and `role_ids` (every role it holds, through groups too), its direct roles, its attribute values, and
+    // the lockout list (a lockout comes and goes, so it is read each time).
+    const [user, roles, direct, groups, attrs, lockouts, attrDefs] = await Promise.allSettled([
       client.user(id),
       this.lookups.roles(this.connectionId, client, force),
       // The panel shows and edits the direct roles; the rest of `role_ids` comes through groups.
       client.userRoles(id, 'id,name', true),
       this.lookups.groups(this.connectionId, client, force),
       client.userAttributeValues(id, { all_values: true, include_unset: true }),
+      client.allLoginLockouts('user_id,fail_count,lockout_at'),
+      this.lookups.attributeDefs(this.connectionId, client, force),
     ]);
     if (this.disposed) return;
     if (user.status === 'rejected') {
@@ -318,6 +333,8 @@ export class DetailsPanel implements vscode.Disposable {
         directRoles: part<IRole[]>(direct, vscode.l10n.t('Roles')),
         groups: part(groups, vscode.l10n.t('Group names')),
         attributes: part<IUserAttributeWithValue[]>(attrs, vscode.l10n.t('User attributes')),
+        lockouts: part(lockouts, vscode.l10n.t('Login lockouts')),
+        attributeMeta: part(attrDefs, vscode.l10n.t('User attribute definitions')),
         partialErrors: partial,
         now: new Date(),
         locale: vscode.env.language,
@@ -564,6 +581,40 @@ export class DetailsPanel implements vscode.Disposable {
   }
 
   /** Ends the given sessions, or (undefined) all of them after a confirmation. */
+  /**
+   * Unlock goes through the bulk pipeline as a job of one (the same dry run, preview naming the connection and host,
+   * and audit entry as from the tree), then the panel reads the user again.
+   */
+  private async unlock(): Promise<boolean> {
+    if (!this.data?.lockout || !this.deps.runJob) return false;
+    const done = await this.deps.runJob('unlock', [this.userId], this.connectionId, {});
+    await this.load(true);
+    return done;
+  }
+
+  /**
+   * Sets (`value`) or clears (undefined) the user's own value of an attribute, checked against the attribute's type,
+   * through the bulk pipeline as a job of one. A hidden value is never shown, logged or audited; it can be replaced.
+   */
+  private async changeAttribute(attributeId: string, value: string | undefined): Promise<boolean> {
+    const row = this.data?.attributes.find((a) => a.id === attributeId);
+    if (!row || !row.editable || !this.deps.runJob) return false;
+    if (value === undefined && !row.own) return false;
+    const params: BulkParams = { attributeId, attributeName: row.name || row.label, attributeHidden: row.hidden };
+    if (value !== undefined) {
+      const checked = checkAttributeValue(row.type, value, vscode.l10n);
+      if ('error' in checked) {
+        this.post({ type: 'error', message: `${row.label}: ${checked.error}`, docs: false });
+        return false;
+      }
+      params.value = checked.value;
+    }
+    const done = await this.deps.runJob(value === undefined ? 'clearUserAttribute' : 'setUserAttribute', [this.userId], this.connectionId, params);
+    await this.load(true);
+    if (done) this.post({ type: 'attributeSaved', attributeId });
+    return done;
+  }
+
   private async endSessions(ids: string[] | undefined): Promise<boolean> {
     let list = ids;
     if (!list) {

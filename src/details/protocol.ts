@@ -72,6 +72,17 @@ export interface AttributeRow {
   value: string;
   hidden: boolean;
   source: string;
+  /** Looker's type: string, number, yesno, zipcode, datetime, relative_url, advanced_filter_*… */
+  type: string;
+  /** An admin can set it per user (not a system attribute, unless users may edit it). */
+  editable: boolean;
+  /** The user has a value of their own (source "user"), which Clear removes. */
+  own: boolean;
+}
+
+export interface LockoutInfo {
+  failCount: string;
+  lockedAt: string;
 }
 
 /** What the page shows: everything as display-ready text, except the editable values. */
@@ -91,6 +102,8 @@ export interface DetailsData {
   inheritedRoles: NamedRef[];
   groups: NamedRef[];
   attributes: AttributeRow[];
+  /** The user's login lockout (too many failed logins), when there is one and the API user may see it. */
+  lockout: LockoutInfo | null;
   /** Sections that could not be read (their localized error), by section name. */
   partialErrors: string[];
   loadedAt: string;
@@ -122,7 +135,8 @@ export type HostMessage =
   | { type: 'error'; message: string; docs: boolean }
   | { type: 'resetLink'; expiresAt: string | null }
   /** Unsaved edits kept when the tab was closed, put back into the form on reopen. */
-  | { type: 'restoreDraft'; edits: Edits; base: Edits };
+  | { type: 'restoreDraft'; edits: Edits; base: Edits }
+  | { type: 'attributeSaved'; attributeId: string };
 
 export type PageMessage =
   | { type: 'ready' }
@@ -144,6 +158,9 @@ export type PageMessage =
   | { type: 'removeRole'; roleId: string }
   | { type: 'addGroup' }
   | { type: 'removeGroup'; groupId: string }
+  | { type: 'unlock' }
+  | { type: 'setAttribute'; attributeId: string; value: string }
+  | { type: 'clearAttribute'; attributeId: string }
   | { type: 'openDocs' }
   /** The unsaved edits now (empty when none): the host marks the tab and keeps them if the tab is closed. */
   | { type: 'dirty'; edits: Edits; base: Edits };
@@ -210,6 +227,9 @@ const PAGE_SHAPES: Record<PageMessage['type'], (o: Obj) => boolean> = {
   removeRole: (o) => hasOnly(o, ['type', 'roleId']) && isId(o.roleId),
   addGroup: (o) => hasOnly(o, NO_FIELDS),
   removeGroup: (o) => hasOnly(o, ['type', 'groupId']) && isId(o.groupId),
+  unlock: (o) => hasOnly(o, NO_FIELDS),
+  setAttribute: (o) => hasOnly(o, ['type', 'attributeId', 'value']) && isId(o.attributeId) && isStr(o.value, 4000),
+  clearAttribute: (o) => hasOnly(o, ['type', 'attributeId']) && isId(o.attributeId),
   openDocs: (o) => hasOnly(o, NO_FIELDS),
   dirty: (o) => hasOnly(o, ['type', 'edits', 'base']) && isEdits(o.edits) && isEdits(o.base),
 };
@@ -261,8 +281,9 @@ export function isDetailsData(x: unknown): x is DetailsData {
     ((s as Obj).expired === undefined || isBool((s as Obj).expired));
   if (!isArrayOf(x.sessions, session)) return false;
   if (!isArrayOf(x.roles, isNamed) || !isArrayOf(x.inheritedRoles, isNamed) || !isArrayOf(x.groups, isNamed)) return false;
-  const attr = (a: unknown) => allStrings(a, ['id', 'label', 'name', 'value', 'source']) && isBool((a as Obj).hidden);
+  const attr = (a: unknown) => allStrings(a, ['id', 'label', 'name', 'value', 'source', 'type']) && ['hidden', 'editable', 'own'].every((k) => isBool((a as Obj)[k]));
   if (!isArrayOf(x.attributes, attr)) return false;
+  if (x.lockout !== null && !allStrings(x.lockout, ['failCount', 'lockedAt'])) return false;
   return isArrayOf(x.partialErrors, (s) => typeof s === 'string');
 }
 
@@ -279,6 +300,7 @@ const HOST_SHAPES: Record<HostMessage['type'], (o: Obj) => boolean> = {
   error: (o) => typeof o.message === 'string' && isBool(o.docs),
   resetLink: (o) => o.expiresAt === null || typeof o.expiresAt === 'string',
   restoreDraft: (o) => isEdits(o.edits) && isEdits(o.base),
+  attributeSaved: (o) => isId(o.attributeId),
 };
 
 /** True when `x` is a well-formed message from the host. Never throws. */

@@ -337,8 +337,10 @@ export interface SmartSearchContext {
   readonly activity?: ReadonlyMap<string, UserActivity>;
 }
 
+export type SmartSearchId = 'inactive90' | 'neverSignedIn' | 'lockedOut' | 'noEmail' | 'noSso' | 'duplicateEmails' | 'blankNames' | 'expiredSetup';
+
 export interface SmartSearch {
-  readonly id: 'inactive90' | 'neverSignedIn' | 'lockedOut';
+  readonly id: SmartSearchId;
   readonly label: string;
   readonly description: string;
   /** The caller must fetch the login lockouts and pass their user ids in the context. */
@@ -350,8 +352,50 @@ export interface SmartSearch {
    * the request. Results must still pass `matches`, so counts are only known once every page is fetched.
    */
   params(ctx: SmartSearchContext): UserSearchParams | null;
-  /** Client-side predicate over a user fetched with TREE_USER_FIELDS. */
+  /** Client-side predicate over a user fetched with TREE_USER_FIELDS (or `fields`). */
   matches(user: IUser, ctx: SmartSearchContext): boolean;
+  /** Fields to read instead of TREE_USER_FIELDS (a superset of them). */
+  readonly fields?: string;
+  /** A filter over all the matching users together (e.g. emails that more than one user has). */
+  select?(users: IUser[]): IUser[];
+}
+
+/** TREE_USER_FIELDS plus the email of every credential that has one (for duplicate emails across credentials). */
+export const EMAIL_CREDENTIAL_FIELDS = TREE_USER_FIELDS.replace(/credentials_(saml|oidc|google|ldap)\(created_at/g, 'credentials_$1(email,created_at');
+
+const ALL_SSO_KINDS = [...SSO_KINDS, 'credentials_looker_openid'] as const;
+
+/** Every email a user can log in with or is known by (lower case, unique). */
+export function emailsOf(user: IUser): string[] {
+  const u = user as unknown as Record<string, { email?: string | null } | string | null | undefined>;
+  const out = new Set<string>();
+  const add = (e: unknown) => {
+    if (typeof e === 'string' && e.trim()) out.add(e.trim().toLowerCase());
+  };
+  add(user.email);
+  add(user.credentials_email?.email);
+  for (const k of ['credentials_saml', 'credentials_oidc', 'credentials_google', 'credentials_ldap']) {
+    const c = u[k];
+    if (c && typeof c === 'object') add(c.email);
+  }
+  return [...out];
+}
+
+/** The users that share at least one email with another user (each email compared in lower case). */
+export function withSharedEmails(users: IUser[]): IUser[] {
+  const owners = new Map<string, Set<string>>();
+  for (const u of users) {
+    for (const e of emailsOf(u)) {
+      const set = owners.get(e) ?? new Set<string>();
+      set.add(String(u.id));
+      owners.set(e, set);
+    }
+  }
+  return users.filter((u) => emailsOf(u).some((e) => (owners.get(e)?.size ?? 0) > 1));
+}
+
+function blank(v: string | null | undefined): boolean {
+  return !v || !v.trim();
 }
 
 /** Ids for a search_users `id` filter from a lockout list (unique, numeric, in the given order). */
@@ -400,5 +444,52 @@ export const SMART_SEARCHES: readonly SmartSearch[] = [
       return ids.length ? { id: ids.join(',') } : null;
     },
     matches: (user, ctx) => hasId(ctx.lockedOutUserIds, user.id),
+  },
+  {
+    id: 'noEmail',
+    needsActivity: false,
+    label: 'No email login',
+    description: 'Enabled people without an email/password credential',
+    needsLockouts: false,
+    params: () => groupFilter('active'),
+    matches: (user) => groupOf(user) === 'active' && !user.credentials_email,
+  },
+  {
+    id: 'noSso',
+    needsActivity: false,
+    label: 'No SSO login',
+    description: 'Enabled people without any SSO credential (SAML, OIDC, Google, LDAP, workforce, Looker OpenID)',
+    needsLockouts: false,
+    params: () => groupFilter('active'),
+    matches: (user) => groupOf(user) === 'active' && ALL_SSO_KINDS.every((k) => !(user as unknown as Record<string, unknown>)[k]),
+  },
+  {
+    id: 'duplicateEmails',
+    needsActivity: false,
+    label: 'Duplicate emails',
+    description: 'Users sharing an email with another user, on any credential',
+    needsLockouts: false,
+    fields: EMAIL_CREDENTIAL_FIELDS,
+    params: () => ({}),
+    matches: (user) => emailsOf(user).length > 0,
+    select: withSharedEmails,
+  },
+  {
+    id: 'blankNames',
+    needsActivity: false,
+    label: 'Blank names',
+    description: 'Users with neither a first nor a last name',
+    needsLockouts: false,
+    params: () => ({}),
+    matches: (user) => blank(user.first_name) && blank(user.last_name),
+  },
+  {
+    id: 'expiredSetup',
+    needsActivity: false,
+    label: 'Expired setup links',
+    description: 'People invited whose account setup link expired before they ever signed in',
+    needsLockouts: false,
+    params: () => ({ is_disabled: false }),
+    matches: (user, ctx) => classifyUser(user, ctx.now).flags.setupLinkExpired,
   },
 ];

@@ -470,7 +470,7 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
         if (params) {
           const batch = 1000;
           for (let off = 0; ; off += batch) {
-            const page = await client.searchUsers({ ...params, sorts: 'last_name,first_name', fields: TREE_USER_FIELDS, limit: batch, offset: off }, s);
+            const page = await client.searchUsers({ ...params, sorts: 'last_name,first_name', fields: smart.fields ?? TREE_USER_FIELDS, limit: batch, offset: off }, s);
             let activity: ReadonlyMap<string, UserActivity> | undefined;
             if (smart.needsActivity) {
               // One System Activity query per page of users; without the permission, credentials' logins (and say so).
@@ -482,7 +482,7 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
             if (page.items.length < batch || (page.total !== undefined && off + batch >= page.total)) break;
           }
         }
-        all = found;
+        all = smart.select ? smart.select(found) : found;
         if (source) onActivity(source);
       }
       return { items: all.slice(offset, offset + limit), total: all.length, limit, offset };
@@ -627,6 +627,16 @@ function smartLabel(s: SmartSearch): string {
       return vscode.l10n.t('Inactive > 90 days');
     case 'neverSignedIn':
       return vscode.l10n.t('Never signed in');
+    case 'noEmail':
+      return vscode.l10n.t('No email login');
+    case 'noSso':
+      return vscode.l10n.t('No SSO login');
+    case 'duplicateEmails':
+      return vscode.l10n.t('Duplicate emails');
+    case 'blankNames':
+      return vscode.l10n.t('Blank names');
+    case 'expiredSetup':
+      return vscode.l10n.t('Expired setup links');
     default:
       return vscode.l10n.t('Locked out');
   }
@@ -648,8 +658,10 @@ function smartTooltip(s: SmartSearch): string {
       return vscode.l10n.t('Enabled people whose latest login on any credential is more than 90 days old (or who never signed in and were created more than 90 days ago)');
     case 'neverSignedIn':
       return vscode.l10n.t('Enabled people without a login on any credential');
-    default:
+    case 'lockedOut':
       return vscode.l10n.t('Users with a login lockout (too many failed attempts)');
+    default:
+      return s.description;
   }
 }
 

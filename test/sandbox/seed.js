@@ -569,6 +569,36 @@ function generate(opts = {}) {
     if (loggedIn && r.chance(0.01)) addLockout(u, u.credentials_ldap ? 'ldap' : 'email');
     users.push(u);
   }
+  // Every instance has a few locked-out people to unlock (at least 4 beyond user 7), whatever the size: the first
+  // enabled generated users with an email login. Drawn from their own PRNG so the rest of the data stays the same.
+  const lockRand = prng(seed * 104729 + 3);
+  const extraLocked = users.filter((u) => Number(u.id) >= 16 && u.credentials_email?.logged_in_at && !u.is_disabled && !lockouts.some((l) => l.user_id === u.id));
+  for (const u of extraLocked.slice(0, Math.max(0, 5 - lockouts.length))) {
+    lockouts.push({
+      key: lockRand.hex(32), auth_type: 'email', ip: `203.0.113.${lockRand.int(1, 254)}`, user_id: u.id, remote_id: null,
+      full_name: [u.first_name, u.last_name].filter(Boolean).join(' ') || null, email: u.credentials_email?.email ?? null,
+      fail_count: lockRand.int(5, 12), lockout_at: iso(SEED_NOW - Math.floor(lockRand.next() * 3 * DAY)),
+    });
+  }
+  // Clean-up cases among the last generated users (tests that pick early users are not affected): two disabled
+  // people with blank names (so the Active group's first page stays the same), and an SSO login whose email is
+  // another user's email login (a duplicate across credentials).
+  const tail = users.filter((u) => Number(u.id) >= 16 && !u.is_disabled && !u.is_service_account && !u.credentials_embed.length).slice(-6);
+  if (tail.length >= 6) {
+    tail[0].first_name = null;
+    tail[0].last_name = null;
+    tail[1].first_name = '  ';
+    tail[1].last_name = '';
+    tail[0].is_disabled = true;
+    tail[1].is_disabled = true;
+    tail[0].sessions = [];
+    tail[1].sessions = [];
+    const owner = tail.slice(2).find((u) => u.credentials_email);
+    const other = tail.slice(2).find((u) => u !== owner && !u.credentials_saml);
+    if (owner?.credentials_email && other) {
+      other.credentials_saml = sso(other, 'saml', { email: owner.credentials_email.email.toUpperCase(), saml_user_id: `saml-dup-${other.id}` }, false);
+    }
+  }
   return {
     users,
     lockouts,

@@ -316,7 +316,7 @@ describe('user details panel', function () {
     await assertAudited('15', ['endSessions']);
   });
 
-  it('one open costs three calls: the user (with its sessions and role_ids), its direct roles and its attribute values (names cached per connection)', async () => {
+  it('one open costs four calls: the user (with its sessions and role_ids), its direct roles, its attribute values and the lockout list (names cached per connection)', async () => {
     const a = await api();
     const { body: some } = await sandboxApi<{ id: string; sessions?: unknown[] }[]>(sb!, '/users?fields=id,sessions&limit=300');
     const busy = some.find((u) => (u.sessions?.length ?? 0) > 1 && u.id !== '15');
@@ -327,9 +327,10 @@ describe('user details panel', function () {
     await a.details.open(busy.id, connectionId);
     const d = await waitFor(() => a.details.panelFor(busy.id, connectionId)?.current, `user ${busy.id}`);
     const log = (await sandboxLog.get(sb!)).filter((r) => !/\/login$/.test(r.path));
-    assert.deepStrictEqual(log.map((r) => r.op).sort(), ['user', 'user_attribute_user_values', 'user_roles']);
+    // The lockout list is read each time (a lockout comes and goes); attribute definitions are cached like names.
+    assert.deepStrictEqual(log.map((r) => r.op).sort(), ['all_user_login_lockouts', 'user', 'user_attribute_user_values', 'user_roles']);
     assert.ok(log.some((r) => r.op === 'user_roles' && r.query.direct_association_only === 'true'), 'direct roles read for the role list');
-    assert.ok(!log.some((r) => r.op === 'all_roles' || r.op === 'all_groups'), 'role and group names come from the cache');
+    assert.ok(!log.some((r) => r.op === 'all_roles' || r.op === 'all_groups' || r.op === 'all_user_attributes'), 'role and group names and attribute definitions come from the cache');
     assert.strictEqual(d.sessions.length, busy.sessions!.length, 'the sessions came with the user');
   });
 

@@ -34,7 +34,7 @@ interface Sandbox {
   clientId: string;
   clientSecret: string;
   requests: Logged[];
-  db: { users: SeedUser[]; user(id: string): SeedUser };
+  db: { users: SeedUser[]; user(id: string): SeedUser; lockouts: { key: string; user_id: string }[] };
   clearLog(): void;
   clearRules(): void;
   setFaults(f: Record<string, unknown>): void;
@@ -288,6 +288,37 @@ describe('bulk runner against the sandbox', function () {
     assert.strictEqual(r.counts.done, 1);
     const again = await applyAction(client, 'delete', {}, victim);
     assert.strictEqual(again.status, 'skipped', 'deleting a deleted user is a skip');
+  });
+
+  it('unlock: the dry run reads the lockout list once, skips users not locked out, and the run empties it for them', async () => {
+    const locked = [...new Set(sb.db.lockouts.map((l) => l.user_id))].slice(0, 3);
+    assert.ok(locked.length >= 2, 'the seed has locked-out users');
+    const free = enabled(40).filter((id) => !locked.includes(id)).slice(0, 2);
+    sb.clearLog();
+    const plan = await planJob(client, 'unlock', {}, [...locked, ...free]);
+    assert.deepStrictEqual(plan.counts, { change: locked.length, skip: 2, impossible: 0 });
+    assert.strictEqual(plan.items.find((i) => i.userId === free[0])?.reason, 'Not locked out.');
+    assert.strictEqual(sb.requests.filter((r) => r.apiPath === '/user_login_lockouts').length, 1, 'one read of the lockout list');
+    assert.deepStrictEqual(writes(sb), [], 'the dry run wrote nothing');
+    const r = await runJob(jobFromPlan(plan, 'sb'), { client });
+    assert.deepStrictEqual([r.counts.done, r.counts.skipped, r.counts.failed], [locked.length, 2, 0]);
+    assert.deepStrictEqual(sb.db.lockouts.filter((l) => locked.includes(l.user_id)), [], 'no lockout left for them');
+    assert.ok(writes(sb).every((w) => w.method === 'DELETE' && w.apiPath.startsWith('/user_login_lockout/')), 'only lockouts were deleted');
+    assert.strictEqual((await applyAction(client, 'unlock', {}, locked[0])).status, 'skipped', 'unlocking again is a skip');
+  });
+
+  it('an unlock that timed out after Looker removed the lockout is done once, not sent again', async () => {
+    const l = sb.db.lockouts[0];
+    sb.addRule({ method: 'DELETE', path: `/user_login_lockout/${l.key}`, hang: true, afterAction: true, times: 1 });
+    const c = impatient();
+    try {
+      const r = await runJob(job('unlock', [l.user_id]), { client: c, baseDelayMs: 10 });
+      assert.deepStrictEqual([r.counts.done, r.counts.failed], [1, 0]);
+      assert.strictEqual(writes(sb).filter((w) => w.method === 'DELETE').length, 1, 'one DELETE');
+      assert.ok(!sb.db.lockouts.some((x) => x.user_id === l.user_id));
+    } finally {
+      c.dispose();
+    }
   });
 
   /** A client that gives up after 1 s (the sandbox's afterAction rules act, then never answer). */

@@ -35,6 +35,9 @@ const VALID_PAGE: PageMessage[] = [
   { type: 'removeRole', roleId: '2' },
   { type: 'addGroup' },
   { type: 'removeGroup', groupId: '3' },
+  { type: 'unlock' },
+  { type: 'setAttribute', attributeId: '5', value: 'EMEA' },
+  { type: 'clearAttribute', attributeId: '5' },
   { type: 'openDocs' },
 ];
 
@@ -52,7 +55,8 @@ export function sampleData(): DetailsData {
     roles: [{ id: '1', name: 'Admin' }],
     inheritedRoles: [],
     groups: [{ id: '1', name: 'All Users' }],
-    attributes: [{ id: '1', label: 'Region', name: 'region', value: 'EMEA', hidden: false, source: 'user' }],
+    attributes: [{ id: '1', label: 'Region', name: 'region', value: 'EMEA', hidden: false, source: 'user', type: 'string', editable: true, own: true }],
+    lockout: { failCount: '6', lockedAt: 'today' },
     partialErrors: [],
     loadedAt: '2026-01-01T00:00:00Z',
   };
@@ -198,6 +202,7 @@ describe('details protocol: host → page validation', () => {
     { type: 'saved', fields: ['first_name'] },
     { type: 'error', message: 'x', docs: true },
     { type: 'resetLink', expiresAt: null },
+    { type: 'attributeSaved', attributeId: '5' },
   ];
 
   it('accepts every well-formed host message', () => {

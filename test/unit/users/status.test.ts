@@ -361,15 +361,42 @@ describe('users/status: SMART_SEARCHES', () => {
     return s;
   };
 
-  it('has the three built-in searches with labels', () => {
+  it('has the built-in searches with labels (the clean-up views included)', () => {
     assert.deepStrictEqual(
       SMART_SEARCHES.map((s) => [s.id, s.label]),
       [
         ['inactive90', 'Inactive > 90 days'],
         ['neverSignedIn', 'Never signed in'],
         ['lockedOut', 'Locked out'],
+        ['noEmail', 'No email login'],
+        ['noSso', 'No SSO login'],
+        ['duplicateEmails', 'Duplicate emails'],
+        ['blankNames', 'Blank names'],
+        ['expiredSetup', 'Expired setup links'],
       ],
     );
+  });
+
+  it('clean-up views: no email / no SSO login, blank names, and emails shared across credentials of different users', () => {
+    const ctx = { now: NOW };
+    const person = (o: Record<string, unknown>) => ({ id: '9', is_disabled: false, embed_user: false, is_service_account: false, ...o }) as unknown as IUser;
+    const saml = person({ credentials_saml: { email: 'a@x.io' } });
+    const emailOnly = person({ credentials_email: { email: 'A@x.io' } });
+    assert.strictEqual(byId('noEmail').matches(saml, ctx), true);
+    assert.strictEqual(byId('noEmail').matches(emailOnly, ctx), false);
+    assert.strictEqual(byId('noSso').matches(emailOnly, ctx), true);
+    assert.strictEqual(byId('noSso').matches(saml, ctx), false);
+    assert.strictEqual(byId('blankNames').matches(person({ first_name: ' ', last_name: null }), ctx), true);
+    assert.strictEqual(byId('blankNames').matches(person({ first_name: 'Ann', last_name: '' }), ctx), false);
+    const users = [
+      person({ id: '1', credentials_email: { email: 'Ann@x.io' } }),
+      person({ id: '2', credentials_saml: { email: 'ann@X.io' } }),
+      person({ id: '3', email: 'bob@x.io', credentials_email: { email: 'bob@x.io' } }),
+      person({ id: '4', credentials_google: { email: 'carl@x.io' } }),
+    ];
+    const dup = byId('duplicateEmails');
+    assert.deepStrictEqual(dup.select!(users.filter((u) => dup.matches(u, ctx))).map((u) => u.id), ['1', '2'], 'one user with the same email twice is not a duplicate');
+    assert.match(dup.fields!, /credentials_saml\(email,/);
   });
 
   it('API-only users are "no interactive sign-in", not "never signed in"', () => {

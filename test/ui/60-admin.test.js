@@ -1,0 +1,87 @@
+// UI scenario: unlocking locked-out users as a person does it in the workbench — from the tree's context menu on the
+// "Locked out" group's users and from the Unlock button of a user's details page — each through the dry-run preview.
+const assert = require('assert');
+const { addConnection, getSession, openLookerView, openUser, usePage } = require('./workbench');
+
+async function frameWith(page, selector, timeoutMs = 30000) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    for (const f of page.frames()) {
+      if (await f.locator(selector).count().catch(() => 0)) return f;
+    }
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`no frame with ${selector}`);
+}
+
+async function until(fn, what, timeoutMs = 20000) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await fn()) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('unlock (UI)', function () {
+  this.timeout(240000);
+  const state = usePage(this);
+  let sb;
+
+  before(async function () {
+    sb = getSession().sandbox;
+    if (!sb) return this.skip();
+    await addConnection(state.page, sb, 'Sandbox Admin');
+  });
+
+  const lockedIds = () => [...new Set(sb.db.lockouts.map((l) => l.user_id))];
+
+  it('Locked out group → right-click a user → Unlock Users → preview → Confirm: the lockout is gone', async () => {
+    const page = state.page;
+    const pane = await openLookerView(page);
+    const active = pane.locator('.monaco-list-row').filter({ hasText: /^Active/ }).first();
+    if ((await active.getAttribute('aria-expanded')) === 'true') await active.click();
+    const group = pane.locator('.monaco-list-row[aria-level="1"]').filter({ hasText: /^Locked out/ }).first();
+    await group.waitFor({ timeout: 30000 });
+    if ((await group.getAttribute('aria-expanded')) !== 'true') await group.click();
+    const row = pane.locator('.monaco-list-row[aria-level="2"]').filter({ has: page.locator('.codicon-lock') }).first();
+    await row.waitFor({ timeout: 30000 });
+    const before = lockedIds();
+    assert.ok(before.length >= 2, 'the sandbox has locked-out users');
+    const from = sb.requests.length;
+    let frame;
+    for (let attempt = 0; attempt < 3 && !frame; attempt++) {
+      await row.click({ button: 'right' });
+      const item = page.getByRole('menuitem', { name: /Unlock Users/ }).first();
+      await item.waitFor({ timeout: 10000 });
+      await item.hover();
+      await page.keyboard.press('Enter');
+      frame = await frameWith(page, '#confirm', 10000).catch(() => undefined);
+    }
+    assert.ok(frame, 'the dry-run preview opened');
+    assert.deepStrictEqual(sb.requests.slice(from).filter((r) => r.method === 'DELETE' && /user_login_lockout/.test(r.path)), [], 'nothing before Confirm');
+    await frame.locator('#confirm').click();
+    await until(() => lockedIds().length === before.length - 1, 'one lockout fewer');
+    const deletes = sb.requests.slice(from).filter((r) => r.method === 'DELETE' && /user_login_lockout\//.test(r.path));
+    assert.strictEqual(deletes.length, 1, 'one DELETE of a lockout');
+  });
+
+  it('a locked-out user\'s details page → Unlock → preview → Confirm: unlocked, and the page no longer says so', async () => {
+    const page = state.page;
+    const id = lockedIds()[0];
+    assert.ok(id, 'a locked-out user is left');
+    await openUser(page, id);
+    // The details page of that user (its subtitle carries the id).
+    const details = await frameWith(page, `.subtitle:has-text("ID ${id}")`, 30000);
+    await details.locator('#locked-badge').waitFor({ timeout: 30000 });
+    await details.locator('#unlock').click();
+    const preview = await frameWith(page, '#confirm', 30000);
+    await preview.locator('#confirm').click();
+    await until(() => !lockedIds().includes(id), 'the lockout removed');
+    // The preview took the editor's place: find the details page again (a new frame) and wait for its reload.
+    await until(async () => {
+      const f = await frameWith(page, `.subtitle:has-text("ID ${id}")`, 5000).catch(() => undefined);
+      return f && (await f.locator('#locked-badge').count().catch(() => 1)) === 0 && (await f.locator('#unlock').count().catch(() => 1)) === 0;
+    }, 'the page without the lockout after the reload');
+  });
+});

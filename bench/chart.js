@@ -49,4 +49,19 @@ function scaleChart(scale, sizes) {
   return parts.join('\n') + '\n';
 }
 
-module.exports = { scaleChart };
+/** Renders an SVG file to PNG with the harness's headless Chromium (the Marketplace refuses SVG images in a README). */
+async function svgToPng(svgFile, pngFile) {
+  const path = require('path');
+  const fs = require('fs');
+  const { launchBrowser } = require(path.join(__dirname, '..', 'test', 'runner', 'browser.js'));
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage({ deviceScaleFactor: 2 });
+    await page.setContent(`<!doctype html><body style="margin:0">${fs.readFileSync(svgFile, 'utf8')}</body>`);
+    await page.locator('svg').screenshot({ path: pngFile });
+  } finally {
+    await browser.close();
+  }
+}
+
+module.exports = { scaleChart, svgToPng };

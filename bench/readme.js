@@ -16,7 +16,7 @@ function table(results) {
     lines.push(`| ${r.name} | ${fmt(r.ours)}${unit} | ${r.naive === undefined || r.naive === null ? '—' : fmt(r.naive) + unit} | ${typeof r.ratio === 'number' ? '×' + r.ratio.toFixed(3) : ''} | ${r.target ?? ''} |`);
   }
   lines.push('', `Run of ${results.time.slice(0, 10)} on ${results.cpus} cores, Node ${results.node}.`);
-  if (fs.existsSync(path.join(__dirname, 'scale.svg'))) lines.push('', '![How the figures grow from 10,000 to 100,000 users](bench/scale.svg)');
+  if (fs.existsSync(path.join(__dirname, 'scale.png'))) lines.push('', '![How the figures grow from 10,000 to 100,000 users](bench/scale.png)');
   lines.push('', END);
   return lines.join('\n');
 }

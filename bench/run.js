@@ -187,8 +187,10 @@ async function main() {
         results.growth[k] = { ours: b[k].ours / a[k].ours, naive: b[k].naive / a[k].naive };
         row(`growth ${small / 1000}k → ${big / 1000}k: ${k}`, results.growth[k].ours, results.growth[k].naive, '×', k === 'exportPeakHeap' ? '≤ 1.5' : '—', '');
       }
-      fs.writeFileSync(path.join(__dirname, 'scale.svg'), require('./chart.js').scaleChart(results.scale, SCALES));
-      console.log('  written: bench/scale.svg');
+      const chart = require('./chart.js');
+      fs.writeFileSync(path.join(__dirname, 'scale.svg'), chart.scaleChart(results.scale, SCALES));
+      await chart.svgToPng(path.join(__dirname, 'scale.svg'), path.join(__dirname, 'scale.png'));
+      console.log('  written: bench/scale.svg and bench/scale.png');
     }
   }
 

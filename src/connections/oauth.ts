@@ -243,6 +243,8 @@ export class LookerOAuth implements vscode.AuthenticationProvider, vscode.Dispos
       await this.setAccount(profile.id, { userId: String(user.id ?? ''), userName: personName(user) || user.email || `#${user.id}` });
       await this.syncSessions();
       this.log.info(`Signed in to ${profile.name} (${profile.baseUrl}) with Looker as user ${user.id}`);
+      // A sign-in that ends after this one is a new event: ask again even within the few seconds of de-duplication.
+      this.prompted.delete(profile.id);
       return { profile, user };
     } catch (err) {
       if (isCancellation(err) || (err instanceof OAuthFlowError && err.code === 'CANCELLED')) return undefined;

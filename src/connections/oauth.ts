@@ -66,6 +66,8 @@ export class LookerOAuth implements vscode.AuthenticationProvider, vscode.Dispos
   private readonly disposables: vscode.Disposable[] = [];
   /** When a "sign in again" prompt was last shown per connection (concurrent failures share one prompt). */
   private readonly prompted = new Map<string, number>();
+  /** Requests failing together ask once: a second "sign in again" within this time is only logged. */
+  promptDedupMs = 5000;
   /**
    * For tests inside the extension host: `openBrowser` replaces `vscode.env.openExternal` (a test plays the browser),
    * `answers` answer the next non-modal prompts in order, `shown` records the messages shown (never tokens).
@@ -243,8 +245,6 @@ export class LookerOAuth implements vscode.AuthenticationProvider, vscode.Dispos
       await this.setAccount(profile.id, { userId: String(user.id ?? ''), userName: personName(user) || user.email || `#${user.id}` });
       await this.syncSessions();
       this.log.info(`Signed in to ${profile.name} (${profile.baseUrl}) with Looker as user ${user.id}`);
-      // A sign-in that ends after this one is a new event: ask again even within the few seconds of de-duplication.
-      this.prompted.delete(profile.id);
       return { profile, user };
     } catch (err) {
       if (isCancellation(err) || (err instanceof OAuthFlowError && err.code === 'CANCELLED')) return undefined;
@@ -304,7 +304,7 @@ export class LookerOAuth implements vscode.AuthenticationProvider, vscode.Dispos
   /** A refused or missing refresh token: ask to sign in again; the view and its search stay as they are. */
   private async promptSignIn(profile: ConnectionProfile, error: SignInRequiredError): Promise<void> {
     const last = this.prompted.get(profile.id);
-    const recent = last !== undefined && Date.now() - last < 5000;
+    const recent = last !== undefined && Date.now() - last < this.promptDedupMs;
     this.log.info(`Sign in with Looker needed for ${profile.name} (${error.reason})${recent ? '; already asked' : ''}`);
     if (recent) return;
     this.prompted.set(profile.id, Date.now());

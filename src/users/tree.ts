@@ -127,6 +127,8 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
   private query: UserQuery | undefined;
   private lockedOut = new Set<string>();
   private pinned: { key: string; label: string; users: IUser[]; reasons: Map<string, string>; tooltip?: string } | undefined;
+  /** Whether a person sees the view (set by the composition root): derived groups count in the background only then. */
+  isVisible: () => boolean = () => false;
   private readonly countChanged = new vscode.EventEmitter<number | undefined>();
   /** Fires with the number of users the view covers (all status groups) once known. */
   readonly onDidChangeCount = this.countChanged.event;
@@ -376,10 +378,11 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
     if (query) roots.unshift(this.searchHeader(query, groups));
     this.roots = roots;
     const statusGroups = groups.filter((g) => g.key.startsWith('status:') && g.unavailable === undefined);
-    // The derived groups (smart searches) read every candidate user: on an instance small enough they load in the
-    // background so that they show a count unopened; on a large one they load when opened (API calls are counted).
+    // The derived groups (smart searches) read every candidate user: while the view is on screen and the instance is
+    // small enough they load in the background so that they show a count unopened; otherwise when opened (API calls
+    // are counted).
     const size = statusGroups.reduce((n, g) => n + (g.total ?? Infinity), 0);
-    if (size <= BACKGROUND_COUNT_MAX_USERS) {
+    if (size <= BACKGROUND_COUNT_MAX_USERS && this.isVisible()) {
       for (const g of groups) {
         if (!g.key.startsWith('smart:')) continue;
         void this.loadFirst(g, signal)

@@ -150,6 +150,8 @@ describe('Sign in with Looker (OAuth PKCE) in the extension host', function () {
     await a.tree.getChildren();
     await knob(sb!, 'oauth/revoke-access');
     await knob(sb!, 'oauth/revoke-refresh');
+    // The earlier tests' prompts are seconds old: this revocation must ask again.
+    a.oauth.promptDedupMs = 0;
     a.oauth.hooks.shown.length = 0;
     a.oauth.hooks.answers.push('Sign in with Looker…');
     let open!: () => void;
@@ -176,6 +178,7 @@ describe('Sign in with Looker (OAuth PKCE) in the extension host', function () {
       return kids.some((k) => k.kind === 'user') ? kids : undefined;
     }, 'users after signing in again', 20000);
     assert.ok(again.length > 0);
+    a.oauth.promptDedupMs = 5000;
     await a.tree.setQuery(undefined);
   });
 

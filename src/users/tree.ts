@@ -116,7 +116,7 @@ export function userLabel(u: IUser): string {
  * smart searches. A query (set by the Search command) narrows every group.
  */
 export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<UsersNode | undefined | void>();
+  private readonly changed = new vscode.EventEmitter<UsersNode | UsersNode[] | undefined | void>();
   readonly onDidChangeTreeData = this.changed.event;
   private roots: UsersNode[] | undefined;
   private rootsLoading: Promise<UsersNode[]> | undefined;
@@ -383,14 +383,11 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
     // are counted).
     const size = statusGroups.reduce((n, g) => n + (g.total ?? Infinity), 0);
     if (size <= BACKGROUND_COUNT_MAX_USERS && this.isVisible()) {
-      for (const g of groups) {
-        if (!g.key.startsWith('smart:')) continue;
-        void this.loadFirst(g, signal)
-          .then(() => {
-            if (generation === this.generation) this.changed.fire(g);
-          })
-          .catch(() => undefined);
-      }
+      // All of them, then one update of their rows: the tree re-renders once, not under a person's pointer eight times.
+      const smart = groups.filter((g) => g.key.startsWith('smart:'));
+      void Promise.allSettled(smart.map((g) => this.loadFirst(g, signal))).then(() => {
+        if (generation === this.generation && smart.length) this.changed.fire(smart);
+      });
     }
     if (!query && statusGroups.length && statusGroups.every((g) => g.total !== undefined)) {
       this.countChanged.fire(statusGroups.reduce((n, g) => n + (g.total ?? 0), 0));

@@ -109,7 +109,11 @@ describe('Sign in with Looker (UI)', function () {
     const menu = await openAccountsMenu(page);
     const account = menu.locator('.action-label', { hasText: /Priya Raman on Sandbox OAuth/ }).first();
     await account.hover();
-    await page.locator('.monaco-menu .action-label', { hasText: /^Sign Out$/ }).last().click();
+    // Hover focuses the submenu item, Enter runs it (a click can land while the submenu is still being laid out).
+    const signOut = page.locator('.monaco-menu .action-label', { hasText: /^Sign Out$/ }).last();
+    await signOut.waitFor();
+    await signOut.hover();
+    await page.keyboard.press('Enter');
     // VS Code asks to confirm the sign-out.
     const dialog = page.locator('.monaco-dialog-box');
     if (await dialog.waitFor({ timeout: 10000 }).then(() => true, () => false)) {

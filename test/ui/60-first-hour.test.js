@@ -216,12 +216,15 @@ describe('the first hour of a real admin (UI)', function () {
     await box.locator('.quick-input-list .monaco-list-row', { hasText: 'CSV' }).first().click();
     const target = path.join(getSession().workspace, 'everyone.csv');
     const input = box.locator('input').first();
-    await input.waitFor();
-    await page.waitForTimeout(500);
+    // The save dialog (its input holds the suggested file name), not the format picker that precedes it.
+    await page.waitForFunction(() => /looker-users\.csv$/.test(document.querySelector('.quick-input-widget input')?.value ?? ''), null, { timeout: 30000 });
     await input.fill(target);
-    await page.keyboard.press('Enter');
+    // The simple file dialog checks the typed path before it accepts: confirm until it closes.
     const end = Date.now() + 60000;
-    while (!fs.existsSync(target) && Date.now() < end) await page.waitForTimeout(300);
+    while (!fs.existsSync(target) && Date.now() < end) {
+      if (await box.isVisible() && (await input.inputValue().catch(() => '')) === target) await page.keyboard.press('Enter');
+      await page.waitForTimeout(500);
+    }
     assert.ok(fs.existsSync(target), 'the file was written');
     const lines = fs.readFileSync(target, 'utf8').trim().split(/\r?\n/);
     assert.strictEqual(lines.length - 1, sb.db.users.length, 'one row per user of the instance');

@@ -1,6 +1,7 @@
 import { AuthToken } from '@looker/sdk-rtl';
 import type { IAccessToken } from '@looker/sdk-rtl';
 import { LookerApiError, httpError } from './errors';
+import { endToken } from './session';
 
 /**
  * Sign in with Looker: OAuth 2 authorization code with PKCE (S256), as Looker documents it
@@ -208,19 +209,7 @@ export class OAuthSession {
 
   /** Ends the access token at Looker (DELETE /logout) when one is held. Never throws. */
   async logout(): Promise<boolean> {
-    if (this.inflight) await this.inflight.catch(() => undefined);
-    if (!this.token.isActive()) {
-      this.token.reset();
-      return false;
-    }
-    const token = this.token.access_token;
-    this.token.reset();
-    try {
-      const res = await this.exchange.logout(token);
-      return res.status >= 200 && res.status < 300;
-    } catch {
-      return false;
-    }
+    return endToken(this.token, this.inflight, (t) => this.exchange.logout(t));
   }
 
   private async refresh(): Promise<string> {

@@ -3,6 +3,26 @@ import type { IAccessToken, IApiSettings, IRequestProps } from '@looker/sdk-rtl'
 import { LookerApiError, httpError, parseErrorBody } from './errors';
 import type { LookerTransport } from './transport';
 
+/**
+ * Ends a held access token at Looker (DELETE /logout) after any login in flight, and forgets it; never throws.
+ * Resolves true when Looker confirmed. Shared by the API-key and the OAuth sessions.
+ */
+export async function endToken(token: AuthToken, inflight: Promise<unknown> | undefined, logout: (accessToken: string) => Promise<{ status: number }>): Promise<boolean> {
+  if (inflight) await inflight.catch(() => undefined);
+  if (!token.isActive()) {
+    token.reset();
+    return false;
+  }
+  const access = token.access_token;
+  token.reset();
+  try {
+    const res = await logout(access);
+    return res.status >= 200 && res.status < 300;
+  } catch {
+    return false;
+  }
+}
+
 /** What the session needs from its client: one HTTP exchange (with the client's retries and error mapping). */
 export interface SessionExchange {
   /** POST /login with a form body; resolves with the status and the parsed body, or rejects with LookerApiError. */
@@ -82,19 +102,7 @@ export class LookerSession extends AuthSession {
 
   /** DELETE /logout when logged in; never throws. Resolves true when Looker confirmed the logout. */
   override async logout(): Promise<boolean> {
-    if (this.inflight) await this.inflight.catch(() => undefined);
-    if (!this.token.isActive()) {
-      this.token.reset();
-      return false;
-    }
-    const token = this.token.access_token;
-    this.token.reset();
-    try {
-      const res = await this.exchange.logout(token);
-      return res.status >= 200 && res.status < 300;
-    } catch {
-      return false;
-    }
+    return endToken(this.token, this.inflight, (t) => this.exchange.logout(t));
   }
 
   private async doLogin(): Promise<string> {

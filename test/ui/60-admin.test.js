@@ -30,7 +30,7 @@ describe('unlock (UI)', function () {
 
   before(async function () {
     sb = getSession().sandbox;
-    if (!sb) return this.skip();
+    if (!sb) throw new Error('no sandbox Looker server in the UI session (test/runner/run.js starts one)');
     await addConnection(state.page, sb, 'Sandbox Admin');
   });
 

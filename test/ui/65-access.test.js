@@ -47,7 +47,7 @@ describe('roles and groups in the details page (UI)', function () {
 
   before(async function () {
     sb = getSession().sandbox;
-    if (!sb) return this.skip();
+    if (!sb) throw new Error('no sandbox Looker server in the UI session (test/runner/run.js starts one)');
     await addConnection(state.page, sb, 'Sandbox Access');
   });
 

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { IUserLoginLockout } from '@looker/sdk';
 import type { BulkOutcome } from '../../src/bulk/commands';
 import type { GroupNode, UserNode, UsersNode } from '../../src/users/tree';
-import { api, connectSandbox, sandbox, sandboxApi, sandboxLog, waitFor, type LoggedRequest } from './helpers';
+import { NO_SANDBOX, api, connectSandbox, sandbox, sandboxApi, sandboxLog, waitFor, type LoggedRequest } from './helpers';
 
 const isGroup = (n: UsersNode): n is GroupNode => n.kind === 'group';
 const isUser = (n: UsersNode): n is UserNode => n.kind === 'user';
@@ -20,7 +20,7 @@ describe('admin jobs: unlock', function () {
   let connectionId: string;
 
   before(async function () {
-    if (!sb) return this.skip();
+    if (!sb) throw new Error(NO_SANDBOX);
     const a = await api();
     connectionId = await connectSandbox(a, sb);
     await a.tree.setQuery(undefined);
@@ -102,7 +102,7 @@ describe('admin jobs: user attributes in the details panel', function () {
   const userId = '21';
 
   before(async function () {
-    if (!sb) return this.skip();
+    if (!sb) throw new Error(NO_SANDBOX);
     connectionId = await connectSandbox(await api(), sb);
   });
 
@@ -210,7 +210,7 @@ describe('admin jobs: clean-up views', function () {
   const sb = sandbox();
 
   before(async function () {
-    if (!sb) return this.skip();
+    if (!sb) throw new Error(NO_SANDBOX);
     const a = await api();
     await connectSandbox(a, sb);
     await a.tree.setQuery(undefined);

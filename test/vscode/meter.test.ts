@@ -3,12 +3,12 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { ApiCallMeter, METER_STATE_KEY } from '../../src/looker/meter';
-import { api, connectSandbox, sandbox, sandboxApi, sandboxLog, waitFor } from './helpers';
+import { NO_SANDBOX, api, connectSandbox, sandbox, sandboxApi, sandboxLog, waitFor } from './helpers';
 
 describe('API call meter', function () {
   const sb = sandbox();
   before(function () {
-    if (!sb) this.skip();
+    if (!sb) throw new Error(NO_SANDBOX);
   });
   afterEach(async () => {
     await vscode.workspace.getConfiguration('looker.api').update('monthlyAllowance', undefined, vscode.ConfigurationTarget.Global);

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import type { ConnectionProfile } from '../../src/looker/profile';
 import { parseQuery } from '../../src/users/query';
-import { api, connectSandbox, sandbox, sandboxLog, waitFor, type SandboxEnv } from './helpers';
+import { NO_SANDBOX, api, connectSandbox, sandbox, sandboxLog, waitFor, type SandboxEnv } from './helpers';
 
 const GUID = 'looker-users-vscode';
 
@@ -64,7 +64,7 @@ describe('Sign in with Looker (OAuth PKCE) in the extension host', function () {
   let profile: ConnectionProfile;
 
   before(async function () {
-    if (!sb) return this.skip();
+    if (!sb) throw new Error(NO_SANDBOX);
     a = await api();
     const port = await freePort();
     await vscode.workspace.getConfiguration('looker.oauth').update('redirectPort', port, vscode.ConfigurationTarget.Global);

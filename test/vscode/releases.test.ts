@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { IUser } from '@looker/sdk';
 import type { GroupNode, MessageNode, UserNode, UsersNode } from '../../src/users/tree';
 import { parseQuery } from '../../src/users/query';
-import { api, connectSandbox, sandbox, sandboxApi, waitFor, type SandboxEnv } from './helpers';
+import { NO_SANDBOX, api, connectSandbox, sandbox, sandboxApi, waitFor, type SandboxEnv } from './helpers';
 
 const isGroup = (n: UsersNode): n is GroupNode => n.kind === 'group';
 const isUser = (n: UsersNode): n is UserNode => n.kind === 'user';
@@ -24,7 +24,7 @@ describe('Looker 24.20 (a second sandbox with --looker-version 24.20)', function
   let connectionId: string;
 
   before(async function () {
-    if (!current) return this.skip();
+    if (!current) throw new Error(NO_SANDBOX);
     // The sandbox module sits in the repository next to these tests (out/test/vscode → test/sandbox).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { startSandbox } = require(path.resolve(__dirname, '../../../test/sandbox'));

@@ -8,7 +8,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { IUser } from '@looker/sdk';
 import type { ExtensionApi } from '../../src/extension';
-import { api, connectSandbox, sandbox, sandboxApi, sandboxLog, waitFor } from './helpers';
+import { NO_SANDBOX, api, connectSandbox, sandbox, sandboxApi, sandboxLog, waitFor } from './helpers';
 
 describe('public commands with hostile arguments', function () {
   this.timeout(90000);
@@ -18,7 +18,7 @@ describe('public commands with hostile arguments', function () {
   let victims: string[];
 
   before(async function () {
-    if (!sb) return this.skip();
+    if (!sb) throw new Error(NO_SANDBOX);
     a = await api();
     await connectSandbox(a, sb);
     await a.tree.setQuery(undefined);

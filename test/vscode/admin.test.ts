@@ -5,13 +5,13 @@ import * as vscode from 'vscode';
 import type { IUserLoginLockout } from '@looker/sdk';
 import type { BulkOutcome } from '../../src/bulk/commands';
 import type { GroupNode, UserNode, UsersNode } from '../../src/users/tree';
-import { NO_SANDBOX, api, connectSandbox, sandbox, sandboxApi, sandboxLog, waitFor, type LoggedRequest } from './helpers';
+import { NO_SANDBOX, api, connectSandbox, sandbox, sandboxApi, sandboxLog, waitFor, type LoggedRequest, writesOf } from './helpers';
 
 const isGroup = (n: UsersNode): n is GroupNode => n.kind === 'group';
 const isUser = (n: UsersNode): n is UserNode => n.kind === 'user';
 
 function writes(log: LoggedRequest[]): LoggedRequest[] {
-  return log.filter((r) => r.method !== 'GET' && !/\/log(in|out)$/.test(r.path));
+  return writesOf(log);
 }
 
 describe('admin jobs: unlock', function () {

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { IUser } from '@looker/sdk';
 import type { BulkCommands, BulkOutcome } from '../../src/bulk/commands';
 import type { GroupNode, UserNode, UsersNode } from '../../src/users/tree';
-import { api, connectSandbox, sandbox, sandboxApi, sandboxLog, waitFor, NO_SANDBOX } from './helpers';
+import { api, connectSandbox, sandbox, sandboxApi, sandboxLog, waitFor, NO_SANDBOX, writesOf } from './helpers';
 
 const isGroup = (n: UsersNode): n is GroupNode => n.kind === 'group';
 const isUser = (n: UsersNode): n is UserNode => n.kind === 'user';
@@ -53,7 +53,7 @@ describe('bulk disable with preview, audit and undo', function () {
     assert.deepStrictEqual(plan.counts, { change: 3, skip: 0, impossible: 0 });
     assert.deepStrictEqual(plan.items.map((i) => i.userId).sort(), [...ids].sort());
     const beforeConfirm = await sandboxLog.get(sb!);
-    const writes = beforeConfirm.filter((r) => r.method !== 'GET' && r.apiPath !== '/login');
+    const writes = writesOf(beforeConfirm);
     assert.deepStrictEqual(writes.map((r) => `${r.method} ${r.apiPath}`), [], 'the dry run wrote nothing');
     for (const id of ids) assert.strictEqual(await isDisabled(id), false, 'nothing changes before Confirm');
 
@@ -98,7 +98,7 @@ describe('bulk disable with preview, audit and undo', function () {
     bulk.preview.respond(false);
     assert.strictEqual(await running, undefined);
     // Reads sent as POST (login, a System Activity query) are not writes.
-    const writes = (await sandboxLog.get(sb!)).filter((r) => r.method !== 'GET' && r.op !== 'login' && r.op !== 'run_inline_query');
+    const writes = writesOf(await sandboxLog.get(sb!));
     assert.deepStrictEqual(writes, []);
   });
 });

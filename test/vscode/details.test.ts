@@ -5,7 +5,7 @@ import type { IUser } from '@looker/sdk';
 import type { GroupNode, UserNode, UsersNode } from '../../src/users/tree';
 import type { DetailsPanel } from '../../src/details/panel';
 import type { HostMessage } from '../../src/details/protocol';
-import { api, connectSandbox, sandbox, sandboxApi, sandboxLog, waitFor, type LoggedRequest, type SandboxEnv, NO_SANDBOX } from './helpers';
+import { api, connectSandbox, sandbox, sandboxApi, sandboxLog, waitFor, type LoggedRequest, type SandboxEnv, NO_SANDBOX, writesOf } from './helpers';
 
 const isGroup = (n: UsersNode): n is GroupNode => n.kind === 'group';
 const isUser = (n: UsersNode): n is UserNode => n.kind === 'user';
@@ -31,7 +31,7 @@ function posted(p: DetailsPanel, from: number, type: HostMessage['type']): HostM
 }
 
 function writes(log: LoggedRequest[]): LoggedRequest[] {
-  return log.filter((r) => r.method !== 'GET' && !/\/login$/.test(r.path));
+  return writesOf(log);
 }
 
 /**

@@ -51,6 +51,11 @@ async function control(sb: SandboxEnv, method: string, path: string, body?: unkn
   return text ? JSON.parse(text) : undefined;
 }
 
+/** The requests of a sandbox log that change something: not GET, not the session's login/logout, not a query run. */
+export function writesOf(log: LoggedRequest[]): LoggedRequest[] {
+  return log.filter((r) => r.method !== 'GET' && r.op !== 'run_inline_query' && !/\/log(in|out)$/.test(r.apiPath ?? r.path));
+}
+
 export const sandboxLog = {
   clear: (sb: SandboxEnv) => control(sb, 'DELETE', 'requests'),
   get: async (sb: SandboxEnv) => {

@@ -167,6 +167,9 @@ export class LookerOAuth implements vscode.AuthenticationProvider, vscode.Dispos
   async removeSession(sessionId: string): Promise<void> {
     const profile = this.manager.store.get(sessionId);
     const session = profile ? this.sessionOf(profile) : this.known.get(sessionId);
+    // Deleted first, so that no client created meanwhile (the view reloading) can renew with it; and again after the
+    // sign-out, which waits for a renewal in flight that may have stored a rotated token.
+    await this.manager.store.deleteRefreshToken(sessionId);
     await this.manager.signOut(sessionId);
     await this.manager.store.deleteRefreshToken(sessionId);
     await this.setAccount(sessionId, undefined);

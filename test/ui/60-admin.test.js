@@ -39,8 +39,12 @@ describe('unlock (UI)', function () {
   it('Locked out group → right-click a user → Unlock Users → preview → Confirm: the lockout is gone', async () => {
     const page = state.page;
     const pane = await openLookerView(page);
+    // The new connection's tree has loaded once the status bar shows its user count: collapsing Active before that
+    // would be undone by the load.
+    await page.locator('.statusbar-item', { hasText: /Sandbox Admin · \d/ }).first().waitFor({ timeout: 60000 });
     const active = pane.locator('.monaco-list-row').filter({ hasText: /^Active/ }).first();
     if ((await active.getAttribute('aria-expanded')) === 'true') await active.click();
+    await pane.locator('.monaco-list-row[aria-level="1"][aria-expanded="false"]').filter({ hasText: /^Active/ }).first().waitFor({ timeout: 10000 });
     const group = pane.locator('.monaco-list-row[aria-level="1"]').filter({ hasText: /^Locked out/ }).first();
     await group.waitFor({ timeout: 30000 });
     if ((await group.getAttribute('aria-expanded')) !== 'true') await group.click();

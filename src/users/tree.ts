@@ -127,6 +127,8 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
   private query: UserQuery | undefined;
   private lockedOut = new Set<string>();
   private pinned: { key: string; label: string; users: IUser[]; reasons: Map<string, string>; tooltip?: string } | undefined;
+  /** When each connection's loads last retried a secret that could not be read yet. */
+  private readonly secretRetries = new Map<string, number>();
   /** Whether a person sees the view (set by the composition root): derived groups count in the background only then. */
   isVisible: () => boolean = () => false;
   private readonly countChanged = new vscode.EventEmitter<number | undefined>();
@@ -518,6 +520,18 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
         this.refresh();
         return;
       }
+      const active = this.manager.active();
+      if ((err as { code?: unknown } | undefined)?.code === 'NO_SECRET' && active) {
+        // A web workbench's SecretStorage can answer "none" for a moment right after a connection was saved: read
+        // again once, a second later, before showing the error (a secret that is really missing fails the retry).
+        const last = this.secretRetries.get(active.id);
+        if (last === undefined || this.now() - last > SECRET_RETRY_WINDOW_MS) {
+          this.secretRetries.set(active.id, this.now());
+          this.log.info(`Loading ${group.label}: no client secret readable yet for ${active.name}; trying again in a second`);
+          setTimeout(() => this.refresh(), 1000);
+          return;
+        }
+      }
       group.error = err;
       this.log.error(`Loading ${group.label} failed`, err);
     } finally {
@@ -641,6 +655,9 @@ function smartLabel(s: SmartSearch): string {
       return vscode.l10n.t('Locked out');
   }
 }
+
+/** A connection retries an unreadable secret at most once in this time. */
+const SECRET_RETRY_WINDOW_MS = 30_000;
 
 /** Users (all status groups) up to which the derived groups load in the background to show their counts. */
 const BACKGROUND_COUNT_MAX_USERS = 5000;

@@ -1,13 +1,14 @@
 // A do-nothing stand-in for the `vscode` module, used ONLY by the benchmark to time `require + activate()` of the
 // bundle outside VS Code (what our own code costs at start-up; VS Code's own work is not included). Every property
-// is a callable, constructible object; `then` is undefined so awaiting it does not hang.
+// is a callable, constructible object; a call's result is a thenable that settles at once with [] (nothing hangs).
 function stub(name = 'vscode') {
   const fn = function () {
     return stub(`${name}()`);
   };
   return new Proxy(fn, {
     get(_t, prop) {
-      if (prop === 'then') return undefined;
+      // A call's result may be awaited or .then()-ed (Thenable APIs such as findFiles): it settles at once with [].
+      if (prop === 'then') return name.endsWith(')') ? (resolve) => Promise.resolve([]).then(resolve) : undefined;
       if (prop === Symbol.toPrimitive) return () => '';
       if (prop === Symbol.iterator) return function* () {};
       if (prop === 'length') return 0;

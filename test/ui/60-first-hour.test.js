@@ -418,10 +418,15 @@ describe('the first hour of a real admin (UI)', function () {
     await setExpanded(pane, 'Active', true);
     const rows = pane.locator('.monaco-list-row[aria-level="2"]');
     await rows.nth(4).waitFor({ timeout: 30000 });
-    await rows.nth(4).click();
+    // A right-click selects the row without opening its details tab (a left-click would, and the new tab takes the
+    // focus the context menu needs). Hover + Enter runs the item once the menu is laid out.
     await rows.nth(4).click({ button: 'right' });
-    await page.getByRole('menuitem', { name: /Add to Group/ }).first().click();
+    const item = page.getByRole('menuitem', { name: /Add to Group/ }).first();
+    await item.waitFor({ timeout: 15000 });
+    await item.hover();
+    await page.keyboard.press('Enter');
     const box = page.locator('.quick-input-widget');
+    await box.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 30000 });
     await box.locator('input').first().fill('Sales');
     await box.locator('.quick-input-list .monaco-list-row', { hasText: 'Sales' }).first().waitFor({ timeout: 15000 });
     await page.keyboard.press('Enter');

@@ -1,18 +1,7 @@
 // UI scenarios behind the README's pictures: a bulk action's dry-run preview (cancelled there, nothing written) and
 // the LookML CodeLens that counts who can access a model.
 const assert = require('assert');
-const { addConnection, getSession, openLookerView, screenshot, usePage } = require('./workbench');
-
-async function frameWith(page, selector, timeoutMs = 30000) {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    for (const f of page.frames()) {
-      if (await f.locator(selector).count().catch(() => 0)) return f;
-    }
-    await page.waitForTimeout(200);
-  }
-  throw new Error(`no frame with ${selector}`);
-}
+const { addConnection, frameWith, getSession, openLookerView, screenshot, usePage } = require('./workbench');
 
 describe('bulk preview and LookML CodeLens (UI)', function () {
   this.timeout(240000);

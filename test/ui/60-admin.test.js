@@ -1,27 +1,7 @@
 // UI scenario: unlocking locked-out users as a person does it in the workbench — from the tree's context menu on the
 // "Locked out" group's users and from the Unlock button of a user's details page — each through the dry-run preview.
 const assert = require('assert');
-const { addConnection, getSession, openLookerView, openUser, usePage } = require('./workbench');
-
-async function frameWith(page, selector, timeoutMs = 30000) {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    for (const f of page.frames()) {
-      if (await f.locator(selector).count().catch(() => 0)) return f;
-    }
-    await page.waitForTimeout(200);
-  }
-  throw new Error(`no frame with ${selector}`);
-}
-
-async function until(fn, what, timeoutMs = 20000) {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await fn()) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const { addConnection, frameWith, getSession, openLookerView, openUser, until, usePage } = require('./workbench');
 
 describe('unlock (UI)', function () {
   this.timeout(240000);

@@ -3,7 +3,7 @@
 const assert = require('assert');
 const fs = require('fs');
 const path = require('path');
-const { addConnection, detailsFrame, getSession, openLookerView, openUser, runCommand, usePage } = require('./workbench');
+const { addConnection, detailsFrame, frameWith, getSession, openLookerView, openUser, runCommand, usePage } = require('./workbench');
 
 const CONNECTION = 'Sandbox First Hour';
 
@@ -82,24 +82,7 @@ function stateFiles(pattern) {
 
 /** The extension's Output log file ("Looker" channel) under the code-server state of this session. */
 function lookerLog() {
-  const root = path.dirname(getSession().workspace);
-  const found = [];
-  const walk = (dir, depth) => {
-    if (depth > 8) return;
-    let entries = [];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p, depth + 1);
-      else if (/Looker\.log$/.test(e.name)) found.push(p);
-    }
-  };
-  walk(root, 0);
-  return found.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+  return stateFiles(/Looker\.log$/).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
 }
 
 async function waitLog(pattern, timeoutMs = 15000) {
@@ -397,12 +380,7 @@ describe('the first hour of a real admin (UI)', function () {
     await rows.nth(1).click();
     await rows.nth(1).click({ button: 'right' });
     await page.getByRole('menuitem', { name: /Disable Users/ }).first().click();
-    let frame;
-    const end = Date.now() + 30000;
-    while (!frame && Date.now() < end) {
-      for (const f of page.frames()) if (await f.locator('#cancel').count().catch(() => 0)) frame = f;
-      if (!frame) await page.waitForTimeout(300);
-    }
+    const frame = await frameWith(page, '#cancel', 30000).catch(() => undefined);
     assert.ok(frame, 'the preview opened');
     const body = await frame.locator('body').innerText();
     assert.ok(!/user\(s\)/.test(body), 'plural forms, not "user(s)"');
@@ -430,12 +408,7 @@ describe('the first hour of a real admin (UI)', function () {
     await box.locator('input').first().fill('Sales');
     await box.locator('.quick-input-list .monaco-list-row', { hasText: 'Sales' }).first().waitFor({ timeout: 15000 });
     await page.keyboard.press('Enter');
-    let frame;
-    const end = Date.now() + 30000;
-    while (!frame && Date.now() < end) {
-      for (const f of page.frames()) if (await f.locator('#cancel').count().catch(() => 0)) frame = f;
-      if (!frame) await page.waitForTimeout(300);
-    }
+    const frame = await frameWith(page, '#cancel', 30000).catch(() => undefined);
     assert.ok(frame, 'the preview opened');
     await frame.locator('td', { hasText: 'Sales' }).first().waitFor({ timeout: 15000 });
     const body = await frame.locator('body').innerText();

@@ -1,27 +1,7 @@
 // UI scenario: giving a user a role and a group from the details page, as a person does — the "Add role…" /
 // "Add to group…" buttons open the workbench's multi-select picker; the choice reaches the sandbox.
 const assert = require('assert');
-const { addConnection, getSession, openUser, usePage } = require('./workbench');
-
-async function frameWith(page, selector, timeoutMs = 30000) {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    for (const f of page.frames()) {
-      if (await f.locator(selector).count().catch(() => 0)) return f;
-    }
-    await page.waitForTimeout(200);
-  }
-  throw new Error(`no frame with ${selector}`);
-}
-
-async function until(fn, what, timeoutMs = 20000) {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await fn()) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const { addConnection, frameWith, getSession, openUser, until, usePage } = require('./workbench');
 
 /** Filters the open multi-select picker to `name`, ticks that item and accepts. */
 async function pickOne(page, name) {

@@ -142,5 +142,28 @@ function usePage(suite) {
   return state;
 }
 
+/** The webview frame (details page, bulk preview) that holds `selector`. */
+async function frameWith(page, selector, timeoutMs = 30000) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    for (const f of page.frames()) {
+      if (await f.locator(selector).count().catch(() => 0)) return f;
+    }
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`no frame with ${selector}`);
+}
+
+/** Waits for `fn()` to be true (checked every 200 ms). */
+async function until(fn, what, timeoutMs = 20000) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await fn()) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
 module.exports = {
+  frameWith, until,
   answer, addConnection, detailsFrame, openUser, usePage, setSession, getSession, openWorkbench, openLookerView, lookerActivity, usersPane, runCommand, screenshot };

@@ -5,14 +5,10 @@ import * as vscode from 'vscode';
 import type { IUserLoginLockout } from '@looker/sdk';
 import type { BulkOutcome } from '../../src/bulk/commands';
 import type { GroupNode, UserNode, UsersNode } from '../../src/users/tree';
-import { NO_SANDBOX, api, connectSandbox, sandbox, sandboxApi, sandboxLog, waitFor, type LoggedRequest, writesOf } from './helpers';
+import { NO_SANDBOX, api, connectSandbox, sandbox, sandboxApi, sandboxLog, waitFor, writesOf } from './helpers';
 
 const isGroup = (n: UsersNode): n is GroupNode => n.kind === 'group';
 const isUser = (n: UsersNode): n is UserNode => n.kind === 'user';
-
-function writes(log: LoggedRequest[]): LoggedRequest[] {
-  return writesOf(log);
-}
 
 describe('admin jobs: unlock', function () {
   this.timeout(90000);
@@ -53,12 +49,12 @@ describe('admin jobs: unlock', function () {
     const plan = await waitFor(() => (bulk.preview.current !== shown ? bulk.preview.current : undefined), 'the unlock preview');
     assert.deepStrictEqual(plan.items.map((i) => [i.userId, i.kind]), [[id, 'change']]);
     assert.ok(bulk.preview.currentTitle?.includes(new URL(sb!.url).host), `the preview names the host: ${bulk.preview.currentTitle}`);
-    assert.deepStrictEqual(writes(await sandboxLog.get(sb!)), [], 'nothing sent before Confirm');
+    assert.deepStrictEqual(writesOf(await sandboxLog.get(sb!)), [], 'nothing sent before Confirm');
     assert.ok(bulk.preview.respond(true));
     await unlocking;
 
     assert.ok(!(await lockedIds()).includes(id), 'the lockout is gone on the server');
-    assert.deepStrictEqual(writes(await sandboxLog.get(sb!)).map((r) => r.method + ' ' + r.apiPath.replace(/[^/]+$/, 'KEY')), ['DELETE /user_login_lockout/KEY']);
+    assert.deepStrictEqual(writesOf(await sandboxLog.get(sb!)).map((r) => r.method + ' ' + r.apiPath.replace(/[^/]+$/, 'KEY')), ['DELETE /user_login_lockout/KEY']);
     await waitFor(() => (panel.current && panel.current.lockout === null ? true : undefined), 'the panel reloaded without the lockout');
     const entry = (await a.audit.read()).filter((e) => e.userId === id).at(-1);
     assert.ok(entry, 'audited');
@@ -146,7 +142,7 @@ describe('admin jobs: user attributes in the details panel', function () {
     const from = panel.posted.length;
     await panel.receive({ type: 'setAttribute', attributeId: row.id, value: 'lots' });
     assert.ok(panel.posted.slice(from).some((m) => m.type === 'error' && /number/.test(m.message)), 'the page is told what is expected');
-    assert.deepStrictEqual(writes(await sandboxLog.get(sb!)), [], 'nothing sent');
+    assert.deepStrictEqual(writesOf(await sandboxLog.get(sb!)), [], 'nothing sent');
 
     const plan = await confirmFrom(() => panel.receive({ type: 'setAttribute', attributeId: row.id, value: '250' }));
     assert.deepStrictEqual(plan.items[0].after, { max_rows: '250' });
@@ -255,6 +251,6 @@ describe('admin jobs: clean-up views', function () {
     assert.deepStrictEqual(plan.items.map((i) => i.userId).sort(), blank.users.map((u) => u.id).sort(), 'every user of the group');
     a.bulk.preview.respond(false);
     assert.strictEqual(await running, undefined);
-    assert.deepStrictEqual(writes(await sandboxLog.get(sb!)), [], 'nothing sent');
+    assert.deepStrictEqual(writesOf(await sandboxLog.get(sb!)), [], 'nothing sent');
   });
 });

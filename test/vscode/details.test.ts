@@ -5,7 +5,7 @@ import type { IUser } from '@looker/sdk';
 import type { GroupNode, UserNode, UsersNode } from '../../src/users/tree';
 import type { DetailsPanel } from '../../src/details/panel';
 import type { HostMessage } from '../../src/details/protocol';
-import { api, connectSandbox, sandbox, sandboxApi, sandboxLog, waitFor, type LoggedRequest, type SandboxEnv, NO_SANDBOX, writesOf } from './helpers';
+import { api, connectSandbox, sandbox, sandboxApi, sandboxLog, waitFor, type SandboxEnv, NO_SANDBOX, writesOf } from './helpers';
 
 const isGroup = (n: UsersNode): n is GroupNode => n.kind === 'group';
 const isUser = (n: UsersNode): n is UserNode => n.kind === 'user';
@@ -28,10 +28,6 @@ async function patchUserElsewhere(sb: SandboxEnv, id: string, body: Record<strin
 
 function posted(p: DetailsPanel, from: number, type: HostMessage['type']): HostMessage[] {
   return p.posted.slice(from).filter((m) => m.type === type);
-}
-
-function writes(log: LoggedRequest[]): LoggedRequest[] {
-  return writesOf(log);
 }
 
 /**
@@ -120,7 +116,7 @@ describe('user details panel', function () {
     const mark = panel.posted.length;
     await panel.receive({ type: 'save', edits: { first_name: 'Renamed' }, base: { first_name: before } });
     const log = await sandboxLog.get(sb!);
-    const patches = writes(log);
+    const patches = writesOf(log);
     assert.strictEqual(patches.length, 1, JSON.stringify(patches.map((r) => `${r.method} ${r.path}`)));
     assert.strictEqual(patches[0].method, 'PATCH');
     assert.strictEqual(patches[0].apiPath, `/users/${node.id}`);
@@ -140,7 +136,7 @@ describe('user details panel', function () {
     a.dialogs.answers.push('Undo');
     await a.bulk.undo({ entryId: entry.id });
     assert.ok(a.dialogs.prompts.at(-1)?.includes(new URL(sb!.url).host), 'the undo confirmation names the host');
-    const undo = writes(await sandboxLog.get(sb!));
+    const undo = writesOf(await sandboxLog.get(sb!));
     assert.deepStrictEqual(undo.map((r) => [r.method, r.apiPath, r.body]), [['PATCH', `/users/${node.id}`, { first_name: before }]]);
   });
 
@@ -154,7 +150,7 @@ describe('user details panel', function () {
     await patchUserElsewhere(sb!, node.id, { last_name: 'Theirs' });
     await sandboxLog.clear(sb!);
     await assert.rejects(a.bulk.undo({ entryId: entry.id }), /changed again since \(last_name\)/);
-    assert.deepStrictEqual(writes(await sandboxLog.get(sb!)), [], 'the later change is not overwritten');
+    assert.deepStrictEqual(writesOf(await sandboxLog.get(sb!)), [], 'the later change is not overwritten');
     const { body } = await sandboxApi<IUser>(sb!, `/users/${node.id}?fields=last_name`);
     assert.strictEqual(body.last_name, 'Theirs');
   });
@@ -179,12 +175,12 @@ describe('user details panel', function () {
     await sandboxLog.clear(sb!);
     const mark = panel.posted.length;
     await panel.receive({ type: 'save', edits: { last_name: 'Mine' }, base: { last_name: before } });
-    assert.strictEqual(writes(await sandboxLog.get(sb!)).length, 0, 'no PATCH on conflict');
+    assert.strictEqual(writesOf(await sandboxLog.get(sb!)).length, 0, 'no PATCH on conflict');
     const c = posted(panel, mark, 'conflict') as Extract<HostMessage, { type: 'conflict' }>[];
     assert.deepStrictEqual(c[0]?.fields, [{ field: 'last_name', base: before, mine: 'Mine', theirs: 'ChangedElsewhere' }]);
     // "Keep mine": the page saves again with the server value as base.
     await panel.receive({ type: 'save', edits: { last_name: 'Mine' }, base: { last_name: 'ChangedElsewhere' } });
-    const patches = writes(await sandboxLog.get(sb!));
+    const patches = writesOf(await sandboxLog.get(sb!));
     assert.deepStrictEqual(patches.map((r) => r.body), [{ last_name: 'Mine' }]);
   });
 
@@ -195,7 +191,7 @@ describe('user details panel', function () {
     await panel.receive({ type: 'setForcedReset', value: true });
     const email = `renamed.${node.id}.${Date.now()}@brightlane.io`;
     await panel.receive({ type: 'changeEmail', email });
-    const patches = writes(await sandboxLog.get(sb!));
+    const patches = writesOf(await sandboxLog.get(sb!));
     assert.deepStrictEqual(
       patches.map((r) => [r.method, r.apiPath, r.body]),
       [
@@ -231,7 +227,7 @@ describe('user details panel', function () {
     const sid = panel.current!.sessions[0].id;
     await sandboxLog.clear(sb!);
     await panel.receive({ type: 'endSession', sessionId: sid });
-    const w = writes(await sandboxLog.get(sb!));
+    const w = writesOf(await sandboxLog.get(sb!));
     assert.deepStrictEqual(w.map((r) => [r.method, r.apiPath]), [['DELETE', `/users/15/sessions/${sid}`]]);
     assert.strictEqual(panel.current!.sessions.length, n - 1);
   });
@@ -246,10 +242,10 @@ describe('user details panel', function () {
     await sandboxLog.clear(sb!);
     a.dialogs.answers.push(undefined); // the person cancels
     await panel.receive({ type: 'deleteCredential', kind: 'api3', credentialId: keys[0].credentialId! });
-    assert.strictEqual(writes(await sandboxLog.get(sb!)).length, 0, 'cancel sends nothing');
+    assert.strictEqual(writesOf(await sandboxLog.get(sb!)).length, 0, 'cancel sends nothing');
     a.dialogs.answers.push('Delete');
     await panel.receive({ type: 'deleteCredential', kind: 'api3', credentialId: keys[0].credentialId! });
-    assert.deepStrictEqual(writes(await sandboxLog.get(sb!)).map((r) => [r.method, r.apiPath]), [['DELETE', `/users/6/credentials_api3/${keys[0].credentialId}`]]);
+    assert.deepStrictEqual(writesOf(await sandboxLog.get(sb!)).map((r) => [r.method, r.apiPath]), [['DELETE', `/users/6/credentials_api3/${keys[0].credentialId}`]]);
     assert.ok(!panel.current!.credentials.some((c) => c.credentialId === keys[0].credentialId), 'the card is gone after the refresh');
     assert.ok(a.dialogs.prompts.some((p) => p.includes(keys[0].title)), 'the confirmation names the credential');
     assert.ok(a.dialogs.prompts.at(-1)?.includes(new URL(sb!.url).host), 'the confirmation names the host');
@@ -267,7 +263,7 @@ describe('user details panel', function () {
     await sandboxLog.clear(sb!);
     await panel.receive({ type: 'removeRole', roleId: roles[0].id });
     await panel.receive({ type: 'removeGroup', groupId: groups[0].id });
-    const w = writes(await sandboxLog.get(sb!));
+    const w = writesOf(await sandboxLog.get(sb!));
     assert.deepStrictEqual(w.map((r) => [r.method, r.apiPath]), [['PUT', '/users/15/roles'], ['DELETE', `/groups/${groups[0].id}/users/15`]]);
     assert.deepStrictEqual(w[0].body, roles.slice(1).map((r) => r.id), 'PUT carries the remaining direct roles');
     assert.ok(!panel.current!.groups.some((g) => g.id === groups[0].id));
@@ -295,7 +291,7 @@ describe('user details panel', function () {
     assert.deepStrictEqual(panel.current!.roles.map((r) => r.id).sort(), [...pick.direct].sort(), 'the role list shows direct roles');
     await sandboxLog.clear(sb!);
     await panel.receive({ type: 'removeRole', roleId: pick.direct[0] });
-    const w = writes(await sandboxLog.get(sb!));
+    const w = writesOf(await sandboxLog.get(sb!));
     assert.deepStrictEqual(w.map((r) => [r.method, r.apiPath]), [['PUT', `/users/${pick.id}/roles`]]);
     assert.deepStrictEqual(w[0].body, pick.direct.slice(1), 'only the remaining direct roles, no group role made direct');
   });
@@ -310,7 +306,7 @@ describe('user details panel', function () {
     await sandboxLog.clear(sb!);
     a.dialogs.answers.push('End All Sessions');
     await panel.receive({ type: 'endAllSessions' });
-    const w = writes(await sandboxLog.get(sb!));
+    const w = writesOf(await sandboxLog.get(sb!));
     assert.deepStrictEqual(w.map((r) => [r.method, r.apiPath]), ids.map((id) => ['DELETE', `/users/15/sessions/${id}`]));
     assert.strictEqual(panel.current!.sessions.length, 0);
     await assertAudited('15', ['endSessions']);
@@ -380,7 +376,7 @@ describe('user details panel', function () {
     await panel.receive({ type: 'save', edits: { id: '1' }, base: {} });
     await panel.receive({ type: 'deleteUser' });
     await panel.receive('ready');
-    assert.strictEqual(writes(await sandboxLog.get(sb!)).length, 0);
+    assert.strictEqual(writesOf(await sandboxLog.get(sb!)).length, 0);
     assert.ok(a.log.recentLines().some((l) => /ignored type "deleteUser"/.test(l)));
   });
 });

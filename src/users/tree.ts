@@ -512,10 +512,11 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
       group.error = undefined;
     } catch (err) {
       if (signal.aborted) throw err;
-      if ((err as { kind?: unknown } | undefined)?.kind === 'cancelled' && this.rootsClient && this.manager.client() !== this.rootsClient) {
+      if (this.rootsClient && this.manager.client() !== this.rootsClient) {
         // The connection's client was replaced under this load (its profile changed, or it was switched, before the
-        // change event reached the tree): the groups are stale, not failed. Load them again with the current client
-        // rather than leaving "Click to retry" in the new tree.
+        // change event reached the tree): whatever this load met (cut off, a sign-in that ended, a secret of the old
+        // profile), the groups are stale, not failed. Load them again with the current client rather than leaving
+        // "Click to retry" in the new tree.
         this.log.info(`Loading ${group.label} was cut off by a connection change; reloading`);
         this.refresh();
         return;

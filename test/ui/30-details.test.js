@@ -49,7 +49,8 @@ describe('user details webview (UI)', function () {
     // Right after the connection switch (this suite's connection replaces the previous suite's) the group lists
     // users: a load cut off by the switch must not leave an error ("Click to retry") in the new connection's tree.
     const label = (await rows.first().getAttribute('aria-label')) || '';
-    assert.doesNotMatch(label, /retry|failed|error/i, `the first row under Active after the switch: "${label}"`);
+    const detail = /retry|failed|error/i.test(label) ? ` (${(await rows.first().innerText().catch(() => '')).replace(/\s+/g, ' ')}; tooltip: ${await rows.first().getAttribute('title')})` : '';
+    assert.doesNotMatch(label, /retry|failed|error/i, `the first row under Active after the switch: "${label}"${detail}`);
     // The tree may still be settling after the connection switch: click, and if nothing opens, open with Enter.
     let frame;
     for (let attempt = 0; attempt < 3 && !frame; attempt++) {

@@ -787,7 +787,7 @@ export class BulkCommands implements vscode.Disposable {
 
   /**
    * The pages an export writes, each user once: a server-side group in pages of 1,000 read with the export's fields;
-   * another group (smart, pinned) by its ids, 100 a request; explicit ids likewise.
+   * another group (smart, pinned) by its ids, up to 1,000 a request; explicit ids likewise.
    */
   private async *exportPages(client: LookerClient, target: ExportTarget, fields: string, signal: AbortSignal): AsyncGenerator<IUser[]> {
     const seen = new Set<string>();

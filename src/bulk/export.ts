@@ -31,8 +31,8 @@ export async function* pages(
   }
 }
 
-/** Explicit id lists, `perRequest` ids at a time (each chunk one `all_users?ids=` call). */
-export async function* idChunks(ids: string[], read: (ids: string[]) => Promise<IUser[]>, perRequest = 100): AsyncGenerator<IUser[]> {
+/** Explicit id lists, `perRequest` ids at a time (each chunk one `all_users?ids=` call, or a few for long ids). */
+export async function* idChunks(ids: string[], read: (ids: string[]) => Promise<IUser[]>, perRequest = BATCH_LIMIT): AsyncGenerator<IUser[]> {
   for (let i = 0; i < ids.length; i += perRequest) yield await read(ids.slice(i, i + perRequest));
 }
 

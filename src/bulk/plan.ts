@@ -167,7 +167,7 @@ export async function attributeNow(client: Pick<LookerClient, 'userAttributeValu
 }
 
 /**
- * The dry run: reads (users given in `opts.users`, the others by id in batches of 100; direct roles or the attribute's
+ * The dry run: reads (users given in `opts.users`, the others by id in batches of up to 1,000; direct roles or the attribute's
  * value per user when the action changes them; the lockout list once for Unlock), no writes. Web sessions are
  * counted from the users' `sessions` field.
  */

@@ -125,8 +125,36 @@ interface Res {
 const AGENT_TAG = 'looker-users-vscode';
 /** What instances accept, per Looker release (`looker_release_version`): one spec download per release. */
 const SURFACES = new Map<string, Promise<ApiSurface>>();
-/** IDs per `all_users?ids=` request, to keep URLs short. */
-const IDS_PER_REQUEST = 100;
+/** At most this many ids per `all_users?ids=` request, like the 1,000-user pages of the other bulk reads. */
+const IDS_PER_REQUEST = 1000;
+/**
+ * At most this many characters of query string (`fields` and `ids`) per request: with the path and the headers the
+ * request stays under 8 KB, the default limit of common servers and proxies (nginx, Apache, Jetty). 1,000 ids of up
+ * to six digits fit next to the dry run's fields; longer ids or fields make smaller batches.
+ */
+const QUERY_CHARS_PER_REQUEST = 7400;
+
+/**
+ * Splits ids into the batches {@link LookerClient.allUsers} sends: at most 1,000 ids, and at most `room` characters
+ * of them with their commas (at least one id a batch).
+ */
+export function idBatches(ids: string[], room: number): string[][] {
+  const out: string[][] = [];
+  let batch: string[] = [];
+  let chars = 0;
+  for (const id of ids) {
+    const len = encodeURIComponent(id).length;
+    if (batch.length && (batch.length >= IDS_PER_REQUEST || chars + 1 + len > room)) {
+      out.push(batch);
+      batch = [];
+      chars = 0;
+    }
+    chars += (batch.length ? 1 : 0) + len;
+    batch.push(id);
+  }
+  if (batch.length) out.push(batch);
+  return out;
+}
 
 /** Encodes a path parameter (always, unlike the SDK, which skips values that already look encoded). */
 function seg(value: string | number): string {
@@ -134,17 +162,22 @@ function seg(value: string | number): string {
 }
 
 /**
- * Query string as the SDK sends it (§3) with one difference: values are always percent-encoded, so a LIKE pattern
- * such as `%20` reaches Looker as typed. `undefined` and `null` are left out; arrays are comma-joined.
+ * Query string as the SDK sends it (§3) with two differences: values are always percent-encoded, so a LIKE pattern
+ * such as `%20` reaches Looker as typed; and an array's items are joined with a plain comma (the spec's `style: simple,
+ * explode: false`, e.g. `ids=1,2,3`; the SDK sends `%2C`, three bytes an id, which long id lists cannot afford).
+ * `undefined` and `null` are left out.
  */
 export function encodeQuery(query: Query | undefined): string {
   if (!query) return '';
   const parts: string[] = [];
   for (const [k, v] of Object.entries(query)) {
     if (v === undefined || v === null) continue;
+    if (Array.isArray(v)) {
+      parts.push(`${encodeURIComponent(k)}=${v.map((x) => encodeURIComponent(String(x))).join(',')}`);
+      continue;
+    }
     let s: string;
-    if (Array.isArray(v)) s = v.map(String).join(',');
-    else if (v instanceof Date) s = v.toISOString();
+    if (v instanceof Date) s = v.toISOString();
     else if (typeof v === 'object') s = JSON.stringify(v);
     else s = String(v);
     parts.push(`${encodeURIComponent(k)}=${encodeURIComponent(s)}`);
@@ -583,11 +616,11 @@ export class LookerClient {
     return this.page({ method: 'GET', path: `/users/search/names/${seg(pattern)}`, query: { ...rest }, signal });
   }
 
-  /** GET /users?ids=… for exactly these users (in batches of 100 ids). */
+  /** GET /users?ids=… for exactly these users: batches of up to 1,000 ids, as many as fit in a request line. */
   async allUsers(ids: string[], fields?: string, signal?: AbortSignal): Promise<IUser[]> {
     const out: IUser[] = [];
-    for (let i = 0; i < ids.length; i += IDS_PER_REQUEST) {
-      const batch = ids.slice(i, i + IDS_PER_REQUEST);
+    const room = QUERY_CHARS_PER_REQUEST - encodeQuery({ fields, ids: [] }).length;
+    for (const batch of idBatches(ids, room)) {
       out.push(...(await this.list<IUser>({ method: 'GET', path: '/users', query: { fields, ids: batch }, signal })));
     }
     return out;

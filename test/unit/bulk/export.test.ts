@@ -89,7 +89,7 @@ describe('bulk/export: streamed, paged export', () => {
     assert.strictEqual(fs.existsSync(file), false);
   });
 
-  it('pages stops at the reported total and idChunks asks 100 ids at a time', async () => {
+  it('pages stops at the reported total and idChunks asks 1,000 ids at a time', async () => {
     const calls: number[] = [];
     const fake = async (offset: number, limit: number) => {
       calls.push(offset);
@@ -101,10 +101,10 @@ describe('bulk/export: streamed, paged export', () => {
     assert.strictEqual(n, 2000);
     assert.deepStrictEqual(calls, [0, 1000], 'no third call for an empty page after the total');
     const asked: number[] = [];
-    const ids = Array.from({ length: 250 }, (_, i) => String(i));
+    const ids = Array.from({ length: 2500 }, (_, i) => String(i));
     let got = 0;
     for await (const c of idChunks(ids, async (x) => { asked.push(x.length); return x.map((id) => ({ id }) as IUser); })) got += c.length;
-    assert.strictEqual(got, 250);
-    assert.deepStrictEqual(asked, [100, 100, 50]);
+    assert.strictEqual(got, 2500);
+    assert.deepStrictEqual(asked, [1000, 1000, 500]);
   });
 });

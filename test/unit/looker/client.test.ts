@@ -349,14 +349,15 @@ describe('looker/client against the sandbox', function () {
     assert.ok(p.total! >= 200, `total ${p.total}`);
     const all = await c.allUsers(p.items.map((u) => u.id!), 'id');
     assert.deepStrictEqual(all.map((u) => u.id).sort(), p.items.map((u) => u.id).sort());
-    // Long id lists are split into several requests of at most 100 ids.
+    // Long id lists are split into requests of at most 1,000 ids (ids that do not exist are simply not returned).
     const many = (await c.searchUsers({ fields: 'id', limit: 150 })).items.map((u) => u.id!);
     assert.strictEqual(many.length, 150);
+    const absent = Array.from({ length: 1000 }, (_, i) => String(900000 + i));
     sb.clearLog();
-    const fetched = await c.allUsers(many, 'id');
+    const fetched = await c.allUsers([...absent, ...many], 'id');
     assert.deepStrictEqual(fetched.map((u) => u.id).sort(), [...many].sort());
     const calls = sb.requests.filter((r) => r.method === 'GET' && apiPath(r) === '/users');
-    assert.deepStrictEqual(calls.map((r) => queryOf(r).ids.split(',').length), [100, 50]);
+    assert.deepStrictEqual(calls.map((r) => queryOf(r).ids.split(',').length), [1000, 150]);
   });
 
   it('searchUsersNames sends the LIKE pattern as a path segment, encoded once', async () => {

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { LookerApiError, fetchError, httpError, parseErrorBody } from '../../../src/looker/errors';
 import { backoffMs, isIdempotent, parseRetryAfter, sleep } from '../../../src/looker/retry';
-import { encodeQuery } from '../../../src/looker/client';
+import { encodeQuery, idBatches } from '../../../src/looker/client';
 
 const ctx = { method: 'GET', path: '/user', host: 'looker.test:443', timeoutSeconds: 7, timedOut: false, cancelled: false };
 
@@ -98,10 +98,26 @@ describe('looker/retry helpers', () => {
     await assert.rejects(p);
   });
 
-  it('encodes queries like the SDK, always percent-encoding values', () => {
+  it('encodes queries like the SDK, always percent-encoding values; array items are joined with a plain comma', () => {
     assert.strictEqual(encodeQuery({ fields: 'id,credentials_email(email)', limit: 5, x: undefined, y: null }), '?fields=id%2Ccredentials_email(email)&limit=5');
-    assert.strictEqual(encodeQuery({ email: '%20@acme.com', ids: ['1', '2'], is_disabled: false }), '?email=%2520%40acme.com&ids=1%2C2&is_disabled=false');
+    assert.strictEqual(encodeQuery({ email: '%20@acme.com', ids: ['1', '2'], is_disabled: false }), '?email=%2520%40acme.com&ids=1,2&is_disabled=false');
     assert.strictEqual(encodeQuery({ sorts: 'last_name desc, first_name' }), '?sorts=last_name%20desc%2C%20first_name');
+    assert.strictEqual(encodeQuery({ ids: ['a,b', '7'] }), '?ids=a%2Cb,7', 'a comma inside an item stays encoded');
     assert.strictEqual(encodeQuery({}), '');
+  });
+
+  it('splits id lists into batches of at most 1,000 ids and at most the given characters', () => {
+    const ids = (n: number, digits: number) => Array.from({ length: n }, (_, i) => String(10 ** (digits - 1) + i));
+    assert.deepStrictEqual(idBatches(ids(2500, 5), 7000).map((b) => b.length), [1000, 1000, 500]);
+    // 1,000 six-digit ids and their commas: 6,999 characters, one batch.
+    assert.deepStrictEqual(idBatches(ids(1000, 6), 6999).map((b) => b.length), [1000]);
+    assert.deepStrictEqual(idBatches(ids(1000, 6), 6998).map((b) => b.length), [999, 1]);
+    // Eight-digit ids: 777 fit in 7,000 characters (777 × 9 − 1 = 6,992).
+    const long = idBatches(ids(2000, 8), 7000);
+    assert.deepStrictEqual(long.map((b) => b.length), [777, 777, 446]);
+    assert.ok(long.every((b) => b.join(',').length <= 7000));
+    assert.deepStrictEqual(long.flat(), ids(2000, 8), 'every id once, in order');
+    assert.deepStrictEqual(idBatches(['x'.repeat(50)], 10), [['x'.repeat(50)]], 'an id longer than the room still goes, alone');
+    assert.deepStrictEqual(idBatches([], 7000), []);
   });
 });

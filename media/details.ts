@@ -45,6 +45,8 @@ let resetExpires: string | null | undefined;
 let emailDraft: string | undefined;
 /** What was typed for each attribute (kept across re-renders until the host says it was saved). */
 const attrDrafts = new Map<string, string>();
+/** Show user attributes was clicked and the values have not arrived yet. */
+let attrsAsked = false;
 
 const restored = vscode.getState();
 if (isPageState(restored)) {
@@ -524,6 +526,20 @@ function attributeEditor(a: AttributeRow): HTMLElement {
 }
 
 function renderAttributes(d: DetailsData): HTMLElement {
+  if (!d.attributesLoaded) {
+    // Not read when the user is opened: one API call more, made only when asked for.
+    const ask = () => {
+      attrsAsked = true;
+      render();
+      post({ type: 'showAttributes' });
+    };
+    return section(
+      'attributes',
+      s('User attributes'),
+      h('p', { class: 'muted' }, s('Read when you ask for them (one more API call).')),
+      h('div', { class: 'actions' }, button(attrsAsked ? s('Loading…') : s('Show user attributes'), ask, { id: 'show-attributes', icon: attrsAsked ? 'loading' : 'eye', disabled: attrsAsked })),
+    );
+  }
   if (!d.attributes.length) return section('attributes', s('User attributes'), h('p', { class: 'muted' }, s('No user attributes.')));
   const table = h(
     'table',
@@ -633,6 +649,7 @@ function onMessage(m: HostMessage): void {
     case 'data':
       data = m.data;
       loadError = undefined;
+      attrsAsked = false;
       if (!m.data.email) emailDraft = undefined;
       saveState();
       break;

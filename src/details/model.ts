@@ -26,6 +26,8 @@ export interface ModelInput {
   directRoles?: IRole[] | undefined;
   groups: Map<string, IGroup> | undefined;
   attributes: IUserAttributeWithValue[] | undefined;
+  /** Whether the attribute values were asked for and read (default: yes when `attributes` is given). */
+  attributesLoaded?: boolean;
   /** The login lockout list (all_user_login_lockouts), when read; only this user's entries are used. */
   lockouts?: IUserLoginLockout[];
   /** The attributes' definitions (all_user_attributes: type, is_system, user_can_edit), when read. */
@@ -277,6 +279,7 @@ export function buildDetails(input: ModelInput, l10n: L10n): DetailsData {
     inheritedRoles: inherited.map((r) => ({ id: String(r.id), name: r.name ?? String(r.id) })),
     groups: names(user.group_ids, input.groups, l10n),
     attributes: attributeRows(input.attributes ?? [], l10n, input.attributeMeta),
+    attributesLoaded: input.attributesLoaded ?? input.attributes !== undefined,
     lockout: lockoutOf(String(user.id ?? ''), input.lockouts, now, locale),
     partialErrors: input.partialErrors,
     loadedAt: now.toISOString(),

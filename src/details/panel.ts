@@ -8,7 +8,7 @@ import { reportError } from '../commands/register';
 import type { LookerClient } from '../looker/client';
 import { LookerApiError } from '../looker/errors';
 import { describeChanges, findConflicts, userDiff, withoutApplied } from './diff';
-import { buildDetails, userJsonForCopy, userTitle } from './model';
+import { buildDetails, userJsonForCopy, userTitle, type ModelInput } from './model';
 import {
   EDITABLE_FIELDS,
   describeUnknown,
@@ -91,6 +91,10 @@ export function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri): s
  */
 export class DetailsPanel implements vscode.Disposable {
   private data: DetailsData | undefined;
+  /** What `data` was built from, to rebuild it when the attribute values arrive. */
+  private model: ModelInput | undefined;
+  /** The page asked for the attribute values: every load of this panel reads them from then on. */
+  private attributesShown = false;
   private user: IUser | undefined;
   private loading: Promise<void> | undefined;
   private docsUrl: string | undefined;
@@ -251,6 +255,9 @@ export class DetailsPanel implements vscode.Disposable {
       case 'clearAttribute':
         await this.changeAttribute(m.attributeId, undefined);
         return;
+      case 'showAttributes':
+        await this.showAttributes();
+        return;
       case 'openDocs':
         {
           const docs = safeDocumentationUrl(this.docsUrl);
@@ -274,7 +281,10 @@ export class DetailsPanel implements vscode.Disposable {
   // -------------------------------------------------------------------------------------------------------------
   // Loading
 
-  /** Reads the user (one call, all fields) and, in parallel, its sessions, roles, groups and attribute values. */
+  /**
+   * Reads the user (one call, all fields, its web sessions included) and, in parallel, its direct roles and the lockout
+   * list; its attribute values too once the page has asked for them.
+   */
   load(force = false): Promise<void> {
     if (this.loading) return this.loading;
     this.loading = this.doLoad(force).finally(() => (this.loading = undefined));
@@ -292,18 +302,21 @@ export class DetailsPanel implements vscode.Disposable {
       return;
     }
     const id = this.userId;
-    // Four calls per open (role, group and attribute names are read once per connection): the user with its web
-    // sessions and `role_ids` (every role it holds, through groups too), its direct roles, its attribute values, and
-    // the lockout list (a lockout comes and goes, so it is read each time).
-    const [user, roles, direct, groups, attrs, lockouts, attrDefs] = await Promise.allSettled([
-      client.user(id),
-      this.lookups.roles(this.connectionId, client, force),
-      // The panel shows and edits the direct roles; the rest of `role_ids` comes through groups.
-      client.userRoles(id, 'id,name', true),
-      this.lookups.groups(this.connectionId, client, force),
-      client.userAttributeValues(id, { all_values: true, include_unset: true }),
-      client.allLoginLockouts('user_id,fail_count,lockout_at'),
-      this.lookups.attributeDefs(this.connectionId, client, force),
+    // Three calls per open (role and group names are read once per connection): the user with its web sessions and
+    // `role_ids` (every role it holds, through groups too), its direct roles, and the lockout list (a lockout comes
+    // and goes, so it is read each time). The attribute values are one call more, made when the page asks for them
+    // (showAttributes) and then on every reload of this panel.
+    const withAttributes = this.attributesShown;
+    const [[user, roles, direct, groups, lockouts], attributes] = await Promise.all([
+      Promise.allSettled([
+        client.user(id),
+        this.lookups.roles(this.connectionId, client, force),
+        // The panel shows and edits the direct roles; the rest of `role_ids` comes through groups.
+        client.userRoles(id, 'id,name', true),
+        this.lookups.groups(this.connectionId, client, force),
+        client.allLoginLockouts('user_id,fail_count,lockout_at'),
+      ]),
+      withAttributes ? this.readAttributes(client, force) : undefined,
     ]);
     if (this.disposed) return;
     if (user.status === 'rejected') {
@@ -315,32 +328,25 @@ export class DetailsPanel implements vscode.Disposable {
       return;
     }
     const partial: string[] = [];
-    const part = <T>(r: PromiseSettledResult<T>, what: string): T | undefined => {
-      if (r.status === 'fulfilled') return r.value;
-      partial.push(`${what}: ${describeError(r.reason)}`);
-      this.deps.log.warn(`User details ${id}: ${what} could not be read — ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`);
-      return undefined;
-    };
+    const part = <T>(r: PromiseSettledResult<T>, what: string): T | undefined => this.part(r, what, partial);
     this.user = user.value;
-    const data = buildDetails(
-      {
-        connectionId: this.connectionId,
-        connectionName: this.connectionName(),
-        user: user.value,
-        sessions: user.value.sessions ?? undefined,
-        roles: part(roles, vscode.l10n.t('Role names')),
-        effectiveRoles: rolesOf(user.value.role_ids, roles.status === 'fulfilled' ? roles.value : undefined),
-        directRoles: part<IRole[]>(direct, vscode.l10n.t('Roles')),
-        groups: part(groups, vscode.l10n.t('Group names')),
-        attributes: part<IUserAttributeWithValue[]>(attrs, vscode.l10n.t('User attributes')),
-        lockouts: part(lockouts, vscode.l10n.t('Login lockouts')),
-        attributeMeta: part(attrDefs, vscode.l10n.t('User attribute definitions')),
-        partialErrors: partial,
-        now: new Date(),
-        locale: vscode.env.language,
-      },
-      vscode.l10n,
-    );
+    this.model = {
+      connectionId: this.connectionId,
+      connectionName: this.connectionName(),
+      user: user.value,
+      sessions: user.value.sessions ?? undefined,
+      roles: part(roles, vscode.l10n.t('Role names')),
+      effectiveRoles: rolesOf(user.value.role_ids, roles.status === 'fulfilled' ? roles.value : undefined),
+      directRoles: part<IRole[]>(direct, vscode.l10n.t('Roles')),
+      groups: part(groups, vscode.l10n.t('Group names')),
+      attributes: attributes ? part<IUserAttributeWithValue[]>(attributes[0], vscode.l10n.t('User attributes')) : undefined,
+      lockouts: part(lockouts, vscode.l10n.t('Login lockouts')),
+      attributeMeta: attributes ? part(attributes[1], vscode.l10n.t('User attribute definitions')) : undefined,
+      partialErrors: partial,
+      now: new Date(),
+      locale: vscode.env.language,
+    };
+    const data = buildDetails(this.model, vscode.l10n);
     this.data = data;
     this.updateTitle();
     this.post(first ? { type: 'init', data, strings: pageStrings() } : { type: 'data', data });
@@ -349,6 +355,47 @@ export class DetailsPanel implements vscode.Disposable {
       this.toRestore = undefined;
     }
     this.loadedEmitter.fire(data);
+  }
+
+  /** The value of a settled read, or undefined with its error added to `partial` and logged. */
+  private part<T>(r: PromiseSettledResult<T>, what: string, partial: string[]): T | undefined {
+    if (r.status === 'fulfilled') return r.value;
+    partial.push(`${what}: ${describeError(r.reason)}`);
+    this.deps.log.warn(`User details ${this.userId}: ${what} could not be read — ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`);
+    return undefined;
+  }
+
+  /** The user's attribute values (all of them, with their sources) and the attributes' definitions (cached). */
+  private readAttributes(client: LookerClient, force: boolean): Promise<[PromiseSettledResult<IUserAttributeWithValue[]>, PromiseSettledResult<IUserAttribute[]>]> {
+    return Promise.allSettled([
+      client.userAttributeValues(this.userId, { all_values: true, include_unset: true }),
+      this.lookups.attributeDefs(this.connectionId, client, force),
+    ]);
+  }
+
+  /**
+   * The page asked for the attribute values: one call (the definitions are cached per connection), and the panel
+   * shows them; from now on each reload of this panel reads them too.
+   */
+  private async showAttributes(): Promise<void> {
+    this.attributesShown = true;
+    if (this.loading) await this.loading;
+    if (!this.data || this.data.attributesLoaded || !this.model) return;
+    const [values, defs] = await this.readAttributes(this.client(), false);
+    // Closed meanwhile, or a reload that started after the request has read them already.
+    if (this.disposed || !this.model || this.data?.attributesLoaded) return;
+    // A failed earlier try is replaced by this one.
+    const earlier = [vscode.l10n.t('User attributes'), vscode.l10n.t('User attribute definitions')].map((w) => `${w}: `);
+    const partial = this.model.partialErrors.filter((e) => !earlier.some((w) => e.startsWith(w)));
+    this.model = {
+      ...this.model,
+      attributes: this.part(values, vscode.l10n.t('User attributes'), partial),
+      attributeMeta: this.part(defs, vscode.l10n.t('User attribute definitions'), partial),
+      partialErrors: partial,
+    };
+    this.data = buildDetails(this.model, vscode.l10n);
+    this.post({ type: 'data', data: this.data });
+    this.loadedEmitter.fire(this.data);
   }
 
   // -------------------------------------------------------------------------------------------------------------

@@ -102,6 +102,11 @@ export interface DetailsData {
   inheritedRoles: NamedRef[];
   groups: NamedRef[];
   attributes: AttributeRow[];
+  /**
+   * Whether `attributes` were read: opening a user does not read them (one API call fewer); the page asks with
+   * `showAttributes`, and from then on every reload of the panel reads them too.
+   */
+  attributesLoaded: boolean;
   /** The user's login lockout (too many failed logins), when there is one and the API user may see it. */
   lockout: LockoutInfo | null;
   /** Sections that could not be read (their localized error), by section name. */
@@ -161,6 +166,8 @@ export type PageMessage =
   | { type: 'unlock' }
   | { type: 'setAttribute'; attributeId: string; value: string }
   | { type: 'clearAttribute'; attributeId: string }
+  /** Read the user's attribute values (not read when the user is opened). */
+  | { type: 'showAttributes' }
   | { type: 'openDocs' }
   /** The unsaved edits now (empty when none): the host marks the tab and keeps them if the tab is closed. */
   | { type: 'dirty'; edits: Edits; base: Edits };
@@ -230,6 +237,7 @@ const PAGE_SHAPES: Record<PageMessage['type'], (o: Obj) => boolean> = {
   unlock: (o) => hasOnly(o, NO_FIELDS),
   setAttribute: (o) => hasOnly(o, ['type', 'attributeId', 'value']) && isId(o.attributeId) && isStr(o.value, 4000),
   clearAttribute: (o) => hasOnly(o, ['type', 'attributeId']) && isId(o.attributeId),
+  showAttributes: (o) => hasOnly(o, NO_FIELDS),
   openDocs: (o) => hasOnly(o, NO_FIELDS),
   dirty: (o) => hasOnly(o, ['type', 'edits', 'base']) && isEdits(o.edits) && isEdits(o.base),
 };
@@ -282,7 +290,7 @@ export function isDetailsData(x: unknown): x is DetailsData {
   if (!isArrayOf(x.sessions, session)) return false;
   if (!isArrayOf(x.roles, isNamed) || !isArrayOf(x.inheritedRoles, isNamed) || !isArrayOf(x.groups, isNamed)) return false;
   const attr = (a: unknown) => allStrings(a, ['id', 'label', 'name', 'value', 'source', 'type']) && ['hidden', 'editable', 'own'].every((k) => isBool((a as Obj)[k]));
-  if (!isArrayOf(x.attributes, attr)) return false;
+  if (!isArrayOf(x.attributes, attr) || !isBool(x.attributesLoaded)) return false;
   if (x.lockout !== null && !allStrings(x.lockout, ['failCount', 'lockedAt'])) return false;
   return isArrayOf(x.partialErrors, (s) => typeof s === 'string');
 }

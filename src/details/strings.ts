@@ -5,6 +5,8 @@ import type { Strings } from './protocol';
 export function pageStrings(): Strings {
   return {
     'Loading…': vscode.l10n.t('Loading…'),
+    'Show user attributes': vscode.l10n.t('Show user attributes'),
+    'Read when you ask for them (one more API call).': vscode.l10n.t('Read when you ask for them (one more API call).'),
     'Refresh': vscode.l10n.t('Refresh'),
     'Open in Looker': vscode.l10n.t('Open in Looker'),
     'Copy as JSON': vscode.l10n.t('Copy as JSON'),

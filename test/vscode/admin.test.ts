@@ -111,6 +111,9 @@ describe('admin jobs: user attributes in the details panel', function () {
     await a.details.open(userId, connectionId);
     const panel = await waitFor(() => a.details.panelFor(userId, connectionId), 'the panel');
     await waitFor(() => panel.current, 'the user data', 20000);
+    // What Show user attributes sends: the values are not read when the user is opened.
+    await panel.receive({ type: 'showAttributes' });
+    assert.ok(panel.current?.attributesLoaded, 'the attribute values were read');
     return panel;
   }
 

@@ -312,22 +312,47 @@ describe('user details panel', function () {
     await assertAudited('15', ['endSessions']);
   });
 
-  it('one open costs four calls: the user (with its sessions and role_ids), its direct roles, its attribute values and the lockout list (names cached per connection)', async () => {
+  it('one open costs three calls: the user (with its sessions and role_ids), its direct roles and the lockout list (names cached per connection); Show user attributes one more', async () => {
     const a = await api();
     const { body: some } = await sandboxApi<{ id: string; sessions?: unknown[] }[]>(sb!, '/users?fields=id,sessions&limit=300');
     const busy = some.find((u) => (u.sessions?.length ?? 0) > 1 && u.id !== '15');
     assert.ok(busy, 'a seeded user with web sessions');
     await a.details.open('14', connectionId);
-    await waitFor(() => a.details.panelFor('14', connectionId)?.current, 'user 14');
+    const first = await waitFor(() => a.details.panelFor('14', connectionId), 'user 14');
+    await waitFor(() => first.current, 'user 14');
+    await first.receive({ type: 'showAttributes' });
     await sandboxLog.clear(sb!);
+    const ops = async () => (await sandboxLog.get(sb!)).filter((r) => !/\/login$/.test(r.path));
     await a.details.open(busy.id, connectionId);
-    const d = await waitFor(() => a.details.panelFor(busy.id, connectionId)?.current, `user ${busy.id}`);
-    const log = (await sandboxLog.get(sb!)).filter((r) => !/\/login$/.test(r.path));
-    // The lockout list is read each time (a lockout comes and goes); attribute definitions are cached like names.
-    assert.deepStrictEqual(log.map((r) => r.op).sort(), ['all_user_login_lockouts', 'user', 'user_attribute_user_values', 'user_roles']);
+    const panel = await waitFor(() => a.details.panelFor(busy.id, connectionId), `user ${busy.id}`);
+    const d = await waitFor(() => panel.current, `user ${busy.id}`);
+    const log = await ops();
+    // The lockout list is read each time (a lockout comes and goes); the attribute values only when asked for.
+    assert.deepStrictEqual(log.map((r) => r.op).sort(), ['all_user_login_lockouts', 'user', 'user_roles']);
     assert.ok(log.some((r) => r.op === 'user_roles' && r.query.direct_association_only === 'true'), 'direct roles read for the role list');
-    assert.ok(!log.some((r) => r.op === 'all_roles' || r.op === 'all_groups' || r.op === 'all_user_attributes'), 'role and group names and attribute definitions come from the cache');
+    assert.ok(!log.some((r) => r.op === 'all_roles' || r.op === 'all_groups' || r.op === 'all_user_attributes'), 'role and group names come from the cache');
     assert.strictEqual(d.sessions.length, busy.sessions!.length, 'the sessions came with the user');
+    assert.strictEqual(d.attributesLoaded, false, 'attribute values not read on open');
+    assert.deepStrictEqual(d.attributes, []);
+
+    // Show user attributes: one call (the definitions are cached per connection), every attribute of the user shown.
+    await sandboxLog.clear(sb!);
+    await panel.receive({ type: 'showAttributes' });
+    assert.deepStrictEqual((await ops()).map((r) => [r.op, r.query.all_values]), [['user_attribute_user_values', 'true']]);
+    const shown = panel.current!;
+    assert.strictEqual(shown.attributesLoaded, true);
+    const { body: truth } = await sandboxApi<{ user_attribute_id: string }[]>(sb!, `/users/${busy.id}/attribute_values?all_values=true&include_unset=true`);
+    assert.deepStrictEqual([...new Set(shown.attributes.map((r) => r.id))].sort(), [...new Set(truth.map((r) => String(r.user_attribute_id)))].sort());
+    assert.strictEqual(shown.title, d.title, 'the rest of the panel unchanged');
+    assert.deepStrictEqual(posted(panel, 0, 'data').slice(-1).map((m) => m.type === 'data' && m.data.attributesLoaded), [true], 'the page got them');
+
+    // Once shown, a refresh of this panel reads them again with the rest; a second ask reads nothing.
+    await sandboxLog.clear(sb!);
+    await panel.receive({ type: 'showAttributes' });
+    assert.deepStrictEqual(await ops(), []);
+    await panel.receive({ type: 'refresh' });
+    assert.ok((await ops()).some((r) => r.op === 'user_attribute_user_values'), 'read again on refresh');
+    assert.strictEqual(panel.current!.attributesLoaded, true);
   });
 
   it('a part that cannot be read (403 on attribute values) leaves the rest of the panel working', async () => {
@@ -335,10 +360,12 @@ describe('user details panel', function () {
     await sandboxLog.rule(sb!, { method: 'GET', path: '/users/\\d+/attribute_values', status: 403, times: 5 });
     await a.details.open('14', connectionId);
     const panel = a.details.panelFor('14', connectionId)!;
-    const d = await waitFor(() => panel.current, 'user 14');
+    await waitFor(() => panel.current, 'user 14');
+    await panel.receive({ type: 'showAttributes' });
+    const d = panel.current!;
     assert.strictEqual(d.partialErrors.length, 1);
     assert.match(d.partialErrors[0], /not allowed/);
-    assert.ok(d.title.length > 0 && d.attributes.length === 0);
+    assert.ok(d.title.length > 0 && d.attributes.length === 0 && !d.attributesLoaded, 'the section can be asked for again');
   });
 
   it('a user that does not exist shows a load error in the panel', async () => {

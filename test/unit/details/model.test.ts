@@ -59,6 +59,14 @@ describe('details: display model', () => {
     assert.strictEqual(data.values.first_name, '<img src=x onerror=alert(1)>');
   });
 
+  it('attributes not read (the page has not asked for them) are marked so, apart from an empty list', () => {
+    assert.strictEqual(data.attributesLoaded, true);
+    const notRead = buildDetails({ connectionId: 'c', connectionName: 'S', user: USER, sessions: [], roles, effectiveRoles: [], groups, attributes: undefined, partialErrors: [], now: NOW }, l10n);
+    assert.strictEqual(notRead.attributesLoaded, false);
+    assert.deepStrictEqual(notRead.attributes, []);
+    assert.ok(isDetailsData(notRead));
+  });
+
   it('shows roles and groups by name; an unknown id says so', () => {
     assert.deepStrictEqual(data.roles.map((r) => r.name), ['Admin', '(unknown, id 99)']);
     assert.deepStrictEqual(data.groups, [{ id: '3', name: 'Finance' }]);

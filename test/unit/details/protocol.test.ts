@@ -38,6 +38,7 @@ const VALID_PAGE: PageMessage[] = [
   { type: 'unlock' },
   { type: 'setAttribute', attributeId: '5', value: 'EMEA' },
   { type: 'clearAttribute', attributeId: '5' },
+  { type: 'showAttributes' },
   { type: 'openDocs' },
 ];
 
@@ -56,6 +57,7 @@ export function sampleData(): DetailsData {
     inheritedRoles: [],
     groups: [{ id: '1', name: 'All Users' }],
     attributes: [{ id: '1', label: 'Region', name: 'region', value: 'EMEA', hidden: false, source: 'user', type: 'string', editable: true, own: true }],
+    attributesLoaded: true,
     lockout: { failCount: '6', lockedAt: 'today' },
     partialErrors: [],
     loadedAt: '2026-01-01T00:00:00Z',
@@ -88,6 +90,7 @@ describe('details protocol: page → host validation', () => {
       { type: 'endSession', sessionId: '' },
       { type: 'endSession', sessionId: 12 },
       { type: 'removeRole', roleId: 'x'.repeat(101) },
+      { type: 'showAttributes', attributeId: '5' },
     ];
     for (const m of bad) assert.strictEqual(isPageMessage(m), false, JSON.stringify(m));
   });

@@ -153,6 +153,20 @@ describe('user details webview (UI)', function () {
     await f.locator(`#sessions tbody tr[data-session="${sid}"]`).waitFor({ state: 'detached', timeout: 15000 });
   });
 
+  it('user attributes are read when asked: Show user attributes sends one request and fills the table', async () => {
+    await openUser(page, '15');
+    const f = await detailsFrame(page, 'Priya Raman');
+    const show = f.locator('#show-attributes');
+    await show.waitFor({ timeout: 15000 });
+    assert.strictEqual(await f.locator('#attributes tbody tr').count(), 0, 'no attribute rows before asking');
+    const mark = sb.requests.length;
+    await show.click();
+    await f.locator('#attributes tbody tr').first().waitFor({ timeout: 15000 });
+    const reads = sb.requests.slice(mark).filter((r) => /^\/users\/15(\/|$)/.test(r.apiPath)).map((r) => `${r.method} ${r.apiPath}`);
+    assert.deepStrictEqual(reads, ['GET /users/15/attribute_values'], 'one read, of the attribute values');
+    assert.strictEqual(await f.locator('#show-attributes').count(), 0, 'the button gives way to the table');
+  });
+
   it('unsaved edits survive hiding the panel and reloading the window', async () => {
     await openUser(page, '12');
     let f = await detailsFrame(page, 'Imogen Payload');

@@ -129,6 +129,17 @@ describe('XSS corpus in the tree and the details webview (UI)', function () {
     // user FIRST_ID carries payloads in its sessions and attribute values too: they are on the page as text
     await openUser(page, String(FIRST_ID)); // reveals its panel again
     const frame = await detailsFrame(page, `${PAYLOADS[0]} Corpus0`);
+    await frame.locator('#show-attributes').click({ timeout: 15000 });
+    await frame.locator('#attributes tbody tr').first().waitFor({ timeout: 15000 });
+    const shown = await frame.evaluate(() => {
+      const app = document.getElementById('attributes');
+      return {
+        xss: window.__xss,
+        dangerous: [...app.querySelectorAll('script, img, svg:not(.codicon), iframe, object, embed, link, meta, style')].map((e) => e.outerHTML.slice(0, 120)),
+        handlers: [...app.querySelectorAll('*')].filter((e) => [...e.attributes].some((a) => /^on/i.test(a.name))).length,
+      };
+    });
+    assert.deepStrictEqual(shown, { xss: undefined, dangerous: [], handlers: 0 }, 'attribute values shown on request render as text');
     const text = await frame.evaluate(() => document.body.innerText);
     assert.ok(text.includes(PAYLOADS[8].slice(0, 20)), 'a session field payload is shown as text');
     assert.ok(text.includes(PAYLOADS[2]), 'an attribute value payload is shown as text');

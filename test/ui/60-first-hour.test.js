@@ -427,6 +427,7 @@ describe('the first hour of a real admin (UI)', function () {
     await openUser(page, u.id);
     const title = [u.first_name, u.last_name].filter(Boolean).join(' ');
     const f = await detailsFrame(page, title);
+    await f.locator('#show-attributes').click({ timeout: 15000 });
     const rows = f.locator('#attributes tbody tr');
     await rows.first().waitFor({ timeout: 15000 });
     const table = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent.trim())));

@@ -157,10 +157,12 @@ async function main() {
     const { benchScale } = require('./scale.js');
     const exportMod = require(path.join(ROOT, 'out/src/bulk/export.js'));
     const csv = require(path.join(ROOT, 'out/src/bulk/csv.js'));
+    const details = require(path.join(ROOT, 'out/src/details/reads.js'));
+    const plan = require(path.join(ROOT, 'out/src/bulk/plan.js'));
     results.scale = {};
     for (const n of SCALES) {
       console.log(`\n${n.toLocaleString('en-US')} users`);
-      const f = await benchScale({ users: n, tmp, LookerClient, status, exportMod, csv });
+      const f = await benchScale({ users: n, tmp, LookerClient, status, exportMod, csv, details, plan });
       results.scale[n] = f;
       const label = `${(n / 1000).toLocaleString('en-US')}k`;
       row(`${label}: time to first view of all ${f.firstView.groups} status groups`, f.firstView.ours, f.firstView.naive, 'ms', '≤ 300 ms', 'naive = all_users, full objects');
@@ -170,7 +172,11 @@ async function main() {
       row(`${label}: calls for a search`, f.search.callsOurs, f.search.callsNaive, 'calls', '1', '');
       if (f.details) {
         row(`${label}: open a user's details`, f.details.ours, f.details.naive, 'ms', '—', '');
-        row(`${label}: calls to open a user's details`, f.details.callsOurs, f.details.callsNaive, 'calls', '≤ 3', '');
+        row(`${label}: calls to open a user's details`, f.details.callsOurs, f.details.callsNaive, 'calls', '≤ 3', `attribute values when asked for: ${f.details.callsShowAttributes} more; naive = one read per thing shown`);
+      }
+      if (f.plan) {
+        row(`${label}: dry run for ${f.plan.users.toLocaleString('en-US')} selected users`, f.plan.ours, f.plan.naive, 'ms', '—', 'explicit ids; naive = 100 ids a request');
+        row(`${label}: calls for that dry run`, f.plan.callsOurs, f.plan.callsNaive, 'calls', `⌈N / 1000⌉ + 2 = ${Math.ceil(f.plan.users / 1000) + 2}`, '');
       }
       row(`${label}: export every user to CSV on disk`, f.exportTime.ours, f.exportTime.naive, 'ms', '—', `${f.exportTime.users.toLocaleString('en-US')} users; naive = all in memory, one string`);
       row(`${label}: calls for the export`, f.exportTime.callsOurs, f.exportTime.callsNaive, 'calls', `⌈N / 1000⌉ = ${Math.ceil(n / 1000)}`, '');
@@ -182,7 +188,7 @@ async function main() {
       const b = results.scale[big];
       results.growth = {};
       console.log(`\ngrowth from ${small.toLocaleString('en-US')} to ${big.toLocaleString('en-US')} users (×${big / small} users)`);
-      for (const k of ['firstView', 'heapPerUser', 'search', 'details', 'exportTime', 'exportPeakHeap']) {
+      for (const k of ['firstView', 'heapPerUser', 'search', 'details', 'plan', 'exportTime', 'exportPeakHeap']) {
         if (!a[k] || !b[k]) continue;
         results.growth[k] = { ours: b[k].ours / a[k].ours, naive: b[k].naive / a[k].naive };
         row(`growth ${small / 1000}k → ${big / 1000}k: ${k}`, results.growth[k].ours, results.growth[k].naive, '×', k === 'exportPeakHeap' ? '≤ 1.5' : '—', '');

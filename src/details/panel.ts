@@ -9,6 +9,7 @@ import type { LookerClient } from '../looker/client';
 import { LookerApiError } from '../looker/errors';
 import { describeChanges, findConflicts, userDiff, withoutApplied } from './diff';
 import { buildDetails, userJsonForCopy, userTitle, type ModelInput } from './model';
+import { attributeValues, openReads } from './reads';
 import {
   EDITABLE_FIELDS,
   describeUnknown,
@@ -302,20 +303,12 @@ export class DetailsPanel implements vscode.Disposable {
       return;
     }
     const id = this.userId;
-    // Three calls per open (role and group names are read once per connection): the user with its web sessions and
-    // `role_ids` (every role it holds, through groups too), its direct roles, and the lockout list (a lockout comes
-    // and goes, so it is read each time). The attribute values are one call more, made when the page asks for them
-    // (showAttributes) and then on every reload of this panel.
+    // Three calls per open (openReads; role and group names are read once per connection). The attribute values are
+    // one call more, made when the page asks for them (showAttributes) and then on every reload of this panel.
     const withAttributes = this.attributesShown;
-    const [[user, roles, direct, groups, lockouts], attributes] = await Promise.all([
-      Promise.allSettled([
-        client.user(id),
-        this.lookups.roles(this.connectionId, client, force),
-        // The panel shows and edits the direct roles; the rest of `role_ids` comes through groups.
-        client.userRoles(id, 'id,name', true),
-        this.lookups.groups(this.connectionId, client, force),
-        client.allLoginLockouts('user_id,fail_count,lockout_at'),
-      ]),
+    const [[user, direct, lockouts], [roles, groups], attributes] = await Promise.all([
+      openReads(client, id),
+      Promise.allSettled([this.lookups.roles(this.connectionId, client, force), this.lookups.groups(this.connectionId, client, force)]),
       withAttributes ? this.readAttributes(client, force) : undefined,
     ]);
     if (this.disposed) return;
@@ -368,7 +361,7 @@ export class DetailsPanel implements vscode.Disposable {
   /** The user's attribute values (all of them, with their sources) and the attributes' definitions (cached). */
   private readAttributes(client: LookerClient, force: boolean): Promise<[PromiseSettledResult<IUserAttributeWithValue[]>, PromiseSettledResult<IUserAttribute[]>]> {
     return Promise.allSettled([
-      client.userAttributeValues(this.userId, { all_values: true, include_unset: true }),
+      attributeValues(client, this.userId),
       this.lookups.attributeDefs(this.connectionId, client, force),
     ]);
   }

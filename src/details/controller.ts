@@ -161,6 +161,26 @@ export class UserDetailsController implements vscode.Disposable, Lookups {
     });
   }
 
+  /**
+   * A folder's name by id (GET /folders/{id}), read once per connection and kept like the role names; undefined when
+   * it cannot be read (deleted, or not visible to the API user).
+   */
+  folderName(connectionId: string, client: LookerClient, folderId: string): Promise<string | undefined> {
+    return this.cached(`folder:${folderId}`, connectionId, false, async () => {
+      try {
+        return (await client.folder(folderId, 'id,name')).name ?? undefined;
+      } catch (err) {
+        if (err instanceof LookerApiError && err.status === 404) return undefined;
+        throw err;
+      }
+    });
+  }
+
+  /** Remembers a folder's name seen in a search (the picker), so showing the picked folder reads nothing more. */
+  knowFolder(connectionId: string, folderId: string, name: string): void {
+    this.cache.set(`${connectionId}\u0000folder:${folderId}`, { at: Date.now(), value: Promise.resolve(name) });
+  }
+
   apiUser(connectionId: string, client: LookerClient): Promise<string> {
     const known = this.deps.manager.connectedInfo(connectionId)?.userName;
     if (known) return Promise.resolve(known);

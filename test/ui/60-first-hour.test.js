@@ -3,7 +3,7 @@
 const assert = require('assert');
 const fs = require('fs');
 const path = require('path');
-const { addConnection, detailsFrame, frameWith, getSession, openLookerView, openUser, runCommand, usePage } = require('./workbench');
+const { addConnection, detailsFrame, frameWith, getSession, openLookerView, openUser, runCommand, until, usePage } = require('./workbench');
 
 const CONNECTION = 'Sandbox First Hour';
 
@@ -523,7 +523,7 @@ describe('the first hour of a real admin (UI)', function () {
     const broken = await f.evaluate(() => {
       const out = [];
       for (const td of document.querySelectorAll('#sessions td, #sessions th')) {
-        const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+        const walker = document.createTreeWalker(td, 4 /* NodeFilter.SHOW_TEXT */);
         for (let n = walker.nextNode(); n; n = walker.nextNode()) {
           const re = /\S+/g;
           for (let m = re.exec(n.data); m; m = re.exec(n.data)) {
@@ -538,5 +538,47 @@ describe('the first hour of a real admin (UI)', function () {
       return out;
     }).finally(() => page.setViewportSize(size));
     assert.deepStrictEqual(broken, [], 'words split over two lines');
+  });
+
+  it('8 · folders by name: personal and home folder names read once per connection; "Choose folder…" searches by name and Save sends the picked id', async () => {
+    const plain = (v) => typeof v === 'string' && /^[A-Za-z]+$/.test(v);
+    const [a, b] = sb.db.users.filter((x) => !x.is_disabled && plain(x.first_name) && plain(x.last_name) && x.credentials_email && Number(x.id) > 200
+      && x.home_folder_id === '1' && x.personal_folder_id);
+    const nameOf = (u) => `${u.first_name} ${u.last_name}`;
+    const reads = (from, apiPath) => sb.requests.slice(from).filter((r) => r.method === 'GET' && r.apiPath === apiPath).length;
+    const mark = sb.requests.length;
+    await page.keyboard.press('Escape');
+    await focusWorkbench(page);
+    await openUser(page, a.id);
+    let f = await detailsFrame(page, nameOf(a));
+    await f.locator('#home-folder-name', { hasText: 'Shared' }).waitFor({ timeout: 20000 });
+    const profile = await f.locator('#profile dl.rows').innerText();
+    assert.match(profile, new RegExp(`Personal folder\\s+${nameOf(a)}`), profile);
+    assert.strictEqual(await f.locator('#f-home_folder_id').count(), 0, 'no raw id box for the home folder');
+    await focusWorkbench(page);
+    await openUser(page, b.id);
+    f = await detailsFrame(page, nameOf(b));
+    await f.locator('#home-folder-name', { hasText: 'Shared' }).waitFor({ timeout: 20000 });
+    assert.ok(reads(mark, '/folders/1') <= 1, `the Shared folder is read at most once for both users: ${reads(mark, '/folders/1')}`);
+    assert.strictEqual(reads(mark, `/folders/${b.personal_folder_id}`), 1, 'the personal folder is read once');
+
+    await f.click('#pick-home-folder');
+    const box = page.locator('.quick-input-widget');
+    await box.locator('.quick-input-title', { hasText: `Home folder of ${nameOf(b)}` }).waitFor({ timeout: 15000 });
+    await box.locator('input').first().fill('pipe');
+    const row = box.locator('.quick-input-list .monaco-list-row', { hasText: 'Sales Pipeline' }).first();
+    await row.waitFor({ timeout: 15000 });
+    assert.ok(sb.requests.slice(mark).some((r) => r.apiPath === '/folders/search' && r.query.name === '%pipe%'), 'the picker searched folders by name');
+    await row.click();
+    await f.locator('#home-folder-name', { hasText: 'Sales Pipeline' }).waitFor({ timeout: 15000 });
+    await tab(page, `● ${nameOf(b)}`).waitFor({ timeout: 15000 });
+    const saveMark = sb.requests.length;
+    await f.click('#save');
+    const patched = () => sb.requests.slice(saveMark).find((r) => r.method === 'PATCH' && r.apiPath === `/users/${b.id}`);
+    await until(() => !!patched(), 'the save');
+    assert.strictEqual(patched().body.home_folder_id, '13', JSON.stringify(patched().body));
+    await f.locator('#dirty', { hasText: 'No changes' }).waitFor({ timeout: 15000 });
+    await f.locator('#home-folder-name', { hasText: 'Sales Pipeline' }).waitFor({ timeout: 15000 });
+    assert.ok(reads(saveMark, '/folders/13') <= 1, 'the picked folder\'s name is not read again on each render');
   });
 });

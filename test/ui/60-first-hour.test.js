@@ -581,4 +581,30 @@ describe('the first hour of a real admin (UI)', function () {
     await f.locator('#home-folder-name', { hasText: 'Sales Pipeline' }).waitFor({ timeout: 15000 });
     assert.ok(reads(saveMark, '/folders/13') <= 1, 'the picked folder\'s name is not read again on each render');
   });
+
+  it('7 · during a search the derived groups stay, counted among the users it matches', async () => {
+    await page.keyboard.press('Escape');
+    pane = await openLookerView(page);
+    await setExpanded(pane, 'Active', false);
+    await rootRow(pane, 'Active').focus();
+    await (await titleButton(page, 'Search Users')).click();
+    const box = page.locator('.quick-input-widget');
+    await box.locator('.quick-input-title', { hasText: 'Search Looker Users' }).waitFor({ timeout: 15000 });
+    await box.locator('input').first().fill('email:%@brightlane.io');
+    await page.keyboard.press('Enter');
+    await rootRow(pane, 'Search: email:%@brightlane.io').waitFor({ timeout: 30000 });
+    await setExpanded(pane, 'Active', false);
+    for (const label of ['Inactive > 90 days', 'Never signed in', 'Locked out']) await rootRow(pane, label).waitFor({ timeout: 30000 });
+    await rootRow(pane, 'Never signed in').locator('.label-name').hover();
+    await page.locator('.monaco-hover, .workbench-hover').filter({ hasText: /Among the users matching email:%@brightlane\.io/ }).first().waitFor({ timeout: 15000 });
+    await setExpanded(pane, 'Never signed in', true);
+    const rows = pane.locator('.monaco-list-row[aria-level="2"]');
+    await rows.first().waitFor({ timeout: 60000 });
+    const emails = await rows.locator('.label-description').allInnerTexts();
+    assert.ok(emails.length > 0 && emails.every((e) => /@brightlane\.io$/i.test(e.trim())), `only users the search matches: ${JSON.stringify(emails.slice(0, 5))}`);
+    await setExpanded(pane, 'Never signed in', false);
+    await focusWorkbench(page);
+    await runCommand(page, 'Looker: Clear Search');
+    await rootRow(pane, 'Search:').waitFor({ state: 'detached', timeout: 20000 });
+  });
 });

@@ -112,8 +112,19 @@ export class DetailsPanel implements vscode.Disposable {
   draft: { edits: Edits; base: Edits } | undefined;
   /** A draft from a closed tab of this user, put back into the form after the first load. */
   private toRestore: { edits: Edits; base: Edits } | undefined;
+  private previewValue = false;
+  private readonly previewEmitter = new vscode.EventEmitter<boolean>();
+  /** Fires when the panel becomes a preview or is pinned. */
+  readonly onDidChangePreview = this.previewEmitter.event;
   /** A preview panel is replaced by the next user opened from the tree, until it is pinned (an edit pins it). */
-  preview = false;
+  get preview(): boolean {
+    return this.previewValue;
+  }
+  set preview(value: boolean) {
+    if (value === this.previewValue) return;
+    this.previewValue = value;
+    this.previewEmitter.fire(value);
+  }
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -127,6 +138,7 @@ export class DetailsPanel implements vscode.Disposable {
     this.disposables.push(
       this.loadedEmitter,
       this.disposeEmitter,
+      this.previewEmitter,
       panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
       panel.onDidDispose(() => this.dispose()),
     );

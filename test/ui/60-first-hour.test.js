@@ -607,4 +607,56 @@ describe('the first hour of a real admin (UI)', function () {
     await runCommand(page, 'Looker: Clear Search');
     await rootRow(pane, 'Search:').waitFor({ state: 'detached', timeout: 20000 });
   });
+
+  it('11 · a Ctrl-click while multi-selecting opens no tab; "Keep User Open" in the tab\'s title bar pins the preview; a double-click pins too', async () => {
+    await page.keyboard.press('Escape');
+    await focusWorkbench(page);
+    await runCommand(page, 'View: Close All Editors');
+    pane = await openLookerView(page);
+    await setExpanded(pane, 'Active', true);
+    const rows = pane.locator('.monaco-list-row[aria-level="2"]');
+    await rows.nth(20).waitFor({ timeout: 30000 });
+    // Four rows of users with names of their own (a tab is found by its title).
+    const all = [];
+    for (let i = 1; i <= 20; i++) all.push((await rows.nth(i).locator('.label-name').innerText()).trim());
+    const picked = all.map((n, i) => [n, i + 1]).filter(([n]) => all.filter((x) => x === n || x.includes(n) || n.includes(x)).length === 1).slice(0, 4);
+    assert.strictEqual(picked.length, 4, JSON.stringify(all));
+    const [r5, r6, r7, r8] = picked.map(([, i]) => i);
+    const names = { 5: picked[0][0], 6: picked[1][0], 7: picked[2][0], 8: picked[3][0] };
+    const idsOf = (name) => sb.db.users.filter((u) => [u.first_name, u.last_name].filter(Boolean).join(' ') === name).map((u) => u.id);
+    const mark = sb.requests.length;
+    await rows.nth(r5).click();
+    await detailsFrame(page, names[5]);
+    await rows.nth(r6).click({ modifiers: ['Control'] });
+    await rows.nth(r7).click({ modifiers: ['Control'] });
+    await until(async () => (await pane.locator('.monaco-list-row[aria-selected="true"]').count()) === 3, 'three selected users');
+    // A plain click afterwards opens its user: any open the Ctrl-clicks caused would have been read before it.
+    await rows.nth(r8).click();
+    await detailsFrame(page, names[8]);
+    await tab(page, names[8]).waitFor({ timeout: 15000 });
+    const read = sb.requests.slice(mark).filter((r) => r.method === 'GET').map((r) => r.apiPath);
+    for (const i of [6, 7]) assert.ok(!idsOf(names[i]).some((id) => read.includes(`/users/${id}`)), `the Ctrl-click on ${names[i]} opened nothing`);
+    for (const i of [6, 7]) assert.strictEqual(await tab(page, names[i]).count(), 0, `no tab for ${names[i]}`);
+
+    // Keep User Open: the pin in the title bar of the preview tab; then the next click opens a tab of its own.
+    await page.locator('.editor-actions').hover();
+    const keep = page.locator('.editor-actions a.action-label[aria-label*="Keep User Open"]').first();
+    await keep.waitFor({ timeout: 15000 });
+    await keep.click();
+    await keep.waitFor({ state: 'detached', timeout: 15000 });
+    await rows.nth(r5).click();
+    await detailsFrame(page, names[5]);
+    await tab(page, names[5]).waitFor({ timeout: 15000 });
+    assert.strictEqual(await tab(page, names[8]).count(), 1, `the kept tab of ${names[8]} stays open`);
+
+    // A double-click pins as well: the next click does not replace it.
+    await rows.nth(r6).dblclick();
+    await detailsFrame(page, names[6]);
+    await tab(page, names[6]).waitFor({ timeout: 15000 });
+    await rows.nth(r7).click();
+    await detailsFrame(page, names[7]);
+    await tab(page, names[7]).waitFor({ timeout: 15000 });
+    assert.strictEqual(await tab(page, names[6]).count(), 1, `the double-clicked tab of ${names[6]} stays open`);
+    assert.strictEqual(await tab(page, names[5]).count(), 0, `the preview of ${names[5]} was replaced`);
+  });
 });

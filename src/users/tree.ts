@@ -380,6 +380,10 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
     this.lockedOut = await lockouts;
     if (generation !== this.generation) return [];
     for (const g of groups) for (const n of g.users) n.status = classifyUser(n.user, this.now(), this.lockedOut);
+    if (query && groups.every((g) => g.lazy || (g.total === 0 && !g.error))) {
+      // A search that matches nobody: its derived groups would all be empty too; the header says so and offers to clear.
+      groups.splice(0, groups.length, ...groups.filter((g) => !g.key.startsWith('smart:')));
+    }
     const roots: UsersNode[] = [...groups];
     if (query) roots.unshift(this.searchHeader(query, groups));
     this.roots = roots;

@@ -198,6 +198,7 @@ describe('the first hour of a real admin (UI)', function () {
     await page.keyboard.press('Enter');
     await box.locator('.quick-input-list .monaco-list-row', { hasText: 'CSV' }).first().click();
     const target = path.join(getSession().workspace, 'everyone.csv');
+    fs.rmSync(target, { force: true }); // a retry must not find the file of the first attempt
     const input = box.locator('input').first();
     // The save dialog (its input holds the suggested file name), not the format picker that precedes it.
     await page.waitForFunction(() => /looker-users\.csv$/.test(document.querySelector('.quick-input-widget input')?.value ?? ''), null, { timeout: 30000 });
@@ -209,10 +210,11 @@ describe('the first hour of a real admin (UI)', function () {
       await page.waitForTimeout(500);
     }
     assert.ok(fs.existsSync(target), 'the file was written');
-    const lines = fs.readFileSync(target, 'utf8').trim().split(/\r?\n/);
-    assert.strictEqual(lines.length - 1, sb.db.users.length, 'one row per user of the instance');
+    // The file exists from its first rows on: read it once the export says it is done.
     const n = sb.db.users.length.toLocaleString('en');
     await waitNotification(page, new RegExp(`Exported ${n} users \\(everyone on ${CONNECTION}\\)`));
+    const lines = fs.readFileSync(target, 'utf8').trim().split(/\r?\n/);
+    assert.strictEqual(lines.length - 1, sb.db.users.length, 'one row per user of the instance');
     await waitLog(new RegExp(`Export: ${sb.db.users.length} user\\(s\\) of everyone on ${CONNECTION}`));
     await clearNotifications(page);
   });
@@ -593,7 +595,13 @@ describe('the first hour of a real admin (UI)', function () {
     await box.locator('input').first().fill('email:%@brightlane.io');
     await page.keyboard.press('Enter');
     await rootRow(pane, 'Search: email:%@brightlane.io').waitFor({ timeout: 30000 });
-    await setExpanded(pane, 'Active', false);
+    // The search's Active group opens expanded (and long): fold it by its twistie until it stays folded.
+    const active = rootRow(pane, 'Active');
+    await active.waitFor({ timeout: 30000 });
+    for (let i = 0; i < 4 && (await active.getAttribute('aria-expanded')) === 'true'; i++) {
+      await active.locator('.monaco-tl-twistie').click().catch(() => undefined);
+      await until(async () => (await active.getAttribute('aria-expanded')) !== 'true', 'Active folded', 3000).catch(() => undefined);
+    }
     for (const label of ['Inactive > 90 days', 'Never signed in', 'Locked out']) await rootRow(pane, label).waitFor({ timeout: 30000 });
     await rootRow(pane, 'Never signed in').locator('.label-name').hover();
     await page.locator('.monaco-hover, .workbench-hover').filter({ hasText: /Among the users matching email:%@brightlane\.io/ }).first().waitFor({ timeout: 15000 });

@@ -312,7 +312,7 @@ describe('user details panel', function () {
     await assertAudited('15', ['endSessions']);
   });
 
-  it('one open costs four calls: the user (with its sessions and role_ids), its direct roles, its attribute values and the lockout list (names cached per connection)', async () => {
+  it('one open costs four calls: the user (with its sessions and role_ids), its direct roles, its attribute values and the lockout list (names, folder names too, cached per connection)', async () => {
     const a = await api();
     const { body: some } = await sandboxApi<{ id: string; sessions?: unknown[] }[]>(sb!, '/users?fields=id,sessions&limit=300');
     const busy = some.find((u) => (u.sessions?.length ?? 0) > 1 && u.id !== '15');
@@ -324,7 +324,12 @@ describe('user details panel', function () {
     const d = await waitFor(() => a.details.panelFor(busy.id, connectionId)?.current, `user ${busy.id}`);
     const log = (await sandboxLog.get(sb!)).filter((r) => !/\/login$/.test(r.path));
     // The lockout list is read each time (a lockout comes and goes); attribute definitions are cached like names.
-    assert.deepStrictEqual(log.map((r) => r.op).sort(), ['all_user_login_lockouts', 'user', 'user_attribute_user_values', 'user_roles']);
+    assert.deepStrictEqual(log.map((r) => r.op).filter((op) => op !== 'folder').sort(), ['all_user_login_lockouts', 'user', 'user_attribute_user_values', 'user_roles']);
+    // Folder names are read once per connection: the shared home folder comes from the cache (user 14 has it too);
+    // only the user's personal folder may be new (unless an earlier test opened the user).
+    const personal = (await sandboxApi<{ personal_folder_id: string }>(sb!, `/users/${busy.id}?fields=personal_folder_id`)).body.personal_folder_id;
+    const folders = log.filter((r) => r.op === 'folder').map((r) => r.apiPath);
+    assert.ok(folders.length <= 1 && folders.every((p) => p === `/folders/${personal}`), JSON.stringify(folders));
     assert.ok(log.some((r) => r.op === 'user_roles' && r.query.direct_association_only === 'true'), 'direct roles read for the role list');
     assert.ok(!log.some((r) => r.op === 'all_roles' || r.op === 'all_groups' || r.op === 'all_user_attributes'), 'role and group names and attribute definitions come from the cache');
     assert.strictEqual(d.sessions.length, busy.sessions!.length, 'the sessions came with the user');

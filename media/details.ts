@@ -43,6 +43,8 @@ let banner: { message: string; docs: boolean } | undefined;
 let loadError: string | undefined;
 let resetExpires: string | null | undefined;
 let emailDraft: string | undefined;
+/** Folder names the picker returned, by id (the host's data names the folders it read). */
+const pickedFolders = new Map<string, string>();
 /** What was typed for each attribute (kept across re-renders until the host says it was saved). */
 const attrDrafts = new Map<string, string>();
 /** Show user attributes was clicked and the values have not arrived yet. */
@@ -64,7 +66,7 @@ const FIELD_LABELS: Record<EditableField, string> = {
   first_name: 'First name',
   last_name: 'Last name',
   locale: 'Locale',
-  home_folder_id: 'Home folder ID',
+  home_folder_id: 'Home folder',
   is_disabled: 'Disabled',
   models_dir_validated: 'Models directory validated',
   can_manage_api3_creds: 'Can manage API keys',
@@ -187,7 +189,28 @@ function fieldError(f: ErrorField): HTMLElement | null {
   return msg ? h('div', { class: 'field-error', id: `err-${f}`, role: 'alert' }, icon('error'), msg) : null;
 }
 
+/** The home folder by name, with "Choose folder…" (a folder picker on the host) instead of a raw id box. */
+function folderRow(f: EditableField): HTMLElement {
+  const v = currentValue(f);
+  const id = typeof v === 'string' && v !== '' ? v : null;
+  const name = id === null ? s('(none)') : pickedFolders.get(id) ?? data?.folderNames?.[id] ?? s('Folder {0}', id);
+  const err = fieldErrors.has(f);
+  return h(
+    'div',
+    { class: `field${f in edits ? ' changed' : ''}`, id: `row-${f}` },
+    h('label', { for: 'pick-home-folder' }, s(FIELD_LABELS[f])),
+    h(
+      'div',
+      { class: 'inline folder' },
+      h('span', { id: 'home-folder-name', class: 'folder-name', title: id === null ? undefined : s('ID {0}', id) }, icon('folder'), ' ', name),
+      button(s('Choose folder…'), () => post({ type: 'pickFolder' }), { icon: 'folder-opened', secondary: true, id: 'pick-home-folder' }),
+    ),
+    err ? fieldError(f) : null,
+  );
+}
+
 function editableRow(f: EditableField): HTMLElement {
+  if (f === 'home_folder_id') return folderRow(f);
   const id = `f-${f}`;
   const err = fieldErrors.has(f);
   const value = currentValue(f);
@@ -688,6 +711,10 @@ function onMessage(m: HostMessage): void {
       break;
     case 'attributeSaved':
       attrDrafts.delete(m.attributeId);
+      break;
+    case 'folderPicked':
+      pickedFolders.set(m.id, m.name);
+      setEdit('home_folder_id', m.id);
       break;
   }
   if (m.type === 'data' && !fieldErrors.has('email')) emailDraft = undefined;

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type * as BulkModule from './bulk/commands';
 import type * as DetailsModule from './details/controller';
 import type * as LookmlModule from './lookml/feature';
-import { captureCommands, type Handler } from './commands/register';
+import { captureCommands, registerCommand, type Handler } from './commands/register';
 import type { ConnectionManager } from './connections/manager';
 import type { Log } from './log';
 import type { AuditLog } from './audit/log';
@@ -57,6 +57,8 @@ export class Features implements vscode.Disposable {
         }),
       );
     }
+    // Keep Open (the details tab's title bar): only a loaded details feature has preview panels to pin.
+    registerCommand(context, this.deps.log, 'looker.keepUserOpen', () => this.detailsValue?.keepOpen());
     context.subscriptions.push(
       vscode.window.registerWebviewPanelSerializer('looker.userDetails', { deserializeWebviewPanel: (panel, state) => this.details.deserialize(panel, state) }),
       vscode.workspace.onDidOpenTextDocument((doc) => this.lookmlFor(doc)),

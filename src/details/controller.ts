@@ -98,12 +98,30 @@ export class UserDetailsController implements vscode.Disposable, Lookups {
     return p.panel;
   }
 
+  /**
+   * "Keep Open" (the pin in the tab's title bar): the active details panel, or the given one, stops being the
+   * preview, so the next user clicked in the tree opens in a tab of its own. Takes no arguments from the menu.
+   */
+  keepOpen(panel?: DetailsPanel): void {
+    const p = panel ?? [...this.panels.values()].find((x) => x.panel.active);
+    if (p) p.preview = false;
+  }
+
+  /** `looker.detailsPreview`: whether the active editor is a details panel in preview (Keep Open is offered then). */
+  private updatePreviewContext(): void {
+    const active = [...this.panels.values()].find((x) => x.panel.active);
+    void vscode.commands.executeCommand('setContext', 'looker.detailsPreview', !!active?.preview);
+  }
+
   private adopt(panel: vscode.WebviewPanel, connectionId: string, userId: string): DetailsPanel {
     const p = new DetailsPanel(panel, connectionId, userId, this.deps, this);
     const k = key(connectionId, userId);
     this.panels.set(k, p);
+    p.onDidChangePreview(() => this.updatePreviewContext());
+    panel.onDidChangeViewState(() => this.updatePreviewContext());
     p.onDidDispose(() => {
       if (this.panels.get(k) === p) this.panels.delete(k);
+      this.updatePreviewContext();
       // Closing a tab with unsaved edits keeps them: they come back when the user is opened again.
       if (p.draft && !this.disposing) {
         const title = p.current?.title ?? vscode.l10n.t('User {0}', userId);
@@ -159,6 +177,26 @@ export class UserDetailsController implements vscode.Disposable, Lookups {
       const list = await client.allGroups({ fields: 'id,name,user_count,externally_managed' });
       return new Map(list.filter((g) => g.id).map((g) => [String(g.id), g]));
     });
+  }
+
+  /**
+   * A folder's name by id (GET /folders/{id}), read once per connection and kept like the role names; undefined when
+   * it cannot be read (deleted, or not visible to the API user).
+   */
+  folderName(connectionId: string, client: LookerClient, folderId: string): Promise<string | undefined> {
+    return this.cached(`folder:${folderId}`, connectionId, false, async () => {
+      try {
+        return (await client.folder(folderId, 'id,name')).name ?? undefined;
+      } catch (err) {
+        if (err instanceof LookerApiError && err.status === 404) return undefined;
+        throw err;
+      }
+    });
+  }
+
+  /** Remembers a folder's name seen in a search (the picker), so showing the picked folder reads nothing more. */
+  knowFolder(connectionId: string, folderId: string, name: string): void {
+    this.cache.set(`${connectionId}\u0000folder:${folderId}`, { at: Date.now(), value: Promise.resolve(name) });
   }
 
   apiUser(connectionId: string, client: LookerClient): Promise<string> {

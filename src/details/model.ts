@@ -32,6 +32,8 @@ export interface ModelInput {
   lockouts?: IUserLoginLockout[];
   /** The attributes' definitions (all_user_attributes: type, is_system, user_can_edit), when read. */
   attributeMeta?: IUserAttribute[];
+  /** Folder names by id (home, personal, embed group folder), where they could be read. */
+  folderNames?: Map<string, string>;
   partialErrors: string[];
   now: Date;
   locale?: string;
@@ -222,13 +224,19 @@ export function describeSource(source: string | null | undefined, l10n: L10n): s
   return s;
 }
 
-function profileRows(user: IUser, l10n: L10n): Row[] {
+/** A folder by name ("Priya Raman"), by id when its name is not known. */
+function folderText(id: unknown, names: Map<string, string> | undefined, l10n: L10n): string {
+  if (id === null || id === undefined || id === '') return text(id, l10n);
+  return names?.get(String(id)) ?? l10n.t('Folder {0}', String(id));
+}
+
+function profileRows(user: IUser, l10n: L10n, folders?: Map<string, string>): Row[] {
   const u = user as unknown as Record<string, unknown>;
   const rows: Row[] = [
     { label: l10n.t('ID'), value: text(u.id, l10n) },
     { label: l10n.t('Display name'), value: text(u.display_name, l10n) },
     { label: l10n.t('Email'), value: text(u.email, l10n) },
-    { label: l10n.t('Personal folder'), value: text(u.personal_folder_id, l10n) },
+    { label: l10n.t('Personal folder'), value: folderText(u.personal_folder_id, folders, l10n) },
     {
       label: l10n.t('Service account'),
       // Releases before 26.x have no service accounts and no such field: say so rather than "No".
@@ -243,7 +251,7 @@ function profileRows(user: IUser, l10n: L10n): Row[] {
     { label: l10n.t('Direct roles allowed'), value: text(u.allow_direct_roles, l10n) },
     { label: l10n.t('Normal group membership allowed'), value: text(u.allow_normal_group_membership, l10n) },
     { label: l10n.t('Roles from normal groups allowed'), value: text(u.allow_roles_from_normal_groups, l10n) },
-    { label: l10n.t('Embed group folder'), value: text(u.embed_group_folder_id, l10n) },
+    { label: l10n.t('Embed group folder'), value: folderText(u.embed_group_folder_id, folders, l10n) },
     { label: l10n.t('Looker versions'), value: text(u.looker_versions, l10n) },
     { label: l10n.t('UI state'), value: text(u.ui_state, l10n) },
   ];
@@ -271,7 +279,7 @@ export function buildDetails(input: ModelInput, l10n: L10n): DetailsData {
     userId: String(user.id ?? ''),
     title: userTitle(user, l10n),
     values: editableValues(user as unknown as Record<string, unknown>),
-    profile: profileRows(user, l10n),
+    profile: profileRows(user, l10n, input.folderNames),
     credentials: credentials(user, l10n, now, locale),
     email: emailCredential(user),
     sessions: sessionRows(input.sessions ?? user.sessions ?? [], now, locale),
@@ -282,6 +290,7 @@ export function buildDetails(input: ModelInput, l10n: L10n): DetailsData {
     attributesLoaded: input.attributesLoaded ?? input.attributes !== undefined,
     lockout: lockoutOf(String(user.id ?? ''), input.lockouts, now, locale),
     partialErrors: input.partialErrors,
+    folderNames: Object.fromEntries(input.folderNames ?? []),
     loadedAt: now.toISOString(),
   };
 }

@@ -44,6 +44,8 @@ export interface Lookups {
   groups(connectionId: string, client: LookerClient, force?: boolean): Promise<Map<string, IGroup>>;
   attributeDefs(connectionId: string, client: LookerClient, force?: boolean): Promise<IUserAttribute[]>;
   apiUser(connectionId: string, client: LookerClient): Promise<string>;
+  folderName(connectionId: string, client: LookerClient, folderId: string): Promise<string | undefined>;
+  knowFolder(connectionId: string, folderId: string, name: string): void;
 }
 
 const RESET_LINK_MINUTES = 60;
@@ -115,8 +117,19 @@ export class DetailsPanel implements vscode.Disposable {
   draft: { edits: Edits; base: Edits } | undefined;
   /** A draft from a closed tab of this user, put back into the form after the first load. */
   private toRestore: { edits: Edits; base: Edits } | undefined;
+  private previewValue = false;
+  private readonly previewEmitter = new vscode.EventEmitter<boolean>();
+  /** Fires when the panel becomes a preview or is pinned. */
+  readonly onDidChangePreview = this.previewEmitter.event;
   /** A preview panel is replaced by the next user opened from the tree, until it is pinned (an edit pins it). */
-  preview = false;
+  get preview(): boolean {
+    return this.previewValue;
+  }
+  set preview(value: boolean) {
+    if (value === this.previewValue) return;
+    this.previewValue = value;
+    this.previewEmitter.fire(value);
+  }
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -130,6 +143,7 @@ export class DetailsPanel implements vscode.Disposable {
     this.disposables.push(
       this.loadedEmitter,
       this.disposeEmitter,
+      this.previewEmitter,
       panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
       panel.onDidDispose(() => this.dispose()),
     );
@@ -265,6 +279,9 @@ export class DetailsPanel implements vscode.Disposable {
           if (docs) await vscode.env.openExternal(vscode.Uri.parse(docs));
         }
         return;
+      case 'pickFolder':
+        await this.pickFolder();
+        return;
       case 'dirty':
         this.draft = Object.keys(m.edits).length ? { edits: m.edits, base: m.base } : undefined;
         if (this.draft) this.preview = false;
@@ -323,6 +340,8 @@ export class DetailsPanel implements vscode.Disposable {
     const partial: string[] = [];
     const part = <T>(r: PromiseSettledResult<T>, what: string): T | undefined => this.part(r, what, partial);
     this.user = user.value;
+    const folderNames = await this.folderNames(client, user.value);
+    if (this.disposed) return;
     this.model = {
       connectionId: this.connectionId,
       connectionName: this.connectionName(),
@@ -335,6 +354,7 @@ export class DetailsPanel implements vscode.Disposable {
       attributes: attributes ? part<IUserAttributeWithValue[]>(attributes[0], vscode.l10n.t('User attributes')) : undefined,
       lockouts: part(lockouts, vscode.l10n.t('Login lockouts')),
       attributeMeta: attributes ? part(attributes[1], vscode.l10n.t('User attribute definitions')) : undefined,
+      folderNames,
       partialErrors: partial,
       now: new Date(),
       locale: vscode.env.language,
@@ -389,6 +409,86 @@ export class DetailsPanel implements vscode.Disposable {
     this.data = buildDetails(this.model, vscode.l10n);
     this.post({ type: 'data', data: this.data });
     this.loadedEmitter.fire(this.data);
+  }
+
+  /**
+   * Names of the user's folders (home, personal, embed group). A personal folder is named after its user in Looker,
+   * so it costs no read (an open stays at three calls); the others are read once per connection (shared home folders
+   * are few). Unreadable ones are left out.
+   */
+  private async folderNames(client: LookerClient, user: IUser): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    const personal = user.personal_folder_id ? String(user.personal_folder_id) : undefined;
+    const owner = user.display_name || [user.first_name, user.last_name].filter(Boolean).join(' ');
+    if (personal && owner) names.set(personal, owner);
+    const ids = [...new Set([user.home_folder_id, user.embed_group_folder_id].filter((x): x is string => !!x).map(String))].filter((fid) => !names.has(fid));
+    await Promise.all(
+      ids.map(async (fid) => {
+        const name = await this.lookups.folderName(this.connectionId, client, fid).catch((err: unknown) => {
+          this.deps.log.warn(`User details ${this.userId}: the name of folder ${fid} could not be read — ${err instanceof Error ? err.message : String(err)}`);
+          return undefined;
+        });
+        if (name) names.set(fid, name);
+      }),
+    );
+    return names;
+  }
+
+  /**
+   * "Choose folder…" of the home folder: a quick pick that searches folders by name as you type (search_folders).
+   * The picked folder's id goes into the form as an unsaved edit; saving it is the form's ordinary save.
+   */
+  private async pickFolder(): Promise<void> {
+    const client = this.client();
+    type Item = vscode.QuickPickItem & { id: string };
+    const qp = vscode.window.createQuickPick<Item>();
+    qp.title = vscode.l10n.t('Home folder of {0}', this.name());
+    qp.placeholder = vscode.l10n.t('Type part of a folder name');
+    qp.matchOnDescription = true;
+    let seq = 0;
+    const search = async (text: string) => {
+      const mine = ++seq;
+      qp.busy = true;
+      try {
+        const pattern = text.trim() ? `%${text.trim()}%` : undefined;
+        const found = await client.searchFolders({ name: pattern, fields: 'id,name,parent_id,is_personal,is_shared_root', sorts: 'name', limit: 50 });
+        if (mine !== seq) return;
+        qp.items = found
+          .filter((f) => f.id)
+          .map((f) => ({
+            label: f.name ?? String(f.id),
+            description: f.is_personal ? vscode.l10n.t('personal folder · ID {0}', String(f.id)) : vscode.l10n.t('ID {0}', String(f.id)),
+            id: String(f.id),
+            alwaysShow: true,
+          }));
+      } catch (err) {
+        if (mine === seq) qp.items = [{ label: `$(error) ${describeError(err, undefined, this.connectionName())}`, id: '', alwaysShow: true }];
+      } finally {
+        if (mine === seq) qp.busy = false;
+      }
+    };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const picked = await new Promise<Item | undefined>((resolve) => {
+      qp.onDidChangeValue((v) => {
+        if (timer) clearTimeout(timer);
+        timer = setTimeout(() => void search(v), 250);
+      });
+      qp.onDidAccept(() => {
+        const item = qp.selectedItems[0];
+        if (item?.id) {
+          resolve(item);
+          qp.hide();
+        }
+      });
+      qp.onDidHide(() => resolve(undefined));
+      qp.show();
+      void search('');
+    });
+    if (timer) clearTimeout(timer);
+    qp.dispose();
+    if (!picked) return;
+    this.lookups.knowFolder(this.connectionId, picked.id, picked.label);
+    this.post({ type: 'folderPicked', id: picked.id, name: picked.label });
   }
 
   // -------------------------------------------------------------------------------------------------------------

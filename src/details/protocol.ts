@@ -111,6 +111,8 @@ export interface DetailsData {
   lockout: LockoutInfo | null;
   /** Sections that could not be read (their localized error), by section name. */
   partialErrors: string[];
+  /** Names of the folders whose ids the page shows (the home folder's, to show it by name), by id. */
+  folderNames?: Record<string, string>;
   loadedAt: string;
 }
 
@@ -141,7 +143,9 @@ export type HostMessage =
   | { type: 'resetLink'; expiresAt: string | null }
   /** Unsaved edits kept when the tab was closed, put back into the form on reopen. */
   | { type: 'restoreDraft'; edits: Edits; base: Edits }
-  | { type: 'attributeSaved'; attributeId: string };
+  | { type: 'attributeSaved'; attributeId: string }
+  /** The folder chosen in the home folder picker: the page puts its id into the form (an unsaved edit). */
+  | { type: 'folderPicked'; id: string; name: string };
 
 export type PageMessage =
   | { type: 'ready' }
@@ -169,6 +173,8 @@ export type PageMessage =
   /** Read the user's attribute values (not read when the user is opened). */
   | { type: 'showAttributes' }
   | { type: 'openDocs' }
+  /** "Choose folder…" next to the home folder: the host shows the folder picker. */
+  | { type: 'pickFolder' }
   /** The unsaved edits now (empty when none): the host marks the tab and keeps them if the tab is closed. */
   | { type: 'dirty'; edits: Edits; base: Edits };
 
@@ -239,6 +245,7 @@ const PAGE_SHAPES: Record<PageMessage['type'], (o: Obj) => boolean> = {
   clearAttribute: (o) => hasOnly(o, ['type', 'attributeId']) && isId(o.attributeId),
   showAttributes: (o) => hasOnly(o, NO_FIELDS),
   openDocs: (o) => hasOnly(o, NO_FIELDS),
+  pickFolder: (o) => hasOnly(o, NO_FIELDS),
   dirty: (o) => hasOnly(o, ['type', 'edits', 'base']) && isEdits(o.edits) && isEdits(o.base),
 };
 
@@ -292,6 +299,7 @@ export function isDetailsData(x: unknown): x is DetailsData {
   const attr = (a: unknown) => allStrings(a, ['id', 'label', 'name', 'value', 'source', 'type']) && ['hidden', 'editable', 'own'].every((k) => isBool((a as Obj)[k]));
   if (!isArrayOf(x.attributes, attr) || !isBool(x.attributesLoaded)) return false;
   if (x.lockout !== null && !allStrings(x.lockout, ['failCount', 'lockedAt'])) return false;
+  if (x.folderNames !== undefined && !(isObj(x.folderNames) && Object.values(x.folderNames).every((n) => typeof n === 'string'))) return false;
   return isArrayOf(x.partialErrors, (s) => typeof s === 'string');
 }
 
@@ -309,6 +317,7 @@ const HOST_SHAPES: Record<HostMessage['type'], (o: Obj) => boolean> = {
   resetLink: (o) => o.expiresAt === null || typeof o.expiresAt === 'string',
   restoreDraft: (o) => isEdits(o.edits) && isEdits(o.base),
   attributeSaved: (o) => isId(o.attributeId),
+  folderPicked: (o) => isId(o.id) && typeof o.name === 'string',
 };
 
 /** True when `x` is a well-formed message from the host. Never throws. */

@@ -18,6 +18,8 @@ import type {
   IRequestAllUsers,
   IRequestSearchCredentialsEmail,
   IRequestSearchGroups,
+  IRequestSearchFolders,
+  IFolder,
   IRequestSearchRoles,
   IRequestSearchUserLoginLockouts,
   IRequestSearchUsers,
@@ -785,6 +787,19 @@ export class LookerClient {
   /** GET /lookml_models */
   allLookmlModels(req: IRequestAllLookmlModels = {}, signal?: AbortSignal): Promise<ILookmlModel[]> {
     return this.list({ method: 'GET', path: '/lookml_models', query: { ...req }, signal });
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Folders
+
+  /** GET /folders/{id}: one folder (its name, for showing a home folder id). */
+  folder(id: string, fields?: string, signal?: AbortSignal): Promise<IFolder> {
+    return this.json({ method: 'GET', path: `/folders/${seg(id)}`, query: { fields }, signal });
+  }
+
+  /** GET /folders/search: folders by name (`name` matches the title, `%` wildcards), for a folder picker. */
+  searchFolders(req: IRequestSearchFolders, signal?: AbortSignal): Promise<IFolder[]> {
+    return this.list({ method: 'GET', path: '/folders/search', query: { ...req }, signal });
   }
 
   // ---------------------------------------------------------------------------------------------------------------

@@ -135,6 +135,37 @@ export function combineQuery(query: UserQuery, group: UserGroup, surface?: ApiSu
   return out as UserSearchParams;
 }
 
+/**
+ * A derived group's server-side filters narrowed to a search: one request when both combine (null when they
+ * contradict, so no user can match), 'ungrouped' when they cannot be sent together (a names search, OR, or two id
+ * lists): then the search's own results are read and each user is checked with {@link satisfiesParams}.
+ */
+export function combineSmartQuery(query: UserQuery, params: Readonly<UserSearchParams>): UserSearchParams | null | 'ungrouped' {
+  if (query.mode === 'names' || query.filterOr) return 'ungrouped';
+  assertResolved(query);
+  const out: Record<string, unknown> = { ...query.params };
+  for (const [key, value] of Object.entries(params)) {
+    const current = out[key];
+    if (current === undefined || current === null) out[key] = value;
+    else if (key === 'id') return 'ungrouped';
+    else if (current !== value) return null;
+  }
+  return out as UserSearchParams;
+}
+
+/** Whether a user read by another request meets a derived group's server-side filters (booleans and id lists). */
+export function satisfiesParams(user: IUser, params: Readonly<UserSearchParams>): boolean {
+  const u = user as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(params)) {
+    if (key === 'id' && typeof value === 'string') {
+      if (!value.split(',').map((x) => x.trim()).includes(String(user.id ?? ''))) return false;
+    } else if (typeof value === 'boolean' && u[key] !== undefined && u[key] !== null && u[key] !== value) {
+      return false;
+    }
+  }
+  return true;
+}
+
 /** The request of a flat (ungrouped) list for `query`. */
 export type UsersRequest =
   | { readonly endpoint: 'search_users'; readonly params: IRequestSearchUsers }

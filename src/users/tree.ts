@@ -16,7 +16,9 @@ import {
   USER_GROUPS,
   classifyUser,
   combineQuery,
+  combineSmartQuery,
   groupSupported,
+  satisfiesParams,
   ungroupedRequest,
   type ActivitySource,
   type SmartSearch,
@@ -358,14 +360,16 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
         node.narrowable = true;
         groups.push(node);
       }
-      for (const smart of SMART_SEARCHES) {
-        const holder: { node?: GroupNode } = {};
-        const fetcher = this.smartFetcher(client, smart, surface, (activity) => {
-          if (holder.node) holder.node.activity = activity;
-        });
-        holder.node = new GroupNode(`smart:${smart.id}`, smartLabel(smart), fetcher, false, true, smartTooltip(smart));
-        groups.push(holder.node);
-      }
+    }
+    // The derived groups stay during a search, counted among the users it matches.
+    for (const smart of SMART_SEARCHES) {
+      const holder: { node?: GroupNode } = {};
+      const fetcher = this.smartFetcher(client, smart, surface, (activity) => {
+        if (holder.node) holder.node.activity = activity;
+      }, query);
+      const tooltip = query ? `${smartTooltip(smart)}\n\n${vscode.l10n.t('Among the users matching {0}.', query.text)}` : smartTooltip(smart);
+      holder.node = new GroupNode(`smart:${smart.id}`, smartLabel(smart), fetcher, false, true, tooltip);
+      groups.push(holder.node);
     }
     // First pages of the status groups and the lockout list, in parallel.
     const lockouts = client
@@ -376,6 +380,10 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
     this.lockedOut = await lockouts;
     if (generation !== this.generation) return [];
     for (const g of groups) for (const n of g.users) n.status = classifyUser(n.user, this.now(), this.lockedOut);
+    if (query && groups.every((g) => g.lazy || (g.total === 0 && !g.error))) {
+      // A search that matches nobody: its derived groups would all be empty too; the header says so and offers to clear.
+      groups.splice(0, groups.length, ...groups.filter((g) => !g.key.startsWith('smart:')));
+    }
     const roots: UsersNode[] = [...groups];
     if (query) roots.unshift(this.searchHeader(query, groups));
     this.roots = roots;
@@ -383,7 +391,7 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
     // The derived groups (smart searches) read every candidate user: while the view is on screen and the instance is
     // small enough they load in the background so that they show a count unopened; otherwise when opened (API calls
     // are counted).
-    const size = statusGroups.reduce((n, g) => n + (g.total ?? Infinity), 0);
+    const size = [...statusGroups, ...groups.filter((g) => g.key === 'results')].reduce((n, g) => n + (g.total ?? Infinity), 0);
     if (size <= BACKGROUND_COUNT_MAX_USERS && this.isVisible()) {
       // All of them, then one update of their rows: the tree re-renders once, not under a person's pointer eight times.
       const smart = groups.filter((g) => g.key.startsWith('smart:'));
@@ -460,28 +468,38 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
     smart: SmartSearch,
     surface: ApiSurface,
     onActivity: (a: { source: ActivitySource; reason?: string }) => void,
+    query?: UserQuery,
   ): PageFetcher {
     let all: IUser[] | undefined;
     return async (offset, limit, s) => {
       if (!all) {
         const lockouts = smart.needsLockouts ? (await client.allLoginLockouts('user_id', s)).map((l) => String(l.user_id ?? '')) : undefined;
         const ctx = { now: this.now(), lockedOutUserIds: lockouts, surface };
-        const params = smart.params(ctx);
+        const own = smart.params(ctx);
+        // Within a search: one request with both filters where they combine, else the search's results, checked here.
+        const combined = own && query ? combineSmartQuery(query, own) : own;
+        const params = combined === 'ungrouped' ? {} : combined;
+        const inSearch = combined === 'ungrouped' && query ? this.requestFetcher(client, query) : undefined;
+        const fields = smart.fields ?? TREE_USER_FIELDS;
         const found: IUser[] = [];
         let source: { source: ActivitySource; reason?: string } | undefined;
         if (params) {
           const batch = 1000;
           for (let off = 0; ; off += batch) {
-            const page = await client.searchUsers({ ...params, sorts: 'last_name,first_name', fields: smart.fields ?? TREE_USER_FIELDS, limit: batch, offset: off }, s);
+            const page = inSearch
+              ? await inSearch(off, batch, s, fields)
+              : await client.searchUsers({ ...params, sorts: 'last_name,first_name', fields, limit: batch, offset: off }, s);
+            const read = page.items.length;
+            const items = inSearch && own ? page.items.filter((u) => satisfiesParams(u, own)) : page.items;
             let activity: ReadonlyMap<string, UserActivity> | undefined;
             if (smart.needsActivity) {
               // One System Activity query per page of users; without the permission, credentials' logins (and say so).
-              const r = await readActivity(client, page.items.map((u) => String(u.id ?? '')).filter((id) => id !== ''), s, this.activityAccess(client));
+              const r = await readActivity(client, items.map((u) => String(u.id ?? '')).filter((id) => id !== ''), s, this.activityAccess(client));
               activity = r.byId;
               if (!source || r.source === 'credentials') source = { source: r.source, ...(r.reason ? { reason: r.reason } : {}) };
             }
-            found.push(...page.items.filter((u) => smart.matches(u, { ...ctx, activity })));
-            if (page.items.length < batch || (page.total !== undefined && off + batch >= page.total)) break;
+            found.push(...items.filter((u) => smart.matches(u, { ...ctx, activity })));
+            if (read < batch || (page.total !== undefined && off + batch >= page.total)) break;
           }
         }
         all = smart.select ? smart.select(found) : found;

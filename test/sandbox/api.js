@@ -62,6 +62,7 @@ class Db {
     this.lockouts = d.lockouts;
     this.roles = d.roles;
     this.groups = d.groups;
+    this.folders = d.folders;
     this.permissionSets = d.permissionSets;
     this.modelSets = d.modelSets;
     this.lookmlModels = d.lookmlModels;
@@ -1172,6 +1173,41 @@ function buildRoutes(db, auth) {
     return paged(ctx, sorted, ({ externally_orphaned: _x, ...g }) => g);
   });
   add('group', 'GET', '/groups/{group_id}', (ctx) => ok(ctx, groupJson(db, groupById(ctx.params.group_id), ctx.actor)));
+  // --- folders: the seeded shared ones, and each user's personal folder (named after the user, under "Users").
+  /** @param {ReturnType<typeof generate>['folders'][number]} f */
+  const sharedFolderJson = (f) => ({
+    name: f.name, parent_id: f.parent_id, id: f.id, content_metadata_id: f.id, created_at: '2019-03-01T09:00:00Z', creator_id: '1',
+    child_count: db.folders.filter((x) => x.parent_id === f.id).length + (f.is_users_root ? db.users.filter((u) => u.personal_folder_id).length : 0),
+    external_id: null, is_embed: f.is_embed_shared_root || f.is_embed_users_root, is_embed_shared_root: f.is_embed_shared_root,
+    is_embed_users_root: f.is_embed_users_root, is_personal: false, is_personal_descendant: false, is_shared_root: f.is_shared_root,
+    is_users_root: f.is_users_root, can: { show: true, index: true },
+  });
+  /** @param {SeedUser} u */
+  const personalFolderJson = (u) => ({
+    name: [u.first_name, u.last_name].filter(Boolean).join(' ') || `User ${u.id}`, parent_id: '2', id: String(u.personal_folder_id),
+    content_metadata_id: u.content_metadata_id ?? null, created_at: u.created_at, creator_id: u.id, child_count: 0, external_id: null,
+    is_embed: false, is_embed_shared_root: false, is_embed_users_root: false, is_personal: true, is_personal_descendant: false,
+    is_shared_root: false, is_users_root: false, can: { show: true, index: true },
+  });
+  /** Folders the caller may see: every folder for an admin, else the shared ones and their own personal folder. @param {Ctx} ctx */
+  const visibleFolders = (ctx) => [
+    ...db.folders.map(sharedFolderJson),
+    ...db.users.filter((u) => u.personal_folder_id && (ctx.admin || ctx.actor?.id === u.id)).map(personalFolderJson),
+  ];
+  add('search_folders', 'GET', '/folders/search', (ctx) => {
+    const q = ctx.query;
+    const found = searchRows(q, visibleFolders(ctx), { str: ['name'], ids: ['id', 'parent_id', 'creator_id'], bools: ['is_shared_root', 'is_users_root'] });
+    const sorted = sortRows(found, q.sorts, (f, k) => (k === 'id' ? Number(f.id) : /** @type {Record<string, unknown>} */ (f)[k] ?? null), (f) => Number(f.id));
+    return paged(ctx, sorted, (f) => f);
+  });
+  add('folder', 'GET', '/folders/{folder_id}', (ctx) => {
+    const id = ctx.params.folder_id;
+    const shared = db.folders.find((f) => f.id === id);
+    if (shared) return ok(ctx, sharedFolderJson(shared));
+    const owner = db.users.find((u) => u.personal_folder_id === id);
+    if (!owner || !(ctx.admin || ctx.actor?.id === owner.id)) throw notFound();
+    return ok(ctx, personalFolderJson(owner));
+  });
   add('all_group_users', 'GET', '/groups/{group_id}/users', (ctx) => {
     const g = groupById(ctx.params.group_id);
     const order = sortedUsers(db, ctx.query.sorts);

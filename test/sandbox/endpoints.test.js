@@ -116,6 +116,13 @@ function table(sb) {
     { op: 'all_groups', method: 'GET', path: '/groups', status: 200, query: { limit: '3', offset: '3' } },
     { op: 'search_groups', method: 'GET', path: '/groups/search', status: 200, query: { name: 'e%' } },
     { op: 'group', method: 'GET', path: '/groups/6', status: 200 },
+    // folders
+    { op: 'search_folders', method: 'GET', path: '/folders/search', status: 200, query: { name: '%sales%', limit: '5' },
+      check: (b) => assert.deepStrictEqual(b.map((/** @type {any} */ f) => f.name), ['Sales', 'Sales Pipeline']) },
+    { op: 'folder', method: 'GET', path: '/folders/1', status: 200, check: (b) => assert.strictEqual(b.name, 'Shared') },
+    { op: 'folder', method: 'GET', path: '/folders/115', status: 200, check: (b) => assert.strictEqual(b.name, 'Priya Raman') },
+    { op: 'folder', method: 'GET', path: '/folders/115', status: 404, as: 'nonadmin' },
+    { op: 'folder', method: 'GET', path: '/folders/99999999', status: 404 },
     { op: 'all_group_users', method: 'GET', path: '/groups/6/users', status: 200 },
     { op: 'all_group_groups', method: 'GET', path: '/groups/5/groups', status: 200 },
     { op: 'all_group_groups', method: 'GET', path: '/groups/99999/groups', status: 404 },

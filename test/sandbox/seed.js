@@ -190,6 +190,25 @@ function roles() {
   ];
 }
 
+/**
+ * Folders other than the users' personal ones (those are derived per user, id `personal_folder_id`, under "Users").
+ * Every user's `home_folder_id` is "1", the Shared root.
+ */
+function folders() {
+  const f = (id, name, parent_id, flags = {}) => ({ id, name, parent_id, is_shared_root: false, is_users_root: false, is_embed_shared_root: false, is_embed_users_root: false, ...flags });
+  return [
+    f('1', 'Shared', null, { is_shared_root: true }),
+    f('2', 'Users', null, { is_users_root: true }),
+    f('3', 'Embed Groups', null, { is_embed_shared_root: true }),
+    f('4', 'Embed Users', null, { is_embed_users_root: true }),
+    f('10', 'Marketing', '1'),
+    f('11', 'Sales', '1'),
+    f('12', 'Finance', '1'),
+    f('13', 'Sales Pipeline', '11'),
+    f('14', 'Executive Dashboards', '1'),
+  ];
+}
+
 /** Groups. `parent_ids`: groups this group is included in (group 6 "Analytics Engineering" sits inside 5 "Data"). */
 function groups() {
   return [
@@ -604,6 +623,7 @@ function generate(opts = {}) {
     lockouts,
     roles: roles(),
     groups: groups(),
+    folders: folders(),
     permissionSets: permissionSets(),
     modelSets: modelSets(),
     lookmlModels: lookmlModels(),

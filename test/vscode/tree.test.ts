@@ -44,6 +44,11 @@ async function systemActivity(sb: NonNullable<ReturnType<typeof sandbox>>, ids: 
   return new Map(rows.filter((r) => r['user_facts.last_api_login_date']).map((r) => [String(r['user.id']), Date.parse(`${r['user_facts.last_api_login_date']}T00:00:00Z`)]));
 }
 
+/** A derived group (Inactive > 90 days, Never signed in, clean-up groups): shown during a search too. */
+function isDerived(g: GroupNode): boolean {
+  return g.key.startsWith('smart:');
+}
+
 async function roots(): Promise<GroupNode[]> {
   const a = await api();
   return (await a.tree.getChildren()).filter(isGroup);
@@ -107,7 +112,7 @@ describe('users tree', function () {
   it('a search narrows the groups and shows in the view', async () => {
     const a = await api();
     await vscode.commands.executeCommand('looker.search', 'disabled:true email:%@brightlane.io');
-    const groups = await roots();
+    const groups = (await roots()).filter((g) => !isDerived(g));
     assert.deepStrictEqual(groups.map((g) => g.key), ['status:disabled']);
     const expected = await truth(sb!, (u) => !!u.is_disabled && /@brightlane\.io$/i.test(u.email ?? ''));
     assert.strictEqual(groups[0].total, expected.disabled);
@@ -116,9 +121,30 @@ describe('users tree', function () {
     assert.ok((await roots()).length >= 4);
   });
 
+  it('derived groups stay during a search, counted among its matches (one request with both filters, or the results checked)', async () => {
+    const a = await api();
+    const mail = /@brightlane\.io$/i;
+    await vscode.commands.executeCommand('looker.search', 'email:%@brightlane.io');
+    let groups = await roots();
+    for (const key of ['smart:inactive90', 'smart:neverSignedIn', 'smart:lockedOut', 'smart:noSso']) assert.ok(groups.some((g) => g.key === key), `${key} is shown`);
+    const never = groups.find((g) => g.key === 'smart:neverSignedIn')!;
+    const inSearch = (await a.tree.getChildren(never)).filter(isUser);
+    assert.ok(inSearch.length > 0 && inSearch.every((n) => mail.test(n.user.email ?? n.user.credentials_email?.email ?? '')), 'only matching users');
+    assert.match(String(a.tree.getTreeItem(never).tooltip), /Among the users matching email:%@brightlane\.io/);
+    // A names search cannot carry the derived group's filters: its results are read and checked here.
+    await vscode.commands.executeCommand('looker.search', 'Raman');
+    groups = await roots();
+    const noSso = groups.find((g) => g.key === 'smart:noSso')!;
+    const found = (await a.tree.getChildren(noSso)).filter(isUser);
+    const results = (await a.tree.getChildren(groups.find((g) => g.key === 'results')!)).filter(isUser);
+    const ids = new Set(results.map((n) => n.id));
+    assert.ok(found.every((n) => ids.has(n.id) && !n.user.is_disabled), `within the results: ${found.map((n) => n.id).join(',')}`);
+    await vscode.commands.executeCommand('looker.clearSearch');
+  });
+
   it('free text searches names and email in one flat group', async () => {
     await vscode.commands.executeCommand('looker.search', 'Raman');
-    const groups = await roots();
+    const groups = (await roots()).filter((g) => !isDerived(g));
     assert.strictEqual(groups.length, 1);
     const a = await api();
     const users = (await a.tree.getChildren(groups[0])).filter(isUser);
@@ -130,7 +156,7 @@ describe('users tree', function () {
     const a = await api();
     await sandboxLog.clear(sb!);
     await vscode.commands.executeCommand('looker.search', 'Priya Raman');
-    const groups = await roots();
+    const groups = (await roots()).filter((g) => !isDerived(g));
     const found: string[] = [];
     for (const g of groups) found.push(...(await a.tree.getChildren(g)).filter(isUser).map((u) => u.id));
     assert.deepStrictEqual(found, ['15']);
@@ -182,7 +208,7 @@ describe('users tree', function () {
   it('hostile names are plain text labels', async () => {
     const a = await api();
     await vscode.commands.executeCommand('looker.search', 'id:3,12');
-    const group = (await roots())[0];
+    const group = (await roots()).filter((g) => !isDerived(g))[0];
     const users = (await a.tree.getChildren(group)).filter(isUser);
     const labels = users.map((u) => String(a.tree.getTreeItem(u).label));
     assert.ok(labels.some((l) => l.includes('<script>')), 'the <script> name is shown literally');

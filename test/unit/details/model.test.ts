@@ -120,6 +120,17 @@ describe('details: display model', () => {
     );
   });
 
+  it('folders by name where read (personal folder, home folder for the form), "Folder <id>" where not', () => {
+    const build = (folderNames?: Map<string, string>) =>
+      buildDetails({ connectionId: 'c', connectionName: 'S', user: { ...USER, personal_folder_id: '106' } as IUser, sessions: [], roles, effectiveRoles: [], groups, attributes: [], partialErrors: [], now: NOW, folderNames }, l10n);
+    const named = build(new Map([['1', 'Shared'], ['106', 'Evelyn Everycred']]));
+    assert.ok(isDetailsData(named));
+    assert.strictEqual(named.profile.find((r) => r.label === 'Personal folder')?.value, 'Evelyn Everycred');
+    assert.deepStrictEqual(named.folderNames, { 1: 'Shared', 106: 'Evelyn Everycred' });
+    assert.strictEqual(build().profile.find((r) => r.label === 'Personal folder')?.value, 'Folder 106');
+    assert.strictEqual(isDetailsData({ ...named, folderNames: { 1: 7 } }), false);
+  });
+
   it('Copy as JSON hides reset link tokens', () => {
     const json = userJsonForCopy(USER);
     assert.ok(!json.includes('SECRETTOKEN'));

@@ -12,6 +12,8 @@ import {
   classifyUser,
   lastActivityAt,
   combineQuery,
+  combineSmartQuery,
+  satisfiesParams,
   firstCredentialAt,
   groupFilter,
   groupOf,
@@ -78,6 +80,27 @@ describe('users/status: groups', () => {
     assert.strictEqual(groupOf({ is_service_account: true, credentials_embed: [] }), 'service');
     assert.strictEqual(groupOf({ credentials_embed: null }), 'active');
     assert.strictEqual(groupOf({}), 'active');
+  });
+});
+
+describe('users/status: derived groups within a search', () => {
+  const parsed = (text: string): UserQuery => {
+    const r = parseQuery(text);
+    if (!r.ok) throw new Error(r.error);
+    return r.query;
+  };
+  it('combines a search with a derived group\'s filters into one request, or says none can match', () => {
+    assert.deepStrictEqual(combineSmartQuery(parsed('email:%@acme.com'), { is_disabled: false }), { email: '%@acme.com', is_disabled: false });
+    assert.strictEqual(combineSmartQuery(parsed('disabled:true'), { is_disabled: false }), null);
+    assert.deepStrictEqual(combineSmartQuery(parsed('disabled:false'), { is_disabled: false }), { is_disabled: false });
+  });
+  it('a names search, OR, or two id lists read the search\'s results and check each user', () => {
+    assert.strictEqual(combineSmartQuery(parsed('raman'), { is_disabled: false }), 'ungrouped');
+    assert.strictEqual(combineSmartQuery(parsed('id:3,12'), { id: '7,12' }), 'ungrouped');
+    assert.ok(satisfiesParams({ id: '12', is_disabled: false } as IUser, { id: '7,12', is_disabled: false }));
+    assert.ok(!satisfiesParams({ id: '3', is_disabled: false } as IUser, { id: '7,12' }));
+    assert.ok(!satisfiesParams({ id: '12', is_disabled: true } as IUser, { is_disabled: false }));
+    assert.ok(satisfiesParams({ id: '12' } as IUser, { email: '%@acme.com' }), 'text filters are left to the search');
   });
 });
 

@@ -3,7 +3,7 @@
 const assert = require('assert');
 const fs = require('fs');
 const path = require('path');
-const { addConnection, detailsFrame, frameWith, getSession, openLookerView, openUser, runCommand, usePage } = require('./workbench');
+const { addConnection, detailsFrame, frameWith, getSession, openLookerView, openUser, runCommand, until, usePage } = require('./workbench');
 
 const CONNECTION = 'Sandbox First Hour';
 
@@ -377,18 +377,25 @@ describe('the first hour of a real admin (UI)', function () {
     if ((await active.getAttribute('aria-expanded')) !== 'true') await active.click();
     const rows = pane.locator('.monaco-list-row[aria-level="2"]');
     await rows.nth(1).waitFor({ timeout: 30000 });
-    await rows.nth(1).click();
+    // A right-click only: it selects the row without opening its details tab, whose focus would close the menu.
     await rows.nth(1).click({ button: 'right' });
-    await page.getByRole('menuitem', { name: /Disable Users/ }).first().click();
+    const item = page.getByRole('menuitem', { name: /Disable Users/ }).first();
+    await item.waitFor({ timeout: 15000 });
+    await item.hover();
+    await page.keyboard.press('Enter');
     const frame = await frameWith(page, '#cancel', 30000).catch(() => undefined);
     assert.ok(frame, 'the preview opened');
+    // The page is drawn once its row (the change) is in the table; only then read it and press Cancel.
+    await frame.locator('td', { hasText: /Disabled: no → yes/ }).first().waitFor({ timeout: 15000 });
     const body = await frame.locator('body').innerText();
     assert.ok(!/user\(s\)/.test(body), 'plural forms, not "user(s)"');
     // 8 · Looker's names for the fields, not the API's.
     assert.ok(!/is_disabled/.test(body), body);
     assert.match(body, /Disabled: no → yes/);
     await frame.locator('#cancel').click();
-    await waitLog(new RegExp(`Bulk disable on ${CONNECTION} .*preview of 1 user\\(s\\) cancelled`));
+    // Cancel closes the preview, then the line is written (the log file is flushed a little later: wait for both).
+    await until(async () => !(await frame.locator('#cancel').count().catch(() => 0)), 'the preview to close', 30000);
+    await waitLog(new RegExp(`Bulk disable on ${CONNECTION} .*preview of 1 user\\(s\\) cancelled`), 30000);
   });
 
   it('4 · the Add to Group preview names the group and warns instead of "Will change" for an externally managed one', async () => {

@@ -21,8 +21,8 @@ const ROOT = path.resolve(__dirname, '..');
 // added, never lower them to make a run pass.
 const MIN_TESTS = {
   unit: 355,
-  'in-host': 108,
-  ui: 38,
+  'in-host': 116,
+  ui: 41,
   smoke: 6,
   package: 3,
 };

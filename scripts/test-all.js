@@ -21,7 +21,7 @@ const ROOT = path.resolve(__dirname, '..');
 // added, never lower them to make a run pass.
 const MIN_TESTS = {
   unit: 355,
-  'in-host': 116,
+  'in-host': 121,
   ui: 41,
   smoke: 6,
   package: 3,

@@ -31,6 +31,8 @@ const { createOauth } = require('./oauth');
  */
 
 const API_PREFIX = '/api/4.0';
+/** Operations sent with POST or DELETE that change no Looker data: a session's login and logout, a query run. */
+const READS_AND_SESSIONS = new Set(['login', 'login_user', 'logout', 'run_inline_query']);
 const MAX_BODY = 1024 * 1024;
 
 /**
@@ -55,7 +57,7 @@ async function startSandbox(options = {}) {
 
   /** @type {LoggedRequest[]} */
   const requests = [];
-  /** API writes (not GET) received and not yet answered: each write's log entry records how many were open with it. */
+  /** API writes (changes: not GET, not READS_AND_SESSIONS) received and not yet answered: each one's log entry records how many were open with it. */
   let writesOpen = 0;
   /** @type {(Rule & { remaining: number })[]} */
   let rules = [];
@@ -252,7 +254,7 @@ async function startSandbox(options = {}) {
       status: null, auth: null, op: route ? route.op : null, ms: null };
     const started = performance.now();
     requests.push(entry);
-    if (method !== 'GET') {
+    if (method !== 'GET' && !READS_AND_SESSIONS.has(entry.op ?? '')) {
       // Counted from arrival until the response is finished or its socket closed (a drop, a client that gave up).
       writesOpen++;
       entry.writesInFlight = writesOpen;

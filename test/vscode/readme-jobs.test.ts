@@ -11,7 +11,7 @@ import type { BulkOutcome } from '../../src/bulk/commands';
 import type { BulkJob } from '../../src/bulk/types';
 import type { ExtensionApi } from '../../src/extension';
 import type { GroupNode, UserNode, UsersNode } from '../../src/users/tree';
-import { NO_SANDBOX, api, connectSandbox, sandbox, sandboxApi, sandboxLog, waitFor, writesOf, type SandboxEnv } from './helpers';
+import { NO_SANDBOX, api, connectSandbox, sandbox, sandboxApi, sandboxLog, waitFor, writesOf, type LoggedRequest, type SandboxEnv } from './helpers';
 
 const isGroup = (n: UsersNode): n is GroupNode => n.kind === 'group';
 const isUser = (n: UsersNode): n is UserNode => n.kind === 'user';
@@ -150,10 +150,12 @@ describe('README: bulk jobs, export and saved searches', function () {
         const outcome = await running;
         assert.ok(outcome);
         assert.strictEqual(outcome.result.counts.done, 6);
-        const patches = writesOf(await sandboxLog.get(sb!)).filter((r) => r.method === 'PATCH');
+        const writes = writesOf(await sandboxLog.get(sb!)) as (LoggedRequest & { writesInFlight?: number })[];
+        const patches = writes.filter((r) => r.method === 'PATCH');
         assert.strictEqual(patches.length, 6);
-        const most = Math.max(...patches.map((r) => (r as { writesInFlight?: number }).writesInFlight ?? 0));
-        assert.strictEqual(most, limit, `at most ${limit} write(s) in flight, and that many were`);
+        const most = Math.max(...patches.map((r) => r.writesInFlight ?? 0));
+        const seen = writes.map((r) => `${r.method} ${r.apiPath} (${r.writesInFlight})`).join(', ');
+        assert.strictEqual(most, limit, `at most ${limit} write(s) in flight, and that many were: ${seen}`);
       }
     } finally {
       await setLatency(sb!, 0);

@@ -9,15 +9,10 @@ class CountReporter extends Mocha.reporters.Spec {
     const file = (options && options.reporterOptions && options.reporterOptions.countFile) || process.env.COUNT_FILE;
     const failures = [];
     runner.on('fail', (test, err) => failures.push({ title: test.fullTitle(), error: String((err && err.message) || err) }));
-    const retried = [];
-    runner.on('retry', (test, err) => {
-      retried.push(test.fullTitle());
-      console.log(`    ↻ retried once: ${test.fullTitle()} — ${String((err && err.message) || err).split('\n')[0]}`);
-    });
     runner.once('end', () => {
       if (!file) return;
       const s = runner.stats || {};
-      fs.writeFileSync(file, JSON.stringify({ passed: s.passes || 0, failed: s.failures || 0, pending: s.pending || 0, failures, retried }));
+      fs.writeFileSync(file, JSON.stringify({ passed: s.passes || 0, failed: s.failures || 0, pending: s.pending || 0, failures }));
     });
   }
 }

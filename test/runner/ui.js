@@ -51,9 +51,6 @@ async function runUi(o) {
       color: false,
       timeout: 60000,
       forbidOnly: true,
-      // One retry for a scenario that lost a race with the workbench (a context menu closed by a re-render, a dialog
-      // still laying out); every retry is printed by the reporter, so a flaky scenario stays visible.
-      retries: 1,
       reporter: path.join(ROOT, 'scripts', 'count-reporter.js'),
       reporterOptions: { countFile },
     });

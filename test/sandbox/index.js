@@ -20,7 +20,8 @@ const { createOauth } = require('./oauth');
  * @typedef {{ method?: string, path?: RegExp | string, status?: number, body?: unknown, times?: number, hang?: boolean,
  *   drop?: boolean, retryAfter?: number | string, afterAction?: boolean }} Rule
  * @typedef {{ time: string, method: string, path: string, apiPath: string, query: Record<string, string>, body: unknown,
- *   status: number | null, auth: 'admin' | 'nonadmin' | 'sudo' | null, op: string | null, ms: number | null }} LoggedRequest
+ *   status: number | null, auth: 'admin' | 'nonadmin' | 'sudo' | null, op: string | null, ms: number | null,
+ *   writesInFlight?: number }} LoggedRequest
  * @typedef {{
  *   url: string, port: number, clientId: string, clientSecret: string, nonAdmin: { clientId: string, clientSecret: string },
  *   requests: LoggedRequest[], clearLog(): void, revokeAllTokens(): void, setFaults(f: Faults): void, addRule(rule: Rule): void,
@@ -30,6 +31,8 @@ const { createOauth } = require('./oauth');
  */
 
 const API_PREFIX = '/api/4.0';
+/** Operations sent with POST or DELETE that change no Looker data: a session's login and logout, a query run. */
+const READS_AND_SESSIONS = new Set(['login', 'login_user', 'logout', 'run_inline_query']);
 const MAX_BODY = 1024 * 1024;
 
 /**
@@ -54,6 +57,8 @@ async function startSandbox(options = {}) {
 
   /** @type {LoggedRequest[]} */
   const requests = [];
+  /** API writes (changes: not GET, not READS_AND_SESSIONS) received and not yet answered: each one's log entry records how many were open with it. */
+  let writesOpen = 0;
   /** @type {(Rule & { remaining: number })[]} */
   let rules = [];
   /** @type {Map<string, import('./api').TokenInfo>} */
@@ -249,6 +254,12 @@ async function startSandbox(options = {}) {
       status: null, auth: null, op: route ? route.op : null, ms: null };
     const started = performance.now();
     requests.push(entry);
+    if (method !== 'GET' && !READS_AND_SESSIONS.has(entry.op ?? '')) {
+      // Counted from arrival until the response is finished or its socket closed (a drop, a client that gave up).
+      writesOpen++;
+      entry.writesInFlight = writesOpen;
+      res.once('close', () => writesOpen--);
+    }
     const specPath = route ? route.path : apiPath;
     /** @param {number} status @param {unknown} b @param {Record<string, string>} [h] */
     const reply = (status, b, h) => {

@@ -209,8 +209,8 @@ describe('the first hour of a real admin (UI)', function () {
       if (await box.isVisible() && (await input.inputValue().catch(() => '')) === target) await page.keyboard.press('Enter');
       await page.waitForTimeout(500);
     }
-    assert.ok(fs.existsSync(target), 'the file was written');
-    // The file exists from its first rows on: read it once the export says it is done.
+    assert.ok(fs.existsSync(target), 'the file was created');
+    // The file exists as soon as the export starts writing it, page by page: read it once the export says it is done.
     const n = sb.db.users.length.toLocaleString('en');
     await waitNotification(page, new RegExp(`Exported ${n} users \\(everyone on ${CONNECTION}\\)`));
     const lines = fs.readFileSync(target, 'utf8').trim().split(/\r?\n/);
@@ -379,18 +379,25 @@ describe('the first hour of a real admin (UI)', function () {
     if ((await active.getAttribute('aria-expanded')) !== 'true') await active.click();
     const rows = pane.locator('.monaco-list-row[aria-level="2"]');
     await rows.nth(1).waitFor({ timeout: 30000 });
-    await rows.nth(1).click();
+    // A right-click only: it selects the row without opening its details tab, whose focus would close the menu.
     await rows.nth(1).click({ button: 'right' });
-    await page.getByRole('menuitem', { name: /Disable Users/ }).first().click();
+    const item = page.getByRole('menuitem', { name: /Disable Users/ }).first();
+    await item.waitFor({ timeout: 15000 });
+    await item.hover();
+    await page.keyboard.press('Enter');
     const frame = await frameWith(page, '#cancel', 30000).catch(() => undefined);
     assert.ok(frame, 'the preview opened');
+    // The page is drawn once its row (the change) is in the table; only then read it and press Cancel.
+    await frame.locator('td', { hasText: /Disabled: no → yes/ }).first().waitFor({ timeout: 15000 });
     const body = await frame.locator('body').innerText();
     assert.ok(!/user\(s\)/.test(body), 'plural forms, not "user(s)"');
     // 8 · Looker's names for the fields, not the API's.
     assert.ok(!/is_disabled/.test(body), body);
     assert.match(body, /Disabled: no → yes/);
     await frame.locator('#cancel').click();
-    await waitLog(new RegExp(`Bulk disable on ${CONNECTION} .*preview of 1 user\\(s\\) cancelled`));
+    // Cancel closes the preview, then the line is written (the log file is flushed a little later: wait for both).
+    await until(async () => !(await frame.locator('#cancel').count().catch(() => 0)), 'the preview to close', 30000);
+    await waitLog(new RegExp(`Bulk disable on ${CONNECTION} .*preview of 1 user\\(s\\) cancelled`), 30000);
   });
 
   it('4 · the Add to Group preview names the group and warns instead of "Will change" for an externally managed one', async () => {
@@ -667,5 +674,83 @@ describe('the first hour of a real admin (UI)', function () {
     await tab(page, names[7]).waitFor({ timeout: 15000 });
     assert.strictEqual(await tab(page, names[6]).count(), 1, `the double-clicked tab of ${names[6]} stays open`);
     assert.strictEqual(await tab(page, names[5]).count(), 0, `the preview of ${names[5]} was replaced`);
+  it('README · the search box\'s history button lists recent searches; picking one puts it back in the box', async () => {
+    await page.keyboard.press('Escape');
+    await focusWorkbench(page);
+    pane = await openLookerView(page);
+    const box = page.locator('.quick-input-widget');
+    await (await titleButton(page, 'Search Users')).click();
+    await box.locator('.quick-input-title', { hasText: 'Search Looker Users' }).waitFor({ timeout: 15000 });
+    await box.locator('input').first().fill('last:Raman');
+    await page.keyboard.press('Enter');
+    await pane.locator('.monaco-list-row[aria-level="1"]').filter({ hasText: /Search: last:Raman/ }).first().waitFor({ timeout: 30000 });
+    // Open the box again (it shows the current query); clear it, then the history button in its title bar.
+    await (await titleButton(page, 'Search Users')).click();
+    await box.locator('.quick-input-title', { hasText: 'Search Looker Users' }).waitFor({ timeout: 15000 });
+    await box.locator('input').first().fill('');
+    await box.locator('.quick-input-titlebar a.action-label[aria-label*="Recent and saved searches"], .quick-input-header a.action-label[aria-label*="Recent and saved searches"]').first().click();
+    const recent = box.locator('.quick-input-list .monaco-list-row', { hasText: 'last:Raman' }).first();
+    await recent.waitFor({ timeout: 15000 });
+    assert.ok((await box.locator('.quick-input-list').innerText()).includes('Recent'), 'listed under "Recent"');
+    await recent.click();
+    // The pick goes back into the search box, to edit or run.
+    await box.locator('.quick-input-title', { hasText: 'Search Looker Users' }).waitFor({ timeout: 15000 });
+    await page.waitForFunction(() => document.querySelector('.quick-input-widget input')?.value === 'last:Raman', null, { timeout: 15000 });
+    await box.locator('input').first().fill('');
+    await page.keyboard.press('Enter');
+    await rootRow(pane, 'Active').waitFor({ timeout: 30000 });
+  });
+
+  it('README · Open in Looker (context menu) opens the user\'s admin page of this instance in the browser', async () => {
+    await focusWorkbench(page);
+    pane = await openLookerView(page);
+    await setExpanded(pane, 'Active', true);
+    const row = pane.locator('.monaco-list-row[aria-level="2"]').nth(2);
+    await row.waitFor({ timeout: 30000 });
+    const label = (await row.getAttribute('aria-label')) || '';
+    const popup = page.context().waitForEvent('page', { timeout: 30000 });
+    await row.click({ button: 'right' });
+    const item = page.getByRole('menuitem', { name: /Open in Looker/ }).first();
+    await item.waitFor({ timeout: 15000 });
+    await item.hover();
+    await page.keyboard.press('Enter');
+    const opened = await popup;
+    await until(() => opened.url() !== 'about:blank', 'the new tab to get its address', 15000);
+    // code-server hands a 127.0.0.1 address to the browser through its port proxy (/proxy/PORT/…): same port, same path.
+    const port = new URL(sb.url).port;
+    const m = /\/admin\/users\/(\d+)\/edit$/.exec(opened.url());
+    const base = opened.url().slice(0, m ? m.index : 0);
+    assert.ok(m && (base === sb.url || base.endsWith(`/proxy/${port}`)), `the admin page of a user of this instance (port ${port}): ${opened.url()}`);
+    const u = sb.db.users.find((x) => x.id === m[1]);
+    assert.ok(u && label.startsWith([u.first_name, u.last_name].filter(Boolean).join(' ')), `user ${m[1]} is the row "${label}"`);
+    await opened.close();
+  });
+
+  it('README · Edit Connection renames the connection: every step keeps what was saved, the secret too', async () => {
+    const renamed = `${CONNECTION} Renamed`;
+    await focusWorkbench(page);
+    const mark = sb.requests.length;
+    await runCommand(page, 'Looker: Edit Connection');
+    const box = page.locator('.quick-input-widget');
+    // With several connections saved, a picker comes first.
+    const step1 = box.locator('.quick-input-title', { hasText: /\(1\/4\)/ });
+    const pick = box.locator('.quick-input-list .monaco-list-row', { hasText: CONNECTION }).first();
+    await until(async () => (await step1.count()) > 0 || (await pick.count()) > 0, 'the connection picker or the first step', 15000);
+    if (!(await step1.count())) await pick.click();
+    await step1.waitFor({ timeout: 15000 });
+    assert.strictEqual(await box.locator('input').first().inputValue(), sb.url, 'the URL is filled in');
+    await page.keyboard.press('Enter');
+    await box.locator('.quick-input-title', { hasText: /\(2\/4\)/ }).waitFor({ timeout: 15000 });
+    assert.strictEqual(await box.locator('input').first().inputValue(), sb.clientId, 'the client ID is filled in');
+    await page.keyboard.press('Enter');
+    await box.locator('.quick-input-title', { hasText: /\(3\/4\)/ }).waitFor({ timeout: 15000 });
+    assert.strictEqual(await box.locator('input').first().inputValue(), '', 'the secret is never shown');
+    await page.keyboard.press('Enter'); // empty: keep the saved secret
+    await box.locator('.quick-input-title', { hasText: /\(4\/4\)/ }).waitFor({ timeout: 15000 });
+    await box.locator('input').first().fill(renamed);
+    await page.keyboard.press('Enter');
+    await page.locator('.statusbar-item', { hasText: renamed }).first().waitFor({ timeout: 60000 });
+    // The edited connection was tested with the kept secret before it was saved: a successful login.
+    assert.ok(sb.requests.slice(mark).some((r) => r.method === 'POST' && r.apiPath === '/login' && r.status === 200), 'a login with the kept secret');
   });
 });

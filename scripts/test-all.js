@@ -23,7 +23,6 @@ const MIN_TESTS = {
   unit: 370,
   'in-host': 120,
   ui: 46,
-  ui: 43,
   smoke: 6,
   package: 3,
 };

@@ -12,6 +12,7 @@ import type {
   ICredentialsOIDC,
   ICredentialsSaml,
   ICredentialsTotp,
+  IFolder,
   IGroup,
   IRequestAllGroupUsers,
   IRequestAllGroups,
@@ -613,6 +614,11 @@ export class LookerClient {
   /** PATCH /users/{id} with exactly the given fields. */
   updateUser(id: string, body: Partial<IWriteUser>, fields?: string, signal?: AbortSignal): Promise<IUser> {
     return this.json({ method: 'PATCH', path: `/users/${seg(id)}`, query: { fields }, body, signal });
+  }
+
+  /** GET /folders/{folder_id}: 404 when the instance has no such folder. */
+  folder(id: string, fields?: string, signal?: AbortSignal): Promise<IFolder> {
+    return this.json({ method: 'GET', path: `/folders/${seg(id)}`, query: { fields }, signal });
   }
 
   deleteUser(id: string, signal?: AbortSignal): Promise<void> {

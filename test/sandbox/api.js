@@ -1243,6 +1243,22 @@ function buildRoutes(db, auth) {
     return { status: 200, body: out };
   });
 
+  // --- folders
+  // The Shared folder (id 1, everyone's default home folder) and each user's personal folder. A folder the caller
+  // cannot see is 404 (the operation declares no 403), as is an id that is no folder.
+  add('folder', 'GET', '/folders/{folder_id}', (ctx) => {
+    const id = ctx.params.folder_id;
+    if (id === '1') {
+      return ok(ctx, { id: '1', name: 'Shared', parent_id: null, content_metadata_id: SHARED_CONTENT_METADATA_ID, is_shared_root: true, is_personal: false,
+        is_personal_descendant: false, is_users_root: false, is_embed: false, child_count: 0, can: { show: true, index: true } });
+    }
+    const owner = db.users.find((u) => u.personal_folder_id !== null && u.personal_folder_id === id);
+    if (!owner || (!ctx.admin && ctx.actor?.id !== owner.id)) throw notFound();
+    return ok(ctx, { id, name: [owner.first_name, owner.last_name].filter(Boolean).join(' ') || `User ${owner.id}`, parent_id: null, creator_id: owner.id,
+      content_metadata_id: owner.content_metadata_id, is_shared_root: false, is_personal: true, is_personal_descendant: false, is_users_root: false,
+      is_embed: false, child_count: 0, can: { show: true, index: true } });
+  });
+
   // --- lockouts
   // Lockouts need the manage-users permission (admins here); the operations declare no 403, so a caller without it gets 404.
   add('all_user_login_lockouts', 'GET', '/user_login_lockouts', (ctx) => {

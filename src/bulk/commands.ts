@@ -105,10 +105,12 @@ function actionTitle(a: BulkAction): string {
  */
 function confirmWords(action: BulkAction, params: BulkParams, users: number, changing: number, profile: ConnectionProfile): { title: string; confirmLabel: string } {
   const target = params.groupName ?? params.roleName ?? params.attributeName ?? params.credentialName ?? params.credentialKind;
-  const what = actionTitle(action) + (target ? ` — ${target}` : '');
+  // Ending chosen sessions (a row of the details panel) is not "End All Sessions".
+  const verb = action === 'endSessions' && params.sessionIds ? vscode.l10n.t('End Web Session') : actionTitle(action);
+  const what = verb + (target ? ` — ${target}` : '');
   return {
     title: vscode.l10n.t('{0}: {1} on {2} ({3})', what, userCount(users), profile.name, hostOf(profile.baseUrl)),
-    confirmLabel: vscode.l10n.t('{0} {1}', actionTitle(action), userCount(changing)),
+    confirmLabel: vscode.l10n.t('{0} {1}', verb, userCount(changing)),
   };
 }
 

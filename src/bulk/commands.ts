@@ -202,6 +202,8 @@ export class BulkCommands implements vscode.Disposable {
   /** This window, as the owner of the job locks (another window sees its jobs as running, not resumable). */
   private readonly owner = `${vscode.env.sessionId}-${process.pid}`;
   private readonly apiUsers = new Map<string, { id: string; name: string }>();
+  /** One client per connection for single changes (no login and logout per edit); dropped when connections change. */
+  private readonly singleClients = new Map<string, LookerClient>();
 
   constructor(
     private readonly manager: ConnectionManager,
@@ -216,6 +218,25 @@ export class BulkCommands implements vscode.Disposable {
     const dir = storageDir ?? context.globalStorageUri.fsPath;
     this.jobs = new JobStore(path.join(dir, 'bulk-jobs'));
     this.preview = new BulkPreview(context.extensionUri);
+    context.subscriptions.push(
+      manager.store.onDidChange(() => this.dropSingleClients()),
+      manager.store.onDidChangeSecret(() => this.dropSingleClients()),
+    );
+  }
+
+  private dropSingleClients(): void {
+    for (const c of this.singleClients.values()) c.dispose();
+    this.singleClients.clear();
+  }
+
+  /** The client of single changes on a connection: like a bulk job's (the runner alone retries), kept between edits. */
+  private singleClient(profile: ConnectionProfile): LookerClient {
+    let c = this.singleClients.get(profile.id);
+    if (!c) {
+      c = this.bulkClient(profile);
+      this.singleClients.set(profile.id, c);
+    }
+    return c;
   }
 
   setView(view: vscode.TreeView<unknown>): void {
@@ -472,43 +493,40 @@ export class BulkCommands implements vscode.Disposable {
   async runOne(action: BulkAction, userId: string, connectionId: string, params: BulkParams, opts: { undoOf?: string } = {}): Promise<SingleOutcome> {
     const profile = this.manager.store.get(connectionId);
     if (!profile) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('That connection no longer exists. Nothing was sent.') });
-    const client = this.bulkClient(profile);
-    try {
-      const reader = this.manager.client(profile.id) ?? client;
-      const me = await this.apiUser(profile, reader);
-      const plan = await planJob(reader, action, params, [String(userId)], { apiUserId: me.id });
-      const item = plan.items[0];
-      if (item.kind !== 'change') return { status: item.kind === 'skip' ? 'skipped' : 'failed', message: item.reason, item };
-      if (ACTIONS[action].destructive) {
-        const words = confirmWords(action, params, 1, 1, profile);
-        const detail = [item.label, describeChanges(item.before ?? {}, item.after ?? {})].filter(Boolean).join('\n');
-        if ((await confirmModal(words.title, detail, words.confirmLabel)) !== words.confirmLabel) return { status: 'cancelled', item };
-      }
-      const job = jobFromPlan(plan, profile.id, { undoOf: opts.undoOf });
-      job.instance = this.identity(profile, me);
-      await this.jobs.save(job);
-      // The write's own result stays in memory: a reset link is handed to the panel, never saved with the job.
-      let outcome: ActionOutcome | undefined;
-      let error: unknown;
-      const apply = async (id: string, o: ApplyOptions) => {
-        try {
-          outcome = await applyAction(client, job.action, job.params, id, o);
-          return outcome;
-        } catch (err) {
-          error = err;
-          throw err;
-        }
-      };
-      const { result } = await this.execute(job, profile, client, { apply, single: true });
-      if (result.fatal) throw result.fatal;
-      const state = job.state[String(userId)];
-      if (state?.status === 'done') return { status: 'done', item, after: state.after, secret: outcome?.secret, job };
-      if (state?.status === 'skipped') return { status: 'skipped', message: state.message, item, job };
-      if (state?.status === 'failed') return { status: 'failed', message: state.message, error, item, job };
-      return { status: 'cancelled', item, job };
-    } finally {
-      client.dispose();
+    const client = this.singleClient(profile);
+    const reader = this.manager.client(profile.id) ?? client;
+    const me = await this.apiUser(profile, reader);
+    const plan = await planJob(reader, action, params, [String(userId)], { apiUserId: me.id });
+    const item = plan.items[0];
+    if (item.kind !== 'change') return { status: item.kind === 'skip' ? 'skipped' : 'failed', message: item.reason, item };
+    if (ACTIONS[action].destructive) {
+      const words = confirmWords(action, params, 1, 1, profile);
+      const detail = [item.label, describeChanges(item.before ?? {}, item.after ?? {})].filter(Boolean).join('\n');
+      if ((await confirmModal(words.title, detail, words.confirmLabel)) !== words.confirmLabel) return { status: 'cancelled', item };
     }
+    // A field edit sends only what differs from Looker's values now (the dry run's "after").
+    const job = jobFromPlan(action === 'updateUser' ? { ...plan, params: { ...params, fields: item.after } } : plan, profile.id, { undoOf: opts.undoOf });
+    job.instance = this.identity(profile, me);
+    await this.jobs.save(job);
+    // The write's own result stays in memory: a reset link is handed to the panel, never saved with the job.
+    let outcome: ActionOutcome | undefined;
+    let error: unknown;
+    const apply = async (id: string, o: ApplyOptions) => {
+      try {
+        outcome = await applyAction(client, job.action, job.params, id, o);
+        return outcome;
+      } catch (err) {
+        error = err;
+        throw err;
+      }
+    };
+    const { result } = await this.execute(job, profile, client, { apply, single: true });
+    if (result.fatal) throw result.fatal;
+    const state = job.state[String(userId)];
+    if (state?.status === 'done') return { status: 'done', item, after: state.after, secret: outcome?.secret, job };
+    if (state?.status === 'skipped') return { status: 'skipped', message: state.message, item, job };
+    if (state?.status === 'failed') return { status: 'failed', message: state.message, error, item, job };
+    return { status: 'cancelled', item, job };
   }
 
   /** Runs a saved job with progress, audit lines and the final report (a single change: no report). */
@@ -1009,6 +1027,7 @@ export class BulkCommands implements vscode.Disposable {
 
   dispose(): void {
     // The preview is disposed through context.subscriptions; running jobs stop with the extension host and resume later.
+    this.dropSingleClients();
   }
 }
 

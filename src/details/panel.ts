@@ -447,8 +447,9 @@ export class DetailsPanel implements vscode.Disposable {
     return this.change(
       vscode.l10n.t('Saving {0}', this.name()),
       async () => {
-        const o = await this.deps.runOne?.('updateUser', this.userId, this.connectionId, { fields: diff, base });
-        if (o?.status === 'failed' && !o.error && o.item) {
+        if (!this.deps.runOne) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('Changes are not available in this window.') });
+        const o = await this.deps.runOne('updateUser', this.userId, this.connectionId, { fields: diff, base });
+        if (o.status === 'failed' && !o.error && o.item) {
           const conflicts = o.item.before ? findConflicts(base, diff, o.item.before) : [];
           if (conflicts.length) {
             this.post({ type: 'conflict', fields: conflicts });
@@ -460,7 +461,7 @@ export class DetailsPanel implements vscode.Disposable {
             return false;
           }
         }
-        if (!o || o.status === 'cancelled') return false;
+        if (o.status === 'cancelled') return false;
         if (o.status === 'failed') throw o.error ?? new LookerApiError({ kind: 'config', message: o.message ?? '' });
         this.post({ type: 'saved', fields });
         return true;

@@ -143,14 +143,14 @@ export class Features implements vscode.Disposable {
   get details(): DetailsModule.UserDetailsController {
     if (!this.detailsValue) {
       const { UserDetailsController } = this.load<typeof DetailsModule>('details');
-      const { manager, log, context, tree, audit } = this.deps;
+      const { manager, log, context, tree } = this.deps;
       this.detailsValue = new UserDetailsController({
         manager,
         log,
         extensionUri: context.extensionUri,
         onUsersChanged: (ids) => void tree.updateUsers(ids),
-        audit,
         runJob: async (action, userIds, connectionId, params) => !!(await this.bulk.startFor(action, { userIds, connectionId, params }))?.result.counts.done,
+        runOne: (action, userId, connectionId, params) => this.bulk.runOne(action, userId, connectionId, params),
       });
       this.disposables.push(this.detailsValue);
     }

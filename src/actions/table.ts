@@ -3,7 +3,9 @@
  * once — its audit label, the kind that reverses it, what a retry after a timeout may do, and whether it is
  * destructive (a single one is confirmed in a modal naming the connection and host; every bulk job in the preview, a
  * delete with the typed count). Bulk jobs (src/bulk), the details panel, CSV email
- * migration and Undo take these facts from here; adding a kind of change starts with adding one entry.
+ * migration and Undo take these facts from here; adding a kind of change starts with adding one entry. Each kind run
+ * as a job (all but the two legacy labels below) is planned by its `case` in `classify` (src/bulk/plan.ts) and applied
+ * by its `case` in `applyAction` (src/bulk/actions.ts); the panel runs it as a job of one (`BulkCommands.runOne`).
  *
  * Retry safety after a timeout or a broken connection (the request may have been done):
  *  - `idempotent`: sending it again gives the same result (PATCH/PUT of values, DELETE of a session);
@@ -50,6 +52,8 @@ export const ACTIONS: Readonly<Record<ActionName, ActionSpec>> = {
   updateUser: { retry: 'idempotent', destructive: false, operation: 'update_user' },
   disable: { inverse: 'enable', retry: 'idempotent', destructive: true, operation: 'update_user' },
   enable: { inverse: 'disable', retry: 'idempotent', destructive: false, operation: 'update_user' },
+  // Legacy audit labels of panel writes made before they became jobs (the panel now uses updateEmail, force/clear
+  // reset, add/remove role); kept so those entries still read and undo.
   updateCredentialsEmail: { retry: 'idempotent', destructive: false, operation: 'update_user_credentials_email' },
   updateEmail: { retry: 'idempotent', destructive: false, operation: 'update_user_credentials_email' },
   createCredentialsEmail: { retry: 'reread', destructive: false, operation: 'create_user_credentials_email' },
@@ -61,7 +65,7 @@ export const ACTIONS: Readonly<Record<ActionName, ActionSpec>> = {
   endSessions: { retry: 'idempotent', destructive: true, operation: 'delete_user_session' },
   addRole: { inverse: 'removeRole', retry: 'idempotent', destructive: false, operation: 'set_user_roles' },
   removeRole: { inverse: 'addRole', retry: 'idempotent', destructive: false, operation: 'set_user_roles' },
-  setRoles: { retry: 'idempotent', destructive: false, operation: 'set_user_roles' },
+  setRoles: { retry: 'idempotent', destructive: false, operation: 'set_user_roles' }, // legacy label, as above
   addToGroup: { inverse: 'removeFromGroup', retry: 'reread', destructive: false, operation: 'add_group_user' },
   removeFromGroup: { inverse: 'addToGroup', retry: 'reread', destructive: false, operation: 'delete_group_user' },
   unlock: { retry: 'idempotent', destructive: false, operation: 'delete_user_login_lockout' },

@@ -203,7 +203,7 @@ export function undoStep(e: AuditEntry): UndoStep | undefined {
     const body = pick(e.before, WRITABLE_USER_FIELDS);
     return body ? { kind: 'patchUser', userId: e.userId, body } : undefined;
   }
-  if (e.action === 'updateCredentialsEmail') {
+  if (e.action === 'updateCredentialsEmail' || e.action === 'updateEmail') {
     const body = pick(e.before, WRITABLE_EMAIL_FIELDS);
     return body ? { kind: 'patchCredentialsEmail', userId: e.userId, body } : undefined;
   }
@@ -242,8 +242,17 @@ export function undoableJobs(entries: AuditEntry[]): UndoableJob[] {
   return [...jobs.values()].sort((a, b) => b.time.localeCompare(a.time));
 }
 
-/** Single (non-job) entries that can be undone, newest first. */
+/**
+ * Single entries that can be undone, newest first: those outside a job, and field edits (a job of one from the
+ * details panel, a login email change) whose `before` values are written back.
+ */
 export function undoableEntries(entries: AuditEntry[]): AuditEntry[] {
   const undone = new Set(entries.map((e) => e.undoOf).filter((x): x is string => !!x));
-  return entries.filter((e) => !e.jobId && !undone.has(e.id) && undoStep(e) !== undefined).reverse();
+  return entries
+    .filter((e) => {
+      if (undone.has(e.id)) return false;
+      const step = undoStep(e);
+      return !!step && (!e.jobId || step.kind !== 'action');
+    })
+    .reverse();
 }

@@ -2,13 +2,22 @@
 import type { LookerClient } from '../looker/client';
 import { LookerApiError } from '../looker/errors';
 import type { BulkAction, BulkParams, FieldValues } from './types';
-import { attributeNow, shownValue } from './plan';
+import { attributeNow, credentialField, hasCredential, shownValue } from './plan';
+import type { IWriteUser } from '@looker/sdk';
+import type { SingleCredentialKind } from '../looker/client';
 
 /** The part of {@link LookerClient} the bulk actions use (tests may pass a recording stand-in). */
 export type BulkClient = Pick<
   LookerClient,
+  | 'user'
   | 'updateUser'
   | 'updateUserCredentialsEmail'
+  | 'createUserCredentialsEmail'
+  | 'createPasswordResetUrl'
+  | 'deleteUserCredentialsEmail'
+  | 'deleteUserCredentialApi3'
+  | 'deleteUserCredentialEmbed'
+  | 'deleteUserCredential'
   | 'sendPasswordReset'
   | 'userSessions'
   | 'deleteUserSession'
@@ -30,7 +39,12 @@ export interface ActionOutcome {
   message?: string;
   before?: FieldValues;
   after?: FieldValues;
+  /** A one-time secret the write returned (a reset link): handed to the caller only, never saved, logged or audited. */
+  secret?: string;
 }
+
+/** How long a reset link made with `expires=true` stays valid (Looker: 60 minutes). */
+export const RESET_LINK_MINUTES = 60;
 
 function need(value: string | undefined, what: string): string {
   if (!value) throw new LookerApiError({ kind: 'config', message: `The job has no ${what}.` });
@@ -86,8 +100,10 @@ export async function applyAction(client: BulkClient, action: BulkAction, params
       await client.sendPasswordReset(userId, 'email');
       return { status: 'done', after: { password_reset_email: 'sent' } };
     case 'endSessions': {
-      const sessions = await client.userSessions(userId, 'id');
-      if (!sessions.length) return { status: 'skipped', message: 'No active sessions.' };
+      const open = await client.userSessions(userId, 'id');
+      const only = params.sessionIds ? new Set(params.sessionIds) : undefined;
+      const sessions = only ? open.filter((s) => only.has(String(s.id))) : open;
+      if (!sessions.length) return { status: 'skipped', message: only ? 'Already ended.' : 'No active sessions.' };
       for (const s of sessions) {
         try {
           await client.deleteUserSession(userId, String(s.id));
@@ -95,7 +111,7 @@ export async function applyAction(client: BulkClient, action: BulkAction, params
           if (!is404(err)) throw err; // already ended
         }
       }
-      return { status: 'done', before: { sessions: sessions.length }, after: { sessions: 0 } };
+      return { status: 'done', before: { sessions: open.length }, after: { sessions: open.length - sessions.length } };
     }
     case 'addToGroup': {
       const groupId = need(params.groupId, 'group');
@@ -156,6 +172,52 @@ export async function applyAction(client: BulkClient, action: BulkAction, params
       if (now?.source !== 'user') return recheck ? { status: 'done', after: { [key]: null } } : { status: 'skipped', message: 'No value set for this user.' };
       await client.deleteUserAttributeValue(userId, attributeId);
       return { status: 'done', before: { [key]: shownValue(params, now.value ?? '') }, after: { [key]: null } };
+    }
+    case 'updateUser': {
+      // The edited fields' new values (PATCH of values: the same result when sent again after a timeout).
+      const body = params.fields ?? {};
+      if (!Object.keys(body).length) throw new LookerApiError({ kind: 'config', message: 'The job has no fields to change.' });
+      await client.updateUser(userId, body as Partial<IWriteUser>, 'id');
+      return { status: 'done', after: { ...body } };
+    }
+    case 'createCredentialsEmail': {
+      const email = need(params.emails?.[userId], `new email for user ${userId}`);
+      if (recheck) {
+        // The earlier attempt may have created it: an email login with this address now means it did.
+        const [u] = await client.allUsers([userId], 'id,credentials_email(email)');
+        if ((u?.credentials_email?.email ?? '').toLowerCase() === email.toLowerCase()) return { status: 'done', before: { email: null }, after: { email } };
+      }
+      const cred = await client.createUserCredentialsEmail(userId, { email }, 'email');
+      return { status: 'done', before: { email: null }, after: { email: cred?.email ?? email } };
+    }
+    case 'createPasswordResetLink': {
+      // Every call makes a new link: after an uncertain attempt none is made a second time.
+      if (recheck) throw uncertain('The first request timed out after it was sent; Looker may have made a link. No second one was made: create it again.');
+      const r = await client.createPasswordResetUrl(userId, true, 'password_reset_url');
+      const url = r.password_reset_url ?? undefined;
+      if (!url) throw new LookerApiError({ kind: 'http', message: 'Looker did not return a reset link (is the API user an admin?).' });
+      const expires = new Date(Date.now() + RESET_LINK_MINUTES * 60000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      return { status: 'done', after: { reset_link: 'created', expires }, secret: url };
+    }
+    case 'deleteCredential': {
+      const kind = need(params.credentialKind, 'credential');
+      const id = params.credentialId ?? '';
+      const what = id ? `${kind} ${id}` : kind;
+      if (recheck) {
+        const [u] = await client.allUsers([userId], `id,${credentialField(kind)}`);
+        if (u && !hasCredential(u, kind, id)) return { status: 'done', before: { credential: what }, after: { credential: null } };
+      }
+      try {
+        if (kind === 'email') await client.deleteUserCredentialsEmail(userId);
+        else if (kind === 'api3') await client.deleteUserCredentialApi3(userId, need(id, 'API key id'));
+        else if (kind === 'embed') await client.deleteUserCredentialEmbed(userId, need(id, 'embed credential id'));
+        else if (kind === 'workforce') throw new LookerApiError({ kind: 'http', message: 'A workforce credential cannot be deleted here.' });
+        else await client.deleteUserCredential(userId, kind as SingleCredentialKind);
+      } catch (err) {
+        if (is404(err)) return { status: 'skipped', message: 'Already deleted.' };
+        throw err;
+      }
+      return { status: 'done', before: { credential: what }, after: { credential: null } };
     }
     case 'unlock': {
       // The lockout's key is read now (Looker deletes by key, not by user); a lockout that expired meanwhile is gone.

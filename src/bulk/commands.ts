@@ -17,7 +17,10 @@ import { targetUsers } from '../users/commands';
 import { undoStep, undoableEntries, undoableJobs, userOfLabel, type AuditConnection, type AuditEntry, type AuditLog, type UndoableJob } from '../audit/log';
 import { checkAttributeValue, settablePerUser } from './attributes';
 import { EXPORT_FIELDS, apiFields, parseEmailCsv, toCsv, usersToCsv, usersToJson, type BadRow } from './csv';
-import { PLAN_USER_FIELDS, jobFromPlan, planJob, type Plan } from './plan';
+import { PLAN_USER_FIELDS, jobFromPlan, planJob, type Plan, type PlanItem } from './plan';
+import { ACTIONS } from '../actions/table';
+import { applyAction, type ActionOutcome, type ApplyOptions } from './actions';
+import { describeChanges } from '../details/diff';
 import { jobCost, type JobCost } from './cost';
 import { BATCH_LIMIT, idChunks, pages, writeUsers } from './export';
 import { checkBudget, type BudgetCheck } from '../looker/meter';
@@ -48,6 +51,12 @@ export interface BulkRequest {
 export interface BulkOutcome {
   job: BulkJob;
   result: RunResult;
+}
+
+/** How a saved job runs: a single change (no report, progress in the status bar) and its own apply step. */
+interface RunMode {
+  single?: boolean;
+  apply?: (userId: string, opts: ApplyOptions) => Promise<ActionOutcome>;
 }
 
 const ACTION_COMMANDS: [string, BulkAction][] = [
@@ -83,7 +92,42 @@ function actionTitle(a: BulkAction): string {
     case 'unlock': return vscode.l10n.t('Unlock');
     case 'setUserAttribute': return vscode.l10n.t('Set User Attribute');
     case 'clearUserAttribute': return vscode.l10n.t('Clear User Attribute');
+    case 'updateUser': return vscode.l10n.t('Save Changes');
+    case 'createCredentialsEmail': return vscode.l10n.t('Add Email Login');
+    case 'createPasswordResetLink': return vscode.l10n.t('Create Password Reset Link');
+    case 'deleteCredential': return vscode.l10n.t('Delete Credential');
   }
+}
+
+/**
+ * The words of a job's confirmation, the same for a bulk preview and a single change from the details panel: the
+ * action (and its group, role, attribute or credential), how many users, the connection and its host.
+ */
+function confirmWords(action: BulkAction, params: BulkParams, users: number, changing: number, profile: ConnectionProfile): { title: string; confirmLabel: string } {
+  const target = params.groupName ?? params.roleName ?? params.attributeName ?? params.credentialName ?? params.credentialKind;
+  // Ending chosen sessions (a row of the details panel) is not "End All Sessions".
+  const verb = action === 'endSessions' && params.sessionIds ? vscode.l10n.t('End Web Session') : actionTitle(action);
+  const what = verb + (target ? ` — ${target}` : '');
+  return {
+    title: vscode.l10n.t('{0}: {1} on {2} ({3})', what, userCount(users), profile.name, hostOf(profile.baseUrl)),
+    confirmLabel: vscode.l10n.t('{0} {1}', verb, userCount(changing)),
+  };
+}
+
+/**
+ * How a single change (a job of one user) ended, for the details panel: `error` is Looker's failure (a 422 carries
+ * the field errors), `item` the dry run's line (a conflict holds the current values in `before`), `secret` what the
+ * write returned that is never saved (a reset link).
+ */
+export interface SingleOutcome {
+  status: 'done' | 'skipped' | 'failed' | 'cancelled';
+  message?: string;
+  error?: unknown;
+  item?: PlanItem;
+  /** What the change left (as audited). */
+  after?: BulkParams['fields'];
+  secret?: string;
+  job?: BulkJob;
 }
 
 /**
@@ -158,6 +202,8 @@ export class BulkCommands implements vscode.Disposable {
   /** This window, as the owner of the job locks (another window sees its jobs as running, not resumable). */
   private readonly owner = `${vscode.env.sessionId}-${process.pid}`;
   private readonly apiUsers = new Map<string, { id: string; name: string }>();
+  /** One client per connection for single changes (no login and logout per edit); dropped when connections change. */
+  private readonly singleClients = new Map<string, LookerClient>();
 
   constructor(
     private readonly manager: ConnectionManager,
@@ -172,6 +218,25 @@ export class BulkCommands implements vscode.Disposable {
     const dir = storageDir ?? context.globalStorageUri.fsPath;
     this.jobs = new JobStore(path.join(dir, 'bulk-jobs'));
     this.preview = new BulkPreview(context.extensionUri);
+    context.subscriptions.push(
+      manager.store.onDidChange(() => this.dropSingleClients()),
+      manager.store.onDidChangeSecret(() => this.dropSingleClients()),
+    );
+  }
+
+  private dropSingleClients(): void {
+    for (const c of this.singleClients.values()) c.dispose();
+    this.singleClients.clear();
+  }
+
+  /** The client of single changes on a connection: like a bulk job's (the runner alone retries), kept between edits. */
+  private singleClient(profile: ConnectionProfile): LookerClient {
+    let c = this.singleClients.get(profile.id);
+    if (!c) {
+      c = this.bulkClient(profile);
+      this.singleClients.set(profile.id, c);
+    }
+    return c;
   }
 
   setView(view: vscode.TreeView<unknown>): void {
@@ -390,13 +455,10 @@ export class BulkCommands implements vscode.Disposable {
     const budget = checkBudget(cost.apply, used, allowance, confirmAbovePercent);
     const notes = costNotes(cost, budget);
     this.log.info(`Dry run ${action} on ${profile.name}: ${plan.counts.change} to change; ${notes.join(' ')}`);
-    const target = params.groupName ?? params.roleName ?? params.attributeName;
-    const what = actionTitle(action) + (target ? ` — ${target}` : '');
     // Every job, Undo and Resume included, is confirmed in the preview: nothing reaches Looker without it.
     const shown = await previewNames(client, action, params);
     const ok = await this.preview.show(plan, {
-      title: vscode.l10n.t('{0}: {1} on {2} ({3})', what, userCount(plan.items.length), profile.name, hostOf(profile.baseUrl)),
-      confirmLabel: vscode.l10n.t('{0} {1}', actionTitle(action), userCount(plan.counts.change)),
+      ...confirmWords(action, params, plan.items.length, plan.counts.change, profile),
       typeToConfirm: action === 'delete' ? String(plan.counts.change) : undefined,
       notes,
       ...shown,
@@ -421,31 +483,77 @@ export class BulkCommands implements vscode.Disposable {
     return (await confirmModal(message, vscode.l10n.t('Change the threshold with the setting looker.api.confirmAbovePercent.'), go)) === go;
   }
 
-  /** Runs a saved job with progress, audit lines and the final report. */
-  private execute(job: BulkJob, profile: ConnectionProfile, client: LookerClient): Promise<BulkOutcome> {
+  /**
+   * A single change (the details panel, Undo of a single edit): a job of one user through the same pipeline as a
+   * bulk job — the dry run (will change / already so / cannot, with the reason), a confirmation in the preview's
+   * words naming the connection and host when the kind is destructive, the job saved with the instance and locked,
+   * the runner (retry safety from the write table), one audit entry. No preview webview and no report: the panel
+   * shows the outcome (Looker's field errors included).
+   */
+  async runOne(action: BulkAction, userId: string, connectionId: string, params: BulkParams, opts: { undoOf?: string } = {}): Promise<SingleOutcome> {
+    const profile = this.manager.store.get(connectionId);
+    if (!profile) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('That connection no longer exists. Nothing was sent.') });
+    const client = this.singleClient(profile);
+    const reader = this.manager.client(profile.id) ?? client;
+    const me = await this.apiUser(profile, reader);
+    const plan = await planJob(reader, action, params, [String(userId)], { apiUserId: me.id });
+    const item = plan.items[0];
+    if (item.kind !== 'change') return { status: item.kind === 'skip' ? 'skipped' : 'failed', message: item.reason, item };
+    if (ACTIONS[action].destructive) {
+      const words = confirmWords(action, params, 1, 1, profile);
+      const detail = [item.label, describeChanges(item.before ?? {}, item.after ?? {})].filter(Boolean).join('\n');
+      if ((await confirmModal(words.title, detail, words.confirmLabel)) !== words.confirmLabel) return { status: 'cancelled', item };
+    }
+    // A field edit sends only what differs from Looker's values now (the dry run's "after").
+    const job = jobFromPlan(action === 'updateUser' ? { ...plan, params: { ...params, fields: item.after } } : plan, profile.id, { undoOf: opts.undoOf });
+    job.instance = this.identity(profile, me);
+    await this.jobs.save(job);
+    // The write's own result stays in memory: a reset link is handed to the panel, never saved with the job.
+    let outcome: ActionOutcome | undefined;
+    let error: unknown;
+    const apply = async (id: string, o: ApplyOptions) => {
+      try {
+        outcome = await applyAction(client, job.action, job.params, id, o);
+        return outcome;
+      } catch (err) {
+        error = err;
+        throw err;
+      }
+    };
+    const { result } = await this.execute(job, profile, client, { apply, single: true });
+    if (result.fatal) throw result.fatal;
+    const state = job.state[String(userId)];
+    if (state?.status === 'done') return { status: 'done', item, after: state.after, secret: outcome?.secret, job };
+    if (state?.status === 'skipped') return { status: 'skipped', message: state.message, item, job };
+    if (state?.status === 'failed') return { status: 'failed', message: state.message, error, item, job };
+    return { status: 'cancelled', item, job };
+  }
+
+  /** Runs a saved job with progress, audit lines and the final report (a single change: no report). */
+  private execute(job: BulkJob, profile: ConnectionProfile, client: LookerClient, run: RunMode = {}): Promise<BulkOutcome> {
     const existing = this.running.get(job.id);
     if (existing) return existing;
-    const p = this.executeNow(job, profile, client).finally(() => this.running.delete(job.id));
+    const p = this.executeNow(job, profile, client, run).finally(() => this.running.delete(job.id));
     this.running.set(job.id, p);
     return p;
   }
 
-  private async executeNow(job: BulkJob, profile: ConnectionProfile, client: LookerClient): Promise<BulkOutcome> {
+  private async executeNow(job: BulkJob, profile: ConnectionProfile, client: LookerClient, run: RunMode): Promise<BulkOutcome> {
     if (!(await this.jobs.claim(job.id, this.owner))) throw runningElsewhere();
     const beat = setInterval(() => void this.jobs.heartbeat(job.id), HEARTBEAT_MS);
     try {
-      return await this.executeClaimed(job, profile, client);
+      return await this.executeClaimed(job, profile, client, run);
     } finally {
       clearInterval(beat);
       await this.jobs.release(job.id, this.owner).catch(() => undefined);
     }
   }
 
-  private async executeClaimed(job: BulkJob, profile: ConnectionProfile, client: LookerClient): Promise<BulkOutcome> {
+  private async executeClaimed(job: BulkJob, profile: ConnectionProfile, client: LookerClient, run: RunMode): Promise<BulkOutcome> {
     const me = await this.apiUser(profile, client);
     const title = actionTitle(job.action);
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+      { location: run.single ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification, title, cancellable: !run.single },
       async (progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
@@ -463,12 +571,15 @@ export class BulkCommands implements vscode.Disposable {
         };
         return runJob(job, {
           client,
+          apply: run.apply,
           concurrency: this.concurrency(),
           signal: abort.signal,
           onProgress: report,
           persist: (j) => this.jobs.save(j),
-          onUserDone: (userId, state) =>
-            this.audit
+          onUserDone: (userId, state) => {
+            // A single change is also one Output line: who, where, what (before → after), whom. Never a secret.
+            if (run.single) this.log.info(`${me.name} @ ${profile.name}: ${job.action} ${describeChanges(state.before ?? {}, state.after ?? {})} — user ${userId} (${state.label ?? ''})`);
+            return this.audit
               .record({
                 connection: this.identity(profile, me),
                 apiUser: me.name,
@@ -481,14 +592,16 @@ export class BulkCommands implements vscode.Disposable {
                 params: job.params.groupId || job.params.roleId ? { groupId: job.params.groupId, roleId: job.params.roleId, groupName: job.params.groupName, roleName: job.params.roleName } : undefined,
                 undoOf: job.undoOf,
               })
-              .then(() => undefined),
+              .then(() => undefined);
+          },
         });
       },
     );
     const counts = result.counts;
     this.log.info(`[${profile.name}] ${me.name}: bulk ${job.action} job ${job.id}: ${counts.done} done, ${counts.skipped} skipped, ${counts.failed} failed, ${counts.pending} pending, ${result.retries} retries, ${result.ms} ms`);
     const changed = job.userIds.filter((id) => job.state[id]?.status === 'done');
-    if (changed.length) {
+    // A single change's panel re-reads the user and refreshes the tree itself; it shows its own outcome.
+    if (changed.length && !run.single) {
       if (job.action === 'delete') this.tree.removeUsers(changed);
       // The lockout list is read with the groups: a full reload empties "Locked out" and clears the users' lock flags.
       else if (job.action === 'unlock') this.tree.refresh();
@@ -497,7 +610,7 @@ export class BulkCommands implements vscode.Disposable {
     const outcome = { job, result };
     this.last = outcome;
     if (counts.pending === 0) await this.jobs.remove(job.id).catch(() => undefined);
-    void this.showReport(outcome, profile);
+    if (!run.single) void this.showReport(outcome, profile);
     return outcome;
   }
 
@@ -870,7 +983,6 @@ export class BulkCommands implements vscode.Disposable {
     refuseOtherInstance(profile, e.connection.url);
     const client = this.manager.client(profile.id);
     if (!client) return undefined;
-    const me = await this.apiUser(profile, client);
     if (step.kind === 'action') {
       if (!isBulkAction(step.action)) return undefined;
       const bulk = this.bulkClient(profile);
@@ -894,29 +1006,28 @@ export class BulkCommands implements vscode.Disposable {
     const detail = keys.map((k) => `${k}: ${JSON.stringify(now[k] ?? null)} → ${JSON.stringify(step.body[k] ?? null)}`).join('\n');
     const ok = await confirmModal(vscode.l10n.t('Undo {0} for user {1} on {2} ({3})?', e.action, step.userId, profile.name, hostOf(profile.baseUrl)), detail, go);
     if (ok !== go) return undefined;
-    let after: Record<string, unknown>;
-    if (step.kind === 'patchUser') {
-      const u = await client.updateUser(step.userId, step.body, Object.keys(step.body).join(','));
-      after = Object.fromEntries(Object.keys(step.body).map((k) => [k, (u as Record<string, unknown>)[k]]));
-    } else {
-      const c = await client.updateUserCredentialsEmail(step.userId, step.body, Object.keys(step.body).join(','));
-      after = Object.fromEntries(Object.keys(step.body).map((k) => [k, (c as Record<string, unknown>)[k]]));
+    // The undo is a change like any other: a job of one through the pipeline, whose dry run checks once more that
+    // the values are still the ones this change left (a conflict otherwise), audited once with `undoOf`.
+    const runs: [BulkAction, BulkParams][] =
+      step.kind === 'patchUser'
+        ? [['updateUser', { fields: step.body, base: pickValues(e.after, keys) }]]
+        : keys.map((k): [BulkAction, BulkParams] =>
+            k === 'email' ? ['updateEmail', { emails: { [step.userId]: String(step.body.email ?? '') } }] : [step.body[k] ? 'forcePasswordReset' : 'clearPasswordReset', {}],
+          );
+    let last: SingleOutcome | undefined;
+    for (const [action, params] of runs) {
+      last = await this.runOne(action, step.userId, profile.id, params, { undoOf: e.id });
+      if (last.status === 'failed') throw last.error ?? new LookerApiError({ kind: 'config', message: vscode.l10n.t('Cannot undo: {0} Nothing was written.', last.message ?? '') });
     }
     void this.tree.updateUsers([step.userId]).catch(() => undefined);
-    return this.audit.record({
-      connection: this.identity(profile, me),
-      apiUser: me.name,
-      action: e.action,
-      userId: step.userId,
-      user: e.user,
-      before: e.after,
-      after,
-      undoOf: e.id,
-    });
+    await this.audit.flush();
+    if (last?.status !== 'done') return undefined;
+    return [...(await this.audit.read())].reverse().find((x) => x.undoOf === e.id);
   }
 
   dispose(): void {
     // The preview is disposed through context.subscriptions; running jobs stop with the extension host and resume later.
+    this.dropSingleClients();
   }
 }
 
@@ -924,6 +1035,11 @@ export interface ExportRequest {
   fields?: string[];
   format?: 'csv' | 'json';
   target?: vscode.Uri;
+}
+
+/** The `keys` of `values` (null where absent). */
+function pickValues(values: Record<string, unknown> | undefined, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.map((k) => [k, values?.[k] ?? null]));
 }
 
 /** "12 %" in the display language. */

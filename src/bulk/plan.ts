@@ -8,6 +8,8 @@ import type { LookerClient } from '../looker/client';
 import { LookerApiError } from '../looker/errors';
 import { mapLimit } from '../util/concurrency';
 import { personName } from '../users/names';
+import { findConflicts, withoutApplied, type UserLike } from '../details/diff';
+import type { Edits } from '../details/protocol';
 import { newJobId, type BulkAction, type BulkJob, type BulkParams, type FieldValues, type UserState } from './types';
 
 export type PlanKind = 'change' | 'skip' | 'impossible';
@@ -18,6 +20,8 @@ export interface PlanItem {
   kind: PlanKind;
   /** Why it is skipped or impossible. */
   reason?: string;
+  /** The field an "impossible" is about (a single edit shows it next to that field). */
+  field?: string;
   before?: FieldValues;
   after?: FieldValues;
 }
@@ -29,7 +33,7 @@ export interface Plan {
   counts: Record<PlanKind, number>;
 }
 
-export type PlanClient = Pick<LookerClient, 'allUsers' | 'userRoles' | 'allLoginLockouts' | 'userAttributeValues'>;
+export type PlanClient = Pick<LookerClient, 'allUsers' | 'user' | 'folder' | 'userRoles' | 'allLoginLockouts' | 'userAttributeValues'>;
 
 export interface PlanOptions {
   /** The API user's id: it cannot disable or delete itself. */
@@ -47,6 +51,31 @@ export interface PlanOptions {
 /** What the dry run reads of each user: web sessions come with the user (`User.sessions`), not one call per user. */
 export const PLAN_USER_FIELDS =
   'id,first_name,last_name,display_name,email,is_disabled,group_ids,role_ids,credentials_email(email,forced_password_reset_at_next_login),sessions(id)';
+
+/** The user's field holding a credential of `kind` (`credentials_api3`, …). */
+export function credentialField(kind: string): string {
+  return `credentials_${kind}`;
+}
+
+/** Whether the user (read with {@link credentialField}) still has that credential (api3 and embed: that id). */
+export function hasCredential(u: IUser, kind: string, credentialId?: string): boolean {
+  const v = (u as Record<string, unknown>)[credentialField(kind)];
+  if (Array.isArray(v)) return v.some((c: { id?: unknown }) => String(c?.id ?? '') === credentialId);
+  return !!v;
+}
+
+/** What the dry run reads besides each user: the edited fields (updateUser) and whether a home folder exists. */
+export interface PlanExtra {
+  roles?: string[];
+  sessions?: number;
+  lockouts?: number;
+  attribute?: AttributeNow;
+  apiUserId?: string;
+  /** updateUser: the current values of the edited fields. */
+  current?: UserLike;
+  /** updateUser: the new home_folder_id is no folder of the instance. */
+  folderMissing?: string;
+}
 
 /** A user's current value of one attribute: where it comes from, and the value unless it is hidden. */
 export interface AttributeNow {
@@ -78,7 +107,7 @@ export function classify(
   params: BulkParams,
   userId: string,
   u: IUser | undefined,
-  extra: { roles?: string[]; sessions?: number; lockouts?: number; attribute?: AttributeNow; apiUserId?: string } = {},
+  extra: PlanExtra = {},
 ): PlanItem {
   const label = labelOf(u, userId);
   if (!u) return item(userId, label, 'impossible', { reason: 'User not found (deleted?).' });
@@ -105,9 +134,16 @@ export function classify(
       if (!cred) return item(userId, label, 'impossible', { reason: 'No email/password login.' });
       if (u.is_disabled) return item(userId, label, 'impossible', { reason: 'The user is disabled.' });
       return item(userId, label, 'change', { after: { password_reset_email: 'sent' } });
-    case 'endSessions':
+    case 'endSessions': {
+      if (params.sessionIds) {
+        const open = new Set((u.sessions ?? []).map((s) => String(s.id)));
+        const ending = params.sessionIds.filter((s) => open.has(s)).length;
+        if (!ending) return item(userId, label, 'skip', { reason: 'Already ended.' });
+        return item(userId, label, 'change', { before: { sessions: open.size }, after: { sessions: open.size - ending } });
+      }
       if (extra.sessions === 0) return item(userId, label, 'skip', { reason: 'No active sessions.' });
       return item(userId, label, 'change', { before: { sessions: extra.sessions ?? null }, after: { sessions: 0 } });
+    }
     case 'addToGroup':
     case 'removeFromGroup': {
       const g = params.groupId ?? '';
@@ -153,10 +189,40 @@ export function classify(
       const before = own ? shownValue(params, now.value ?? '') : null;
       return item(userId, label, 'change', { before: { [key]: before }, after: { [key]: params.attributeHidden ? '(hidden, replaced)' : params.value } });
     }
+    case 'updateUser': {
+      const edits = (params.fields ?? {}) as Edits;
+      const current = extra.current ?? {};
+      // Someone else changed a field since the person loaded it: nothing is written until they choose.
+      const conflicts = findConflicts(params.base ?? {}, edits, current);
+      if (conflicts.length) return item(userId, label, 'impossible', { reason: `Changed elsewhere since it was loaded: ${conflicts.map((c) => c.field).join(', ')}.`, before: pickKeys(current, Object.keys(edits)) });
+      if (extra.folderMissing !== undefined) return item(userId, label, 'impossible', { reason: `There is no folder with id "${extra.folderMissing}" on this instance: home_folder_id was not changed.`, field: 'home_folder_id' });
+      const body = withoutApplied(edits, current);
+      if (!Object.keys(body).length) return item(userId, label, 'skip', { reason: 'Already has these values.' });
+      return item(userId, label, 'change', { before: pickKeys(current, Object.keys(body)), after: { ...body } });
+    }
+    case 'createCredentialsEmail': {
+      const next = params.emails?.[userId];
+      if (!next) return item(userId, label, 'impossible', { reason: 'No new email given.' });
+      if (cred) return item(userId, label, 'impossible', { reason: 'The user already has an email login.' });
+      return item(userId, label, 'change', { before: { email: null }, after: { email: next } });
+    }
+    case 'createPasswordResetLink':
+      if (!cred) return item(userId, label, 'impossible', { reason: 'No email/password login.' });
+      return item(userId, label, 'change', { after: { reset_link: 'created' } });
+    case 'deleteCredential': {
+      const kind = params.credentialKind ?? '';
+      const what = params.credentialId ? `${kind} ${params.credentialId}` : kind;
+      if (!hasCredential(u, kind, params.credentialId)) return item(userId, label, 'skip', { reason: 'Already deleted.' });
+      return item(userId, label, 'change', { before: { credential: what }, after: { credential: null } });
+    }
     case 'unlock':
       if (!extra.lockouts) return item(userId, label, 'skip', { reason: 'Not locked out.' });
       return item(userId, label, 'change', { before: { locked_out: true }, after: { locked_out: false } });
   }
+}
+
+function pickKeys(values: UserLike, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.map((k) => [k, values[k] ?? null]));
 }
 
 /** The user's value of one attribute (its `source` says user / group / default), or undefined when not listed. */
@@ -175,8 +241,22 @@ export async function planJob(client: PlanClient, action: BulkAction, params: Bu
   const ids = [...new Set(userIds.map(String))];
   const byId = new Map((opts.users ?? []).map((u) => [String(u.id), u]));
   const missing = ids.filter((id) => !byId.has(id));
-  if (missing.length) for (const u of await client.allUsers(missing, PLAN_USER_FIELDS, opts.signal)) byId.set(String(u.id), u);
-  const extras = new Map<string, { roles?: string[]; sessions?: number; lockouts?: number; attribute?: AttributeNow }>();
+  // Deleting a credential also reads that credential (to tell one already gone).
+  const fields = action === 'deleteCredential' && params.credentialKind ? `${PLAN_USER_FIELDS},${credentialField(params.credentialKind)}` : PLAN_USER_FIELDS;
+  if (missing.length) for (const u of await client.allUsers(missing, fields, opts.signal)) byId.set(String(u.id), u);
+  const extras = new Map<string, PlanExtra>();
+  if (action === 'updateUser') {
+    // The edited fields exactly as Looker has them now, and whether a new home folder exists (Looker accepts any id).
+    const keys = Object.keys(params.fields ?? {});
+    const folder = params.fields?.home_folder_id;
+    let exists: boolean | undefined;
+    for (const id of ids.filter((x) => byId.has(x))) {
+      const current = (await client.user(id, keys.join(','), opts.signal)) as UserLike;
+      const checked = typeof folder === 'string' && folder !== '' && String(current.home_folder_id ?? '') !== folder;
+      if (checked) exists ??= await folderExists(client, folder, opts.signal);
+      extras.set(id, { current, folderMissing: checked && !exists ? folder : undefined });
+    }
+  }
   if (action === 'endSessions') {
     for (const [id, u] of byId) extras.set(id, { sessions: Array.isArray(u.sessions) ? u.sessions.length : undefined });
   }
@@ -205,6 +285,17 @@ export async function planJob(client: PlanClient, action: BulkAction, params: Bu
   const counts: Record<PlanKind, number> = { change: 0, skip: 0, impossible: 0 };
   for (const i of items) counts[i.kind]++;
   return { action, params, items, counts };
+}
+
+/** True when `folderId` is a folder of the instance (404: it is not). */
+async function folderExists(client: Pick<LookerClient, 'folder'>, folderId: string, signal?: AbortSignal): Promise<boolean> {
+  try {
+    await client.folder(folderId, 'id', signal);
+    return true;
+  } catch (err) {
+    if (err instanceof LookerApiError && err.status === 404) return false;
+    throw err;
+  }
 }
 
 /** A job from a confirmed plan: the users to change are pending; skipped and impossible ones are recorded as such. */

@@ -17,6 +17,11 @@ export const BULK_ACTIONS = [
   'unlock',
   'setUserAttribute',
   'clearUserAttribute',
+  // Single edits of the details panel (jobs of one user; not offered as bulk commands).
+  'updateUser',
+  'createCredentialsEmail',
+  'createPasswordResetLink',
+  'deleteCredential',
 ] as const;
 
 export type BulkAction = (typeof BULK_ACTIONS)[number];
@@ -41,6 +46,16 @@ export interface BulkParams {
   attributeHidden?: boolean;
   /** setUserAttribute: the value (checked against the attribute's type before the dry run). */
   value?: string;
+  /** updateUser: the new values of the edited fields, and the values the person edited from (a conflict check). */
+  fields?: FieldValues;
+  base?: FieldValues;
+  /** deleteCredential: which credential (`email`, `api3`, …) and, for api3/embed, its id. */
+  credentialKind?: string;
+  credentialId?: string;
+  /** deleteCredential: how the panel names it ("API key abc…"), for the confirmation. */
+  credentialName?: string;
+  /** endSessions: only these web sessions (all when absent). */
+  sessionIds?: string[];
 }
 
 /** A field-level change, e.g. `{ is_disabled: false }` → `{ is_disabled: true }`. Never holds a secret or a URL. */

@@ -4,8 +4,8 @@ import type { ConnectionManager } from '../connections/manager';
 import type { LookerClient } from '../looker/client';
 import { LookerApiError } from '../looker/errors';
 import type { Log } from '../log';
-import type { AuditLog } from '../audit/log';
-import type { BulkParams } from '../bulk/types';
+import type { BulkAction, BulkParams } from '../bulk/types';
+import type { SingleOutcome } from '../bulk/commands';
 import { DetailsPanel, webviewOptions, type Lookups } from './panel';
 import { VIEW_TYPE, isPageState, type Edits } from './protocol';
 
@@ -15,13 +15,16 @@ export interface DetailsDeps {
   extensionUri: vscode.Uri;
   /** Called after a change to users, so the tree refreshes only them. */
   onUsersChanged: (userIds: string[]) => void;
-  /** The core audit log (src/audit): every write of the panel is recorded there with who, instance, user, before, after. */
-  audit?: AuditLog;
   /**
    * Runs a change through the bulk pipeline for these users of that connection (dry run, preview naming the
    * connection and host, audit); resolves true when something changed. Used by actions the panel shares with the tree.
    */
   runJob?: (action: 'unlock' | 'setUserAttribute' | 'clearUserAttribute', userIds: string[], connectionId: string, params: BulkParams) => Promise<boolean>;
+  /**
+   * Runs one change of one user as a job of one through the write pipeline (dry run, confirmation naming the
+   * connection and host when destructive, runner, audit): every other write of the panel.
+   */
+  runOne?: (action: BulkAction, userId: string, connectionId: string, params: BulkParams) => Promise<SingleOutcome>;
 }
 
 /** How long role/group names and the API user's name are reused before being read again. */

@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
 import { nonce } from '../util/nonce';
 import { hostOf, isWebUrl, safeDocumentationUrl } from '../util/urls';
-import type { IGroup, IRole, IUser, IUserAttribute, IUserAttributeWithValue, IWriteUser } from '@looker/sdk';
+import type { IGroup, IRole, IUser, IUserAttribute, IUserAttributeWithValue } from '@looker/sdk';
 import { describeError } from '../commands/errors';
 import { confirmModal } from '../commands/prompt';
 import { reportError } from '../commands/register';
 import type { LookerClient } from '../looker/client';
 import { LookerApiError } from '../looker/errors';
-import { describeChanges, findConflicts, userDiff, withoutApplied } from './diff';
+import { findConflicts, userDiff } from './diff';
 import { buildDetails, userJsonForCopy, userTitle, type ModelInput } from './model';
 import { attributeValues, openReads } from './reads';
 import {
@@ -24,19 +24,9 @@ import {
 } from './protocol';
 import { pageStrings } from './strings';
 import type { DetailsDeps } from './controller';
-import type { AuditEntry } from '../audit/log';
-import { personName } from '../users/names';
 import { checkAttributeValue } from '../bulk/attributes';
-import type { BulkParams } from '../bulk/types';
-import type { ActionName } from '../actions/table';
-
-/** One write of the panel, as the audit log records it (action label, before → after, reversal parameters). */
-interface AuditChange {
-  action: ActionName;
-  before?: Record<string, unknown>;
-  after?: Record<string, unknown>;
-  params?: AuditEntry['params'];
-}
+import type { BulkAction, BulkParams } from '../bulk/types';
+import type { SingleOutcome } from '../bulk/commands';
 
 /** Shared per-connection lookups (role and group names, the API user's name), owned by the controller. */
 export interface Lookups {
@@ -48,7 +38,6 @@ export interface Lookups {
   knowFolder(connectionId: string, folderId: string, name: string): void;
 }
 
-const RESET_LINK_MINUTES = 60;
 const POSTED_KEEP = 200;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -498,37 +487,8 @@ export class DetailsPanel implements vscode.Disposable {
     this.docsUrl = err instanceof LookerApiError ? err.documentationUrl : undefined;
   }
 
-  private who(): Promise<string> {
-    return this.lookups.apiUser(this.connectionId, this.client()).catch(() => this.connectionName());
-  }
-
   private name(): string {
     return this.data?.title ?? this.userId;
-  }
-
-  /**
-   * Records a write: one Output line (who, what, before → after; never a secret) and one audit log entry with the
-   * instance, the user's id, name and email, before and after (a failure to write it is logged, never fatal).
-   */
-  private async audit(what: string, change: AuditChange): Promise<void> {
-    const who = await this.who();
-    this.deps.log.info(`${who} @ ${this.connectionName()}: ${what} — user ${this.userId} (${JSON.stringify(this.name())})`);
-    const connection = this.deps.manager.identity(this.connectionId);
-    if (!this.deps.audit || !connection) return;
-    try {
-      await this.deps.audit.record({
-        connection,
-        apiUser: who,
-        action: change.action,
-        userId: this.userId,
-        user: { name: this.user ? personName(this.user) : undefined, email: this.user?.email ?? this.user?.credentials_email?.email ?? undefined },
-        before: change.before,
-        after: change.after,
-        params: change.params,
-      });
-    } catch (err) {
-      this.deps.log.error('Writing the audit log failed', err);
-    }
   }
 
   /**
@@ -571,8 +531,36 @@ export class DetailsPanel implements vscode.Disposable {
   }
 
   /**
-   * Saves inline edits: only changed writable fields; first re-reads the server values of those fields and, when
-   * someone else changed one since the page loaded it, asks the page to choose instead of saving.
+   * One change of this user through the write pipeline, as a job of one (dry run, a confirmation naming the
+   * connection and host when the kind is destructive, the runner with the table's retry safety, one audit entry).
+   * Resolves with the outcome, or undefined when the person cancelled; a failure (Looker's, with its field errors,
+   * or the dry run's "cannot") is thrown for {@link change} to show.
+   */
+  private async runOne(action: BulkAction, params: BulkParams): Promise<SingleOutcome | undefined> {
+    if (!this.deps.runOne) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('Changes are not available in this window.') });
+    const o = await this.deps.runOne(action, this.userId, this.connectionId, params);
+    if (o.status === 'cancelled') return undefined;
+    if (o.status === 'failed') throw o.error ?? new LookerApiError({ kind: 'config', message: o.message ?? vscode.l10n.t('Looker did not make the change.') });
+    return o;
+  }
+
+  /** {@link runOne} with progress, the panel re-read after it, and errors shown (inline for `fieldFor` fields). */
+  private write(label: string, action: BulkAction, params: BulkParams, fieldFor?: (f: string) => FieldError['field'] | undefined, done?: (o: SingleOutcome) => void): Promise<boolean> {
+    return this.change(
+      label,
+      async () => {
+        const o = await this.runOne(action, params);
+        if (!o) return false;
+        done?.(o);
+      },
+      fieldFor,
+    );
+  }
+
+  /**
+   * Saves inline edits as a job of one: the dry run re-reads the server values of the changed fields and, when
+   * someone else changed one since the page loaded it, the page is asked to choose instead of saving; a home folder
+   * that does not exist on the instance is refused next to its field.
    */
   async save(edits: Edits, base: Edits): Promise<boolean> {
     const diff = userDiff(base, edits);
@@ -598,19 +586,23 @@ export class DetailsPanel implements vscode.Disposable {
     }
     return this.change(
       vscode.l10n.t('Saving {0}', this.name()),
-      async (c) => {
-        const current = await c.user(this.userId, fields.join(','));
-        const conflicts = findConflicts(base, diff, current as Record<string, unknown>);
-        if (conflicts.length) {
-          this.post({ type: 'conflict', fields: conflicts });
-          return false;
+      async () => {
+        if (!this.deps.runOne) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('Changes are not available in this window.') });
+        const o = await this.deps.runOne('updateUser', this.userId, this.connectionId, { fields: diff, base });
+        if (o.status === 'failed' && !o.error && o.item) {
+          const conflicts = o.item.before ? findConflicts(base, diff, o.item.before) : [];
+          if (conflicts.length) {
+            this.post({ type: 'conflict', fields: conflicts });
+            return false;
+          }
+          if (o.item.field === 'home_folder_id') {
+            const message = vscode.l10n.t('There is no folder with id "{0}" on {1}. Enter the id of an existing folder.', String(diff.home_folder_id ?? ''), this.where());
+            this.post({ type: 'fieldErrors', errors: [{ field: 'home_folder_id', message }] });
+            return false;
+          }
         }
-        const body = withoutApplied(diff, current as Record<string, unknown>);
-        if (Object.keys(body).length) {
-          await c.updateUser(this.userId, body as Partial<IWriteUser>, 'id');
-          const prior = Object.fromEntries(Object.keys(body).map((k) => [k, (current as Record<string, unknown>)[k] ?? null]));
-          await this.audit(`updated ${describeChanges(current as Record<string, unknown>, body)}`, { action: 'updateUser', before: prior, after: body as Record<string, unknown> });
-        }
+        if (o.status === 'cancelled') return false;
+        if (o.status === 'failed') throw o.error ?? new LookerApiError({ kind: 'config', message: o.message ?? '' });
         this.post({ type: 'saved', fields });
         return true;
       },
@@ -618,18 +610,9 @@ export class DetailsPanel implements vscode.Disposable {
     );
   }
 
-  private async setDisabled(disabled: boolean): Promise<boolean> {
-    if (disabled) {
-      const yes = vscode.l10n.t('Disable');
-      const pick = await confirmModal(vscode.l10n.t('Disable {0} on {1}?', this.name(), this.where()), vscode.l10n.t('The user can no longer log in until enabled again.'), yes);
-      if (pick !== yes) return false;
-    }
+  private setDisabled(disabled: boolean): Promise<boolean> {
     const label = disabled ? vscode.l10n.t('Disabling {0}', this.name()) : vscode.l10n.t('Enabling {0}', this.name());
-    return this.change(label, async (c) => {
-      const before = this.user?.is_disabled ?? null;
-      await c.updateUser(this.userId, { is_disabled: disabled }, 'id');
-      await this.audit(`updated is_disabled: ${JSON.stringify(before)} → ${JSON.stringify(disabled)}`, { action: 'updateUser', before: { is_disabled: before }, after: { is_disabled: disabled } });
-    });
+    return this.write(label, disabled ? 'disable' : 'enable', {});
   }
 
   private badEmail(email: string): boolean {
@@ -640,87 +623,46 @@ export class DetailsPanel implements vscode.Disposable {
 
   private emailField = (f: string): FieldError['field'] | undefined => (/email$/.test(f) ? 'email' : undefined);
 
-  private async changeEmail(email: string): Promise<boolean> {
-    if (this.badEmail(email)) return false;
-    const after = email.trim();
-    return this.change(
-      vscode.l10n.t('Changing the login email of {0}', this.name()),
-      async (c) => {
-        const before = this.user?.credentials_email?.email ?? null;
-        await c.updateUserCredentialsEmail(this.userId, { email: after }, 'email');
-        await this.audit(`changed credentials_email.email: ${JSON.stringify(before)} → ${JSON.stringify(after)}`, { action: 'updateCredentialsEmail', before: { email: before }, after: { email: after } });
-      },
-      this.emailField,
-    );
+  private changeEmail(email: string): Promise<boolean> {
+    if (this.badEmail(email)) return Promise.resolve(false);
+    const emails = { [this.userId]: email.trim() };
+    return this.write(vscode.l10n.t('Changing the login email of {0}', this.name()), 'updateEmail', { emails }, this.emailField);
   }
 
-  private async addEmail(email: string): Promise<boolean> {
-    if (this.badEmail(email)) return false;
-    const after = email.trim();
-    return this.change(
-      vscode.l10n.t('Adding an email credential to {0}', this.name()),
-      async (c) => {
-        await c.createUserCredentialsEmail(this.userId, { email: after }, 'email');
-        await this.audit(`created credentials_email: null → ${JSON.stringify(after)}`, { action: 'createCredentialsEmail', before: { credentials_email: null }, after: { email: after } });
-      },
-      this.emailField,
-    );
+  private addEmail(email: string): Promise<boolean> {
+    if (this.badEmail(email)) return Promise.resolve(false);
+    const emails = { [this.userId]: email.trim() };
+    return this.write(vscode.l10n.t('Adding an email credential to {0}', this.name()), 'createCredentialsEmail', { emails }, this.emailField);
   }
 
-  private async setForcedReset(value: boolean): Promise<boolean> {
-    return this.change(vscode.l10n.t('Updating the password reset flag of {0}', this.name()), async (c) => {
-      const before = this.user?.credentials_email?.forced_password_reset_at_next_login ?? null;
-      await c.updateUserCredentialsEmail(this.userId, { forced_password_reset_at_next_login: value }, 'forced_password_reset_at_next_login');
-      await this.audit(`changed credentials_email.forced_password_reset_at_next_login: ${JSON.stringify(before)} → ${JSON.stringify(value)}`, {
-        action: 'updateCredentialsEmail',
-        before: { forced_password_reset_at_next_login: before },
-        after: { forced_password_reset_at_next_login: value },
-      });
-    });
+  private setForcedReset(value: boolean): Promise<boolean> {
+    return this.write(vscode.l10n.t('Updating the password reset flag of {0}', this.name()), value ? 'forcePasswordReset' : 'clearPasswordReset', {});
   }
 
-  private async sendReset(): Promise<boolean> {
-    return this.change(vscode.l10n.t('Sending a password reset email to {0}', this.name()), async (c) => {
-      await c.sendPasswordReset(this.userId, 'email');
-      await this.audit(`sent a password reset email to ${JSON.stringify(this.user?.credentials_email?.email ?? null)}`, { action: 'sendPasswordReset', after: { password_reset_email: 'sent' } });
+  private sendReset(): Promise<boolean> {
+    return this.write(vscode.l10n.t('Sending a password reset email to {0}', this.name()), 'sendPasswordReset', {}, undefined, () => {
       vscode.window.setStatusBarMessage(vscode.l10n.t('Password reset email sent to {0}', this.user?.credentials_email?.email ?? this.name()), 5000);
     });
   }
 
-  private async createResetLink(): Promise<boolean> {
-    return this.change(vscode.l10n.t('Creating a password reset link for {0}', this.name()), async (c) => {
-      const r = await c.createPasswordResetUrl(this.userId, true, 'password_reset_url');
-      const url = r.password_reset_url ?? undefined;
-      if (!url) throw new LookerApiError({ kind: 'http', message: vscode.l10n.t('Looker did not return a reset link (is the API user an admin?).') });
-      this.deps.log.addSecret(url);
-      this.resetUrl = url;
-      this.resetExpires = new Date(Date.now() + RESET_LINK_MINUTES * 60000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-      await this.audit(`created a password reset link (expires ${this.resetExpires})`, { action: 'createPasswordResetLink', after: { reset_link: 'created', expires: this.resetExpires } });
-      this.post({ type: 'resetLink', expiresAt: this.resetExpires });
+  private createResetLink(): Promise<boolean> {
+    return this.write(vscode.l10n.t('Creating a password reset link for {0}', this.name()), 'createPasswordResetLink', {}, undefined, (o) => {
+      // The link is a one-time secret: kept in memory for the clipboard only, masked in every log line.
+      if (!o.secret) return;
+      this.deps.log.addSecret(o.secret);
+      this.resetUrl = o.secret;
+      const expires = o.after?.expires;
+      this.resetExpires = typeof expires === 'string' ? expires : null;
+      if (this.resetExpires) this.post({ type: 'resetLink', expiresAt: this.resetExpires });
     });
   }
 
-  private async deleteCredential(kind: CredentialKind, credentialId: string | undefined): Promise<boolean> {
+  private deleteCredential(kind: CredentialKind, credentialId: string | undefined): Promise<boolean> {
     const card = this.data?.credentials.find((c) => c.kind === kind && c.credentialId === credentialId);
-    if (!card || !card.deletable) return false;
-    const yes = vscode.l10n.t('Delete');
-    const pick = await confirmModal(
-      vscode.l10n.t('Delete the {0} credential of {1} on {2}?', card.title, this.name(), this.where()),
-      vscode.l10n.t('The user can no longer log in with it. This cannot be undone.'),
-      yes,
-    );
-    if (pick !== yes) return false;
-    return this.change(vscode.l10n.t('Deleting the {0} credential of {1}', card.title, this.name()), async (c) => {
-      if (kind === 'email') await c.deleteUserCredentialsEmail(this.userId);
-      else if (kind === 'api3') await c.deleteUserCredentialApi3(this.userId, credentialId ?? '');
-      else if (kind === 'embed') await c.deleteUserCredentialEmbed(this.userId, credentialId ?? '');
-      else if (kind === 'workforce') return false;
-      else await c.deleteUserCredential(this.userId, kind);
-      await this.audit(`deleted credential ${kind}${credentialId ? ` ${credentialId}` : ''}: present → deleted`, { action: 'deleteCredential', before: { credential: kind }, after: { credential: null } });
-    });
+    if (!card || !card.deletable) return Promise.resolve(false);
+    return this.write(vscode.l10n.t('Deleting the {0} credential of {1}', card.title, this.name()), 'deleteCredential', { credentialKind: kind, credentialId, credentialName: card.title });
   }
 
-  /** Ends the given sessions, or (undefined) all of them after a confirmation. */
   /**
    * Unlock goes through the bulk pipeline as a job of one (the same dry run, preview naming the connection and host,
    * and audit entry as from the tree), then the panel reads the user again.
@@ -755,37 +697,26 @@ export class DetailsPanel implements vscode.Disposable {
     return done;
   }
 
-  private async endSessions(ids: string[] | undefined): Promise<boolean> {
-    let list = ids;
-    if (!list) {
-      list = (this.data?.sessions ?? []).map((s) => s.id);
-      if (!list.length) return false;
-      const yes = vscode.l10n.t('End All Sessions');
-      const pick = await confirmModal(vscode.l10n.t('End all {0} web sessions of {1} on {2}?', list.length, this.name(), this.where()), vscode.l10n.t('The user is logged out of every browser.'), yes);
-      if (pick !== yes) return false;
-    }
-    const chosen = list;
-    const label = chosen.length === 1 ? vscode.l10n.t('Ending a session of {0}', this.name()) : vscode.l10n.t('Ending {0} sessions of {1}', chosen.length, this.name());
-    return this.change(label, async (c) => {
-      const ended: string[] = [];
-      try {
-        for (const sid of chosen) {
-          await c.deleteUserSession(this.userId, sid);
-          ended.push(sid);
-        }
-      } finally {
-        if (ended.length) await this.audit(`ended web session(s) ${ended.join(', ')}: active → ended`, { action: 'endSessions', before: { sessions: ended.length }, after: { sessions_ended: ended.length } });
-      }
-    });
-  }
-
-  private roleNames(ids: string[], all: Map<string, IRole>): string {
-    return `[${ids.map((id) => JSON.stringify(all.get(id)?.name ?? id)).join(', ')}]`;
+  /** Ends the given sessions, or (undefined) all of them; ending sessions is confirmed like any destructive change. */
+  private endSessions(ids: string[] | undefined): Promise<boolean> {
+    if (!ids && !this.data?.sessions.length) return Promise.resolve(false);
+    const n = ids?.length ?? this.data?.sessions.length ?? 0;
+    const label = n === 1 ? vscode.l10n.t('Ending a session of {0}', this.name()) : vscode.l10n.t('Ending {0} sessions of {1}', n, this.name());
+    return this.write(label, 'endSessions', ids ? { sessionIds: ids } : {});
   }
 
   /** The user's direct roles as Looker has them now (not `role_ids`, which may include roles from groups). */
   private async directRoleIds(c: LookerClient): Promise<string[]> {
     return (await c.userRoles(this.userId, 'id', true)).map((r) => String(r.id ?? '')).filter((id) => id !== '');
+  }
+
+  /** Each picked role or group is a job of one (its own dry run and audit entry), one after the other. */
+  private writeEach(label: string, action: BulkAction, each: BulkParams[]): Promise<boolean> {
+    return this.change(label, async () => {
+      let changed = false;
+      for (const params of each) changed = !!(await this.runOne(action, params)) || changed;
+      return changed;
+    });
   }
 
   private async addRoles(): Promise<boolean> {
@@ -801,22 +732,13 @@ export class DetailsPanel implements vscode.Disposable {
     }
     const picked = await vscode.window.showQuickPick(items, { canPickMany: true, placeHolder: vscode.l10n.t('Roles to give {0}', this.name()) });
     if (!picked || !picked.length) return false;
-    const after = [...current, ...picked.map((p) => p.id)];
-    return this.change(vscode.l10n.t('Adding roles to {0}', this.name()), async (cl) => {
-      await cl.setUserRoles(this.userId, after, 'id');
-      await this.audit(`roles: ${this.roleNames(current, all)} → ${this.roleNames(after, all)}`, { action: 'setRoles', before: { role_ids: current }, after: { role_ids: after } });
-    });
+    return this.writeEach(vscode.l10n.t('Adding roles to {0}', this.name()), 'addRole', picked.map((p) => ({ roleId: p.id, roleName: p.label })));
   }
 
   private async removeRole(roleId: string): Promise<boolean> {
-    const current = await this.directRoleIds(this.client());
-    if (!current.includes(roleId)) return false;
     const all = await this.lookups.roles(this.connectionId, this.client());
-    const after = current.filter((r) => r !== roleId);
-    return this.change(vscode.l10n.t('Removing role {0} from {1}', all.get(roleId)?.name ?? roleId, this.name()), async (c) => {
-      await c.setUserRoles(this.userId, after, 'id');
-      await this.audit(`roles: ${this.roleNames(current, all)} → ${this.roleNames(after, all)}`, { action: 'setRoles', before: { role_ids: current }, after: { role_ids: after } });
-    });
+    const name = all.get(roleId)?.name ?? roleId;
+    return this.write(vscode.l10n.t('Removing role {0} from {1}', name, this.name()), 'removeRole', { roleId, roleName: name });
   }
 
   private async addGroups(): Promise<boolean> {
@@ -832,12 +754,7 @@ export class DetailsPanel implements vscode.Disposable {
     }
     const picked = await vscode.window.showQuickPick(items, { canPickMany: true, placeHolder: vscode.l10n.t('Groups to add {0} to', this.name()) });
     if (!picked || !picked.length) return false;
-    return this.change(vscode.l10n.t('Adding {0} to groups', this.name()), async (cl) => {
-      for (const p of picked) {
-        await cl.addGroupUser(p.id, this.userId);
-        await this.audit(`groups: + ${JSON.stringify(p.label)}`, { action: 'addToGroup', params: { groupId: p.id, groupName: p.label }, before: { group: null }, after: { group: p.id } });
-      }
-    });
+    return this.writeEach(vscode.l10n.t('Adding {0} to groups', this.name()), 'addToGroup', picked.map((p) => ({ groupId: p.id, groupName: p.label })));
   }
 
   private async removeGroup(groupId: string): Promise<boolean> {
@@ -845,10 +762,7 @@ export class DetailsPanel implements vscode.Disposable {
     if (!current.includes(groupId)) return false;
     const all = await this.lookups.groups(this.connectionId, this.client());
     const name = all.get(groupId)?.name ?? groupId;
-    return this.change(vscode.l10n.t('Removing {0} from group {1}', this.name(), name), async (c) => {
-      await c.deleteGroupUser(groupId, this.userId);
-      await this.audit(`groups: - ${JSON.stringify(name)}`, { action: 'removeFromGroup', params: { groupId, groupName: name }, before: { group: groupId }, after: { group: null } });
-    });
+    return this.write(vscode.l10n.t('Removing {0} from group {1}', this.name(), name), 'removeFromGroup', { groupId, groupName: name });
   }
 
   private async copyJson(): Promise<void> {

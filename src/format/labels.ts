@@ -63,6 +63,7 @@ export function changeLabel(action: string): string {
     case 'updateUser':
       return vscode.l10n.t('Edit user');
     case 'updateCredentialsEmail':
+    case 'updateEmail':
       return vscode.l10n.t('Edit email login');
     default:
       return action;

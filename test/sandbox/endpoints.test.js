@@ -142,6 +142,10 @@ function table(sb) {
       body: { model: 'system__activity', view: 'user', fields: ['user.id'] } },
     { op: 'run_inline_query', method: 'POST', path: '/queries/run/json', status: 422, body: { model: 'system__activity', view: 'user', fields: ['user.nope'] } },
     // lockouts
+    // folders
+    { op: 'folder', method: 'GET', path: '/folders/1', status: 200, check: (b) => assert.strictEqual(b.is_shared_root, true) },
+    { op: 'folder', method: 'GET', path: `/folders/${priya.personal_folder_id}`, status: 200, query: { fields: 'id,name' }, check: (b) => assert.deepStrictEqual(Object.keys(b).sort(), ['id', 'name']) },
+    { op: 'folder', method: 'GET', path: '/folders/abc', status: 404 },
     { op: 'all_user_login_lockouts', method: 'GET', path: '/user_login_lockouts', status: 200 },
     { op: 'search_user_login_lockouts', method: 'GET', path: '/user_login_lockouts/search', status: 200, query: { auth_type: 'email' } },
     { op: 'delete_user_login_lockout', method: 'DELETE', path: `/user_login_lockout/${lockout}`, status: 404, as: 'nonadmin' },

@@ -155,6 +155,12 @@ describe('user details webview (UI)', function () {
     const sid = await f.locator('#sessions tbody tr').first().getAttribute('data-session');
     const mark = sb.requests.length;
     await f.locator('#sessions tbody tr').first().locator('button').click();
+    // Ending a session is destructive: a modal in the bulk preview's words, naming the connection's host.
+    const dialog = page.locator('.monaco-dialog-box').filter({ hasText: /End Web Session: 1 user on/ });
+    await dialog.waitFor({ timeout: 15000 });
+    assert.ok((await dialog.innerText()).includes(new URL(sb.url).host), 'the confirmation names the host');
+    assert.strictEqual(sb.requests.slice(mark).filter((r) => r.method === 'DELETE').length, 0, 'nothing sent before the confirmation');
+    await dialog.locator('.monaco-button', { hasText: 'End Web Session 1 user' }).click();
     await waitRequest(sb, mark, (r) => r.method === 'DELETE' && r.apiPath === `/users/15/sessions/${sid}`, 'DELETE session');
     await f.locator(`#sessions tbody tr[data-session="${sid}"]`).waitFor({ state: 'detached', timeout: 15000 });
   });

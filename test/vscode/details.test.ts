@@ -226,10 +226,14 @@ describe('user details panel', function () {
     assert.ok(n >= 1, 'user 15 has sessions');
     const sid = panel.current!.sessions[0].id;
     await sandboxLog.clear(sb!);
+    // Ending a session is destructive: confirmed in the bulk preview's words, naming the connection and host.
+    a.dialogs.answers.push('End Web Session 1 user');
     await panel.receive({ type: 'endSession', sessionId: sid });
+    assert.match(a.dialogs.prompts.at(-1) ?? '', new RegExp(`^End Web Session: 1 user on .+ \\(${new URL(sb!.url).host.replace(/\./g, '\\.')}\\)$`));
     const w = writesOf(await sandboxLog.get(sb!));
     assert.deepStrictEqual(w.map((r) => [r.method, r.apiPath]), [['DELETE', `/users/15/sessions/${sid}`]]);
     assert.strictEqual(panel.current!.sessions.length, n - 1);
+    await assertAudited('15', ['endSessions']);
   });
 
   it('deleting a credential asks first, then sends one DELETE for that credential only', async () => {
@@ -243,7 +247,7 @@ describe('user details panel', function () {
     a.dialogs.answers.push(undefined); // the person cancels
     await panel.receive({ type: 'deleteCredential', kind: 'api3', credentialId: keys[0].credentialId! });
     assert.strictEqual(writesOf(await sandboxLog.get(sb!)).length, 0, 'cancel sends nothing');
-    a.dialogs.answers.push('Delete');
+    a.dialogs.answers.push('Delete Credential 1 user');
     await panel.receive({ type: 'deleteCredential', kind: 'api3', credentialId: keys[0].credentialId! });
     assert.deepStrictEqual(writesOf(await sandboxLog.get(sb!)).map((r) => [r.method, r.apiPath]), [['DELETE', `/users/6/credentials_api3/${keys[0].credentialId}`]]);
     assert.ok(!panel.current!.credentials.some((c) => c.credentialId === keys[0].credentialId), 'the card is gone after the refresh');
@@ -267,8 +271,8 @@ describe('user details panel', function () {
     assert.deepStrictEqual(w.map((r) => [r.method, r.apiPath]), [['PUT', '/users/15/roles'], ['DELETE', `/groups/${groups[0].id}/users/15`]]);
     assert.deepStrictEqual(w[0].body, roles.slice(1).map((r) => r.id), 'PUT carries the remaining direct roles');
     assert.ok(!panel.current!.groups.some((g) => g.id === groups[0].id));
-    assert.ok(a.log.recentLines().some((l) => l.includes(`roles: [${JSON.stringify(roles[0].name)}`)), 'roles logged by name, before → after');
-    await assertAudited('15', ['setRoles', 'removeFromGroup']);
+    assert.ok(a.log.recentLines().some((l) => l.includes(`removeRole role_ids: ${JSON.stringify(roles.map((r) => r.id))}`)), 'roles logged, before → after');
+    await assertAudited('15', ['removeRole', 'removeFromGroup']);
   });
 
   it('roles are edited as direct roles: a role that comes from a group is never written as a direct one', async () => {
@@ -304,12 +308,115 @@ describe('user details panel', function () {
     const ids = panel.current!.sessions.map((x) => x.id);
     assert.ok(ids.length >= 1);
     await sandboxLog.clear(sb!);
-    a.dialogs.answers.push('End All Sessions');
+    a.dialogs.answers.push('End All Sessions 1 user');
     await panel.receive({ type: 'endAllSessions' });
     const w = writesOf(await sandboxLog.get(sb!));
     assert.deepStrictEqual(w.map((r) => [r.method, r.apiPath]), ids.map((id) => ['DELETE', `/users/15/sessions/${id}`]));
     assert.strictEqual(panel.current!.sessions.length, 0);
     await assertAudited('15', ['endSessions']);
+  });
+
+  it('every write of the panel is one job of one: in the audit log exactly once, with who, the instance, name and email', async () => {
+    const { panel, node } = await openFromTree(true);
+    const a = await api();
+    const host = new URL(sb!.url).host;
+    const entries = async () => (await a.audit.read()).filter((e) => e.userId === node.id);
+    const steps: [string, unknown, string | undefined][] = [
+      ['updateUser', { type: 'save', edits: { first_name: `Once${Date.now() % 1000}` }, base: { first_name: panel.current!.values.first_name } }, undefined],
+      ['disable', { type: 'setDisabled', disabled: true }, 'Disable 1 user'],
+      ['enable', { type: 'setDisabled', disabled: false }, undefined],
+      ['forcePasswordReset', { type: 'setForcedReset', value: !panel.current!.email!.forcedReset }, undefined],
+      ['updateEmail', { type: 'changeEmail', email: `once.${node.id}.${Date.now()}@brightlane.io` }, undefined],
+      ['sendPasswordReset', { type: 'sendReset' }, undefined],
+      ['createPasswordResetLink', { type: 'createResetLink' }, undefined],
+    ];
+    if (panel.current!.email!.forcedReset) steps[3][0] = 'clearPasswordReset';
+    for (const [action, message, answer] of steps) {
+      const before = (await entries()).length;
+      await sandboxLog.clear(sb!);
+      if (answer) a.dialogs.answers.push(answer);
+      await panel.receive(message);
+      const writes = writesOf(await sandboxLog.get(sb!));
+      assert.strictEqual(writes.length, 1, `${action}: one write (${JSON.stringify(writes.map((r) => `${r.method} ${r.apiPath}`))})`);
+      const added = (await entries()).slice(before);
+      assert.deepStrictEqual(added.map((e) => e.action), [action], `${action}: audited exactly once`);
+      const e = added[0];
+      assert.ok(e.jobId, `${action}: recorded by the job runner (a job of one)`);
+      assert.strictEqual(e.connection.host, host);
+      assert.ok(e.connection.apiUserId, `${action}: the API user's id`);
+      assert.ok(e.apiUser, `${action}: who`);
+      assert.ok(e.user?.name && e.user?.email, `${action}: name and email ${JSON.stringify(e.user)}`);
+      assert.ok(e.after, `${action}: after`);
+      if (answer) assert.ok(a.dialogs.prompts.at(-1)?.includes(host), `${action}: the confirmation names the host`);
+    }
+    assert.ok(!JSON.stringify(await entries()).includes('/password/reset/'), 'no reset link in the audit log');
+    // Adding an email login to a user without one is a job of one too.
+    const { body: users } = await sandboxApi<IUser[]>(sb!, '/users?fields=id,is_disabled,credentials_email&limit=300');
+    const bare = users.find((u) => Number(u.id) > 15 && !u.is_disabled && !u.credentials_email);
+    assert.ok(bare, 'a user without an email login');
+    await a.details.open(String(bare.id), connectionId);
+    const p2 = a.details.panelFor(String(bare.id), connectionId)!;
+    await waitFor(() => p2.current, `user ${bare.id}`);
+    const email = `added.${bare.id}.${Date.now()}@brightlane.io`;
+    await p2.receive({ type: 'addEmail', email });
+    const added = (await a.audit.read()).filter((e) => e.userId === String(bare.id) && e.action === 'createCredentialsEmail');
+    assert.strictEqual(added.length, 1);
+    assert.deepStrictEqual(added[0].after, { email });
+    assert.strictEqual(p2.current!.email?.email, email, 'the panel re-read the user');
+  });
+
+  it('a home folder that does not exist is refused next to the field, naming the id; an existing one is saved', async () => {
+    const { panel, node } = await openFromTree();
+    const a = await api();
+    const home = panel.current!.values.home_folder_id;
+    await sandboxLog.clear(sb!);
+    const mark = panel.posted.length;
+    await panel.receive({ type: 'save', edits: { home_folder_id: 'abc' }, base: { home_folder_id: home } });
+    assert.deepStrictEqual(writesOf(await sandboxLog.get(sb!)), [], 'nothing saved');
+    const errs = posted(panel, mark, 'fieldErrors') as Extract<HostMessage, { type: 'fieldErrors' }>[];
+    assert.strictEqual(errs.length, 1);
+    assert.strictEqual(errs[0].errors[0].field, 'home_folder_id');
+    assert.match(errs[0].errors[0].message, /"abc"/);
+    assert.strictEqual(posted(panel, mark, 'saved').length, 0);
+    const { body } = await sandboxApi<IUser>(sb!, `/users/${node.id}?fields=home_folder_id,personal_folder_id`);
+    assert.strictEqual(body.home_folder_id, home, 'unchanged on the instance');
+    assert.ok(!(await a.audit.read()).some((e) => e.userId === node.id && e.after?.home_folder_id === 'abc'), 'nothing audited');
+    // The user's own personal folder exists: saved.
+    await panel.receive({ type: 'save', edits: { home_folder_id: String(body.personal_folder_id) }, base: { home_folder_id: home } });
+    assert.deepStrictEqual(writesOf(await sandboxLog.get(sb!)).map((r) => r.body), [{ home_folder_id: String(body.personal_folder_id) }]);
+  });
+
+  it('a reset email whose POST timed out after Looker sent it is not sent again; the person is told', async function () {
+    this.timeout(60000);
+    const a = await api();
+    const r = await a.connections.testAndSave({ baseUrl: sb!.url, clientId: sb!.clientId, secret: sb!.clientSecret, name: 'Details short timeout', verifyTls: true, timeoutSeconds: 2, id: 'details-short-timeout' });
+    assert.ok(r.profile);
+    try {
+      const { body: users } = await sandboxApi<IUser[]>(sb!, '/users?fields=id,is_disabled,credentials_email&limit=300');
+      const target = users.find((u) => Number(u.id) > 15 && !u.is_disabled && u.credentials_email);
+      assert.ok(target, 'a user with an email login');
+      const id = String(target.id);
+      await a.details.open(id, 'details-short-timeout');
+      const panel = a.details.panelFor(id, 'details-short-timeout')!;
+      await waitFor(() => panel.current, `user ${id}`);
+      const audited = (await a.audit.read()).filter((e) => e.userId === id && e.action === 'sendPasswordReset').length;
+      await sandboxLog.clear(sb!);
+      // Looker sends the email, then the answer never comes: the client gives up after 2 s.
+      await sandboxLog.rule(sb!, { method: 'POST', path: `/users/${id}/credentials_email/send_password_reset`, hang: true, afterAction: true, times: 1 });
+      const mark = panel.posted.length;
+      await panel.receive({ type: 'sendReset' });
+      const sends = writesOf(await sandboxLog.get(sb!)).filter((w) => /send_password_reset$/.test(w.apiPath));
+      assert.strictEqual(sends.length, 1, 'one POST only');
+      const errors = posted(panel, mark, 'error') as Extract<HostMessage, { type: 'error' }>[];
+      assert.strictEqual(errors.length, 1, 'the person is told');
+      assert.match(errors[0].message, /may have sent the email\. It was not sent again/);
+      assert.strictEqual((await a.audit.read()).filter((e) => e.userId === id && e.action === 'sendPasswordReset').length, audited, 'not recorded as sent');
+    } finally {
+      for (const p of a.details.openPanels()) p.dispose();
+      a.dialogs.answers.push('Remove');
+      await a.connections.remove('details-short-timeout');
+      await connectSandbox(a, sb!);
+    }
   });
 
   it('one open costs three calls: the user (with its sessions and role_ids), its direct roles and the lockout list (names cached per connection); Show user attributes one more', async () => {

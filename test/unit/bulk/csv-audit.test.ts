@@ -213,6 +213,15 @@ describe('audit log', () => {
     entries = await log.read();
     assert.ok(!undoableJobs(entries).some((j) => j.jobId === 'j1'), 'an undone job is not offered again');
     assert.deepStrictEqual(undoableEntries(entries), []);
+    // A field edit of the details panel is a job of one: still offered as a single edit (its `before` written back);
+    // a disable from the panel is a job like a bulk one (undone by its inverse).
+    const edit = await log.record({ connection: conn, apiUser: 'a', action: 'updateUser', userId: '8', jobId: 'j10', before: { locale: 'en' }, after: { locale: 'fr' } });
+    const email = await log.record({ connection: conn, apiUser: 'a', action: 'updateEmail', userId: '8', jobId: 'j11', before: { email: 'a@x.io' }, after: { email: 'b@x.io' } });
+    await log.record({ connection: conn, apiUser: 'a', action: 'disable', userId: '8', jobId: 'j12', before: { is_disabled: false }, after: { is_disabled: true } });
+    entries = await log.read();
+    assert.deepStrictEqual(undoableEntries(entries).map((e) => e.id), [email.id, edit.id]);
+    assert.deepStrictEqual(undoStep(email), { kind: 'patchCredentialsEmail', userId: '8', body: { email: 'a@x.io' } });
+    assert.ok(undoableJobs(entries).some((j) => j.jobId === 'j12' && j.inverse === 'enable'));
   });
 
   it('job ids are unique and file-safe', () => {

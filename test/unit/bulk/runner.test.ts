@@ -359,6 +359,68 @@ describe('bulk runner against the sandbox', function () {
       c.dispose();
     }
   });
+
+  // Single edits of the details panel: jobs of one through the same dry run and runner.
+  it('field edit plan: re-reads just the edited fields; a conflict or a home folder that does not exist is "cannot"', async () => {
+    const id = enabled(1)[0];
+    const u = sb.db.user(id) as SeedUser & { first_name: string | null; last_name: string | null };
+    sb.clearLog();
+    const ok = await planJob(client, 'updateUser', { fields: { first_name: 'Ada' }, base: { first_name: u.first_name } }, [id]);
+    assert.deepStrictEqual([ok.items[0].kind, ok.items[0].before, ok.items[0].after], ['change', { first_name: u.first_name }, { first_name: 'Ada' }]);
+    assert.ok(sb.requests.some((r) => r.method === 'GET' && r.apiPath === `/users/${id}`), 'the user is read again (the edited fields)');
+    const conflict = await planJob(client, 'updateUser', { fields: { last_name: 'Mine' }, base: { last_name: 'Something else' } }, [id]);
+    assert.strictEqual(conflict.items[0].kind, 'impossible');
+    assert.deepStrictEqual(conflict.items[0].before, { last_name: u.last_name }, 'the current value, for the panel to show the conflict');
+    const folder = await planJob(client, 'updateUser', { fields: { home_folder_id: 'abc' }, base: { home_folder_id: '1' } }, [id]);
+    assert.strictEqual(folder.items[0].kind, 'impossible');
+    assert.strictEqual(folder.items[0].field, 'home_folder_id');
+    assert.match(folder.items[0].reason ?? '', /no folder with id "abc"/);
+    const real = await planJob(client, 'updateUser', { fields: { home_folder_id: String(100 + Number(id)) }, base: { home_folder_id: '1' } }, [id]);
+    assert.strictEqual(real.items[0].kind, 'change', 'an existing (personal) folder is fine');
+    const same = await planJob(client, 'updateUser', { fields: { first_name: u.first_name ?? 'x' }, base: { first_name: 'old' } }, [id]);
+    assert.strictEqual(same.items[0].kind, u.first_name ? 'skip' : 'change');
+    assert.deepStrictEqual(writes(sb), [], 'planning writes nothing');
+  });
+
+  it('deleting one API key: planned, deleted once, then "already so"', async () => {
+    const owner = sb.db.users.find((x) => (x as unknown as { credentials_api3: unknown[] }).credentials_api3.length >= 2) as unknown as { id: string; credentials_api3: { id: string }[] };
+    const key = owner.credentials_api3[0].id;
+    const params = { credentialKind: 'api3', credentialId: key };
+    const plan = await planJob(client, 'deleteCredential', params, [owner.id]);
+    assert.strictEqual(plan.items[0].kind, 'change');
+    const j = jobFromPlan(plan, 'sb');
+    await runJob(j, { client });
+    assert.strictEqual(j.state[owner.id].status, 'done');
+    assert.deepStrictEqual(writes(sb).map((w) => `${w.method} ${w.apiPath}`), [`DELETE /users/${owner.id}/credentials_api3/${key}`]);
+    const again = await planJob(client, 'deleteCredential', params, [owner.id]);
+    assert.deepStrictEqual([again.items[0].kind, again.items[0].reason], ['skip', 'Already deleted.']);
+    assert.strictEqual(owner.credentials_api3.length >= 1, true, 'the other key stays');
+  });
+
+  it('ending one web session ends only that one', async () => {
+    const sessions = sb.db.user('15').sessions as { id: string }[];
+    const [first, ...rest] = sessions.map((x) => String(x.id));
+    assert.ok(first && rest.length, 'user 15 has several sessions');
+    const plan = await planJob(client, 'endSessions', { sessionIds: [first] }, ['15']);
+    assert.deepStrictEqual([plan.items[0].before, plan.items[0].after], [{ sessions: rest.length + 1 }, { sessions: rest.length }]);
+    sb.clearLog();
+    await runJob(jobFromPlan(plan, 'sb'), { client });
+    assert.deepStrictEqual(writes(sb).map((w) => `${w.method} ${w.apiPath}`), [`DELETE /users/15/sessions/${first}`]);
+  });
+
+  it('a reset link whose POST timed out after Looker made it is never made a second time', async () => {
+    const id = withEmail(3)[2];
+    sb.addRule({ method: 'POST', path: `/users/${id}/credentials_email/password_reset`, drop: true, afterAction: true, times: 1 });
+    const c = impatient();
+    try {
+      const r = await runJob(job('createPasswordResetLink', [id]), { client: c, baseDelayMs: 10 });
+      const posts = writes(sb).filter((w) => w.method === 'POST' && /password_reset$/.test(w.apiPath));
+      assert.strictEqual(posts.length, 1, 'one POST only');
+      assert.strictEqual(r.counts.failed, 1, 'reported, not repeated');
+    } finally {
+      c.dispose();
+    }
+  });
 });
 
 describe('bulk runner without a server', () => {

@@ -3,6 +3,7 @@ import type { LookerClient } from '../looker/client';
 import { LookerApiError } from '../looker/errors';
 import type { BulkAction, BulkParams, FieldValues } from './types';
 import { attributeNow, shownValue } from './plan';
+import { applyInvite } from './invite';
 
 /** The part of {@link LookerClient} the bulk actions use (tests may pass a recording stand-in). */
 export type BulkClient = Pick<
@@ -23,6 +24,9 @@ export type BulkClient = Pick<
   | 'userAttributeValues'
   | 'setUserAttributeValue'
   | 'deleteUserAttributeValue'
+  | 'searchUsers'
+  | 'createUser'
+  | 'createUserCredentialsEmail'
 >;
 
 export interface ActionOutcome {
@@ -156,6 +160,11 @@ export async function applyAction(client: BulkClient, action: BulkAction, params
       if (now?.source !== 'user') return recheck ? { status: 'done', after: { [key]: null } } : { status: 'skipped', message: 'No value set for this user.' };
       await client.deleteUserAttributeValue(userId, attributeId);
       return { status: 'done', before: { [key]: shownValue(params, now.value ?? '') }, after: { [key]: null } };
+    }
+    case 'createUser': {
+      const inv = params.invites?.[userId];
+      if (!inv) throw new LookerApiError({ kind: 'http', message: `The job has no invitation for ${userId}.` });
+      return applyInvite(client, inv, { recheck });
     }
     case 'unlock': {
       // The lockout's key is read now (Looker deletes by key, not by user); a lockout that expired meanwhile is gone.

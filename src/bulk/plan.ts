@@ -8,6 +8,7 @@ import type { LookerClient } from '../looker/client';
 import { LookerApiError } from '../looker/errors';
 import { mapLimit } from '../util/concurrency';
 import { personName } from '../users/names';
+import { planInvites } from './invite';
 import { newJobId, type BulkAction, type BulkJob, type BulkParams, type FieldValues, type UserState } from './types';
 
 export type PlanKind = 'change' | 'skip' | 'impossible';
@@ -20,6 +21,8 @@ export interface PlanItem {
   reason?: string;
   before?: FieldValues;
   after?: FieldValues;
+  /** createUser: the user who already has the invited email. */
+  existingUserId?: string;
 }
 
 export interface Plan {
@@ -29,7 +32,7 @@ export interface Plan {
   counts: Record<PlanKind, number>;
 }
 
-export type PlanClient = Pick<LookerClient, 'allUsers' | 'userRoles' | 'allLoginLockouts' | 'userAttributeValues'>;
+export type PlanClient = Pick<LookerClient, 'allUsers' | 'userRoles' | 'allLoginLockouts' | 'userAttributeValues' | 'searchUsers'>;
 
 export interface PlanOptions {
   /** The API user's id: it cannot disable or delete itself. */
@@ -153,6 +156,8 @@ export function classify(
       const before = own ? shownValue(params, now.value ?? '') : null;
       return item(userId, label, 'change', { before: { [key]: before }, after: { [key]: params.attributeHidden ? '(hidden, replaced)' : params.value } });
     }
+    case 'createUser':
+      return item(userId, label, 'impossible', { reason: 'An invitation is planned from its row, not from a user.' });
     case 'unlock':
       if (!extra.lockouts) return item(userId, label, 'skip', { reason: 'Not locked out.' });
       return item(userId, label, 'change', { before: { locked_out: true }, after: { locked_out: false } });
@@ -173,6 +178,7 @@ export async function attributeNow(client: Pick<LookerClient, 'userAttributeValu
  */
 export async function planJob(client: PlanClient, action: BulkAction, params: BulkParams, userIds: string[], opts: PlanOptions = {}): Promise<Plan> {
   const ids = [...new Set(userIds.map(String))];
+  if (action === 'createUser') return countedPlan(action, params, await planInvites(client, params, ids, { signal: opts.signal, concurrency: opts.concurrency }));
   const byId = new Map((opts.users ?? []).map((u) => [String(u.id), u]));
   const missing = ids.filter((id) => !byId.has(id));
   if (missing.length) for (const u of await client.allUsers(missing, PLAN_USER_FIELDS, opts.signal)) byId.set(String(u.id), u);
@@ -202,6 +208,10 @@ export async function planJob(client: PlanClient, action: BulkAction, params: Bu
     for (const id of ids) extras.set(id, { lockouts: counts.get(id) ?? 0 });
   }
   const items = ids.map((id) => classify(action, params, id, byId.get(id), { ...extras.get(id), apiUserId: opts.apiUserId }));
+  return countedPlan(action, params, items);
+}
+
+function countedPlan(action: BulkAction, params: BulkParams, items: PlanItem[]): Plan {
   const counts: Record<PlanKind, number> = { change: 0, skip: 0, impossible: 0 };
   for (const i of items) counts[i.kind]++;
   return { action, params, items, counts };

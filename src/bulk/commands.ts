@@ -391,7 +391,7 @@ export class BulkCommands implements vscode.Disposable {
     const callsBefore = meter?.counts(profile.id).month;
     const plan = await this.dryRun(profile, client, action, params, ids, opts.users);
     if (action === 'createUser' && !plan.counts.change) {
-      await this.reportExisting(plan, profile);
+      this.reportExisting(plan, profile);
       return undefined;
     }
     const cost = jobCost(plan);
@@ -794,7 +794,7 @@ export class BulkCommands implements vscode.Disposable {
   }
 
   /** Every invited email exists already: say who has it (nothing to preview), with a button to open them. */
-  private async reportExisting(plan: Plan, profile: ConnectionProfile): Promise<void> {
+  private reportExisting(plan: Plan, profile: ConnectionProfile): void {
     const existing = plan.items.filter((i) => i.existingUserId);
     this.log.info(`Invite on ${profile.name}: ${plan.items.length} invitation(s), ${existing.length} existing, none to create; nothing was written`);
     const first = existing[0];
@@ -803,8 +803,9 @@ export class BulkCommands implements vscode.Disposable {
       ? vscode.l10n.t('A user with the email {0} already exists on {1}: user {2}. Nothing was created.', userOfLabel(first.label)?.email ?? first.label, where, first.existingUserId ?? '')
       : vscode.l10n.t('No one to invite on {0}: {1} already exist, {2} cannot be invited. Nothing was created.', where, existing.length, plan.counts.impossible);
     const open = vscode.l10n.t('Open User');
-    const pick = await vscode.window.showInformationMessage(text, ...(first ? [open] : []));
-    if (pick === open && first?.existingUserId) await vscode.commands.executeCommand('looker.openUser', first.existingUserId);
+    void vscode.window.showInformationMessage(text, ...(first ? [open] : [])).then((pick) => {
+      if (pick === open && first?.existingUserId) void vscode.commands.executeCommand('looker.openUser', first.existingUserId);
+    });
   }
 
   // -----------------------------------------------------------------------------------------------------------

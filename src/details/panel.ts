@@ -542,8 +542,11 @@ export class DetailsPanel implements vscode.Disposable {
   private async sendReset(): Promise<boolean> {
     return this.change(vscode.l10n.t('Sending a password reset email to {0}', this.name()), async (c) => {
       await c.sendPasswordReset(this.userId, 'email');
-      await this.audit(`sent a password reset email to ${JSON.stringify(this.user?.credentials_email?.email ?? null)}`, { action: 'sendPasswordReset', after: { password_reset_email: 'sent' } });
-      vscode.window.setStatusBarMessage(vscode.l10n.t('Password reset email sent to {0}', this.user?.credentials_email?.email ?? this.name()), 5000);
+      // Looker sends the account setup email instead to a user who never logged in (an invited user).
+      const setup = !this.user?.credentials_email?.logged_in_at;
+      await this.audit(`sent a ${setup ? 'setup' : 'password reset'} email to ${JSON.stringify(this.user?.credentials_email?.email ?? null)}`, { action: 'sendPasswordReset', after: { [setup ? 'setup_email' : 'password_reset_email']: 'sent' } });
+      const to = this.user?.credentials_email?.email ?? this.name();
+      vscode.window.setStatusBarMessage(setup ? vscode.l10n.t('Setup email sent to {0}', to) : vscode.l10n.t('Password reset email sent to {0}', to), 5000);
     });
   }
 

@@ -16,14 +16,20 @@ describe('invite users', function () {
   const sb = sandbox();
   let bulk: BulkCommands;
   let tmp: string;
+  let connectionId: string;
 
   before(async function () {
     if (!sb) throw new Error(NO_SANDBOX);
     const a = await api();
-    await connectSandbox(a, sb);
+    connectionId = await connectSandbox(a, sb);
     await a.tree.setQuery(undefined);
     bulk = a.bulk;
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'looker-invite-'));
+  });
+
+  afterEach(async () => {
+    const a = await api();
+    for (const p of a.details.openPanels()) p.dispose();
   });
 
   after(async () => {
@@ -87,6 +93,18 @@ describe('invite users', function () {
     assert.strictEqual(entries[0].connection.url, sb!.url);
     assert.strictEqual(entries[0].after?.setup_email, 'sent');
     assert.ok(!/https?:/.test(JSON.stringify([entries[0].before, entries[0].after])), 'no link in the audit line');
+
+    // The details panel shows the setup state of the new login, and re-sends the setup email.
+    const id = String(u.id);
+    const panel = await a.details.open(id, connectionId).then(() => waitFor(() => a.details.panelFor(id, connectionId), 'the panel'));
+    const data = await waitFor(() => panel.current, 'the user data', 20000);
+    assert.strictEqual(data.email?.setup?.link, 'outstanding', JSON.stringify(data.email));
+    assert.ok(data.email?.setup?.created && data.email.setup.created !== '—', 'with the date the login was created');
+    await sandboxLog.clear(sb!);
+    await panel.receive({ type: 'sendReset' });
+    assert.deepStrictEqual(writesOf(await sandboxLog.get(sb!)).map((r) => `${r.method} ${r.apiPath}`), [`POST /users/${id}/credentials_email/send_password_reset`]);
+    const resent = (await a.audit.read()).filter((e) => e.userId === id).at(-1);
+    assert.deepStrictEqual([resent?.action, resent?.after], ['sendPasswordReset', { setup_email: 'sent' }], 'the re-send is audited as a setup email');
 
     await undoInvites(outcome, 1);
     assert.deepStrictEqual(await usersWithEmail(email), [], 'deleted by the undo');

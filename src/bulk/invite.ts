@@ -208,7 +208,7 @@ export async function planInvites(
       items.set(key, { userId: key, label, kind: 'skip', reason: `Already exists: ${existingLabel(existing)}.`, existingUserId: String(existing.id) });
       return;
     }
-    items.set(key, { userId: key, label, kind: 'change', before: { exists: false }, after: inviteAfter(inv) });
+    items.set(key, { userId: key, label, kind: 'change', after: inviteAfter(inv) });
   });
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;

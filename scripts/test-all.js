@@ -20,7 +20,7 @@ const ROOT = path.resolve(__dirname, '..');
 // The fewest tests each tier may report. Set a little below the counts of a full run; raise them when tests are
 // added, never lower them to make a run pass.
 const MIN_TESTS = {
-  unit: 366,
+  unit: 367,
   'in-host': 112,
   ui: 39,
   smoke: 6,

@@ -89,6 +89,22 @@ describe('invite CSV', () => {
     assert.match(parseInviteCsv('first_name,last_name,email,password\nA,B,a@x.io,x\n', ROLES, GROUPS).bad[0].message, /Unknown column\(s\): password/);
   });
 
+  it('an instance that ignores the nested login email gets it through create_user_credentials_email', async () => {
+    const calls: string[] = [];
+    const stand = {
+      searchUsers: async () => ({ items: [] }),
+      createUser: async () => (calls.push('create_user'), { id: '77', credentials_email: null, role_ids: [], group_ids: [] }),
+      createUserCredentialsEmail: async (id: string, body: { email?: string }) => (calls.push(`create_user_credentials_email ${id} ${body.email}`), { email: body.email }),
+      setUserRoles: async () => (calls.push('set_user_roles'), []),
+      addGroupUser: async () => (calls.push('add_group_user'), {}),
+      sendPasswordReset: async () => (calls.push('send'), {}),
+      allUsers: async () => [],
+    } as unknown as Parameters<typeof applyInvite>[0];
+    const out = await applyInvite(stand, { firstName: 'A', lastName: 'B', email: 'a.b@x.io', roleIds: [], groupIds: [], sendSetupEmail: false });
+    assert.deepStrictEqual(calls, ['create_user', 'create_user_credentials_email 77 a.b@x.io']);
+    assert.deepStrictEqual([out.status, out.after?.id, out.after?.setup_email], ['done', '77', 'not sent']);
+  });
+
   it('is a kind of change of the write table: re-read after a timeout, undone by Delete', () => {
     assert.deepStrictEqual(ACTIONS.createUser, { inverse: 'delete', retry: 'reread', destructive: false, operation: 'create_user' });
     assert.strictEqual(INVERSE_ACTION.createUser, 'delete');

@@ -393,11 +393,24 @@ function renderEmail(d: DetailsData): HTMLElement {
     emailRow,
     h('div', { class: 'field checkbox' }, forced, h('label', { for: 'forced-reset' }, s('Force password reset at next login'))),
     e.resetOutstanding ? h('p', { class: 'note' }, icon('info'), ' ', s('A password reset link is outstanding.')) : null,
-    e.setupOutstanding ? h('p', { class: 'note' }, icon('info'), ' ', s('An account setup link is outstanding.')) : null,
+    e.setupOutstanding && !e.setup ? h('p', { class: 'note' }, icon('info'), ' ', s('An account setup link is outstanding.')) : null,
+    e.setup
+      ? h(
+          'p',
+          { class: 'note', id: 'setup-state' },
+          icon(e.setup.link === 'expired' ? 'warning' : 'info'),
+          ' ',
+          s('Login created {0}, never used.', e.setup.created),
+          ' ',
+          e.setup.link === 'outstanding' ? s('The setup link is waiting to be used.') : e.setup.link === 'expired' ? s('The setup link expired.') : s('No setup link has been sent.'),
+        )
+      : null,
     h(
       'div',
       { class: 'actions' },
-      button(s('Send password reset email'), () => post({ type: 'sendReset' }), { icon: 'mail', secondary: true, id: 'send-reset' }),
+      e.setup
+        ? button(s('Re-send setup email'), () => post({ type: 'sendReset' }), { icon: 'mail', secondary: true, id: 'send-reset' })
+        : button(s('Send password reset email'), () => post({ type: 'sendReset' }), { icon: 'mail', secondary: true, id: 'send-reset' }),
       button(s('Create reset link'), () => post({ type: 'createResetLink' }), { icon: 'key', secondary: true, id: 'create-reset' }),
     ),
     resetExpires !== undefined

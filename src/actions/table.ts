@@ -45,7 +45,8 @@ export type ActionName =
   | 'unlock'
   | 'delete'
   | 'setUserAttribute'
-  | 'clearUserAttribute';
+  | 'clearUserAttribute'
+  | 'createUser';
 
 export const ACTIONS: Readonly<Record<ActionName, ActionSpec>> = {
   // Field edits of the details panel: undone by writing the `before` values back (after checking `after` still holds).
@@ -72,6 +73,9 @@ export const ACTIONS: Readonly<Record<ActionName, ActionSpec>> = {
   delete: { retry: 'reread', destructive: true, operation: 'delete_user' },
   setUserAttribute: { retry: 'idempotent', destructive: false, operation: 'set_user_attribute_user_value' },
   clearUserAttribute: { retry: 'idempotent', destructive: false, operation: 'delete_user_attribute_user_value' },
+  // Invite: create_user (with the login email) → set_user_roles → add_group_user → the setup email. After a timeout the
+  // email is looked up first (never created twice); the setup email is never sent twice. Undone by Delete, previewed.
+  createUser: { inverse: 'delete', retry: 'reread', destructive: false, operation: 'create_user' },
 };
 
 export function isActionName(v: unknown): v is ActionName {

@@ -5,6 +5,7 @@ import type { BulkAction, BulkParams, FieldValues } from './types';
 import { attributeNow, credentialField, hasCredential, shownValue } from './plan';
 import type { IWriteUser } from '@looker/sdk';
 import type { SingleCredentialKind } from '../looker/client';
+import { applyInvite } from './invite';
 
 /** The part of {@link LookerClient} the bulk actions use (tests may pass a recording stand-in). */
 export type BulkClient = Pick<
@@ -32,6 +33,9 @@ export type BulkClient = Pick<
   | 'userAttributeValues'
   | 'setUserAttributeValue'
   | 'deleteUserAttributeValue'
+  | 'searchUsers'
+  | 'createUser'
+  | 'createUserCredentialsEmail'
 >;
 
 export interface ActionOutcome {
@@ -97,8 +101,9 @@ export async function applyAction(client: BulkClient, action: BulkAction, params
       // Looker cannot tell whether the email went out: after an uncertain attempt it is never sent a second time.
       if (recheck) throw uncertain('The first request timed out after it was sent; Looker may have sent the email. It was not sent again.');
       // Only the fact is kept: the response holds a reset URL, which must never reach a log or the audit file.
+      // The plan's `after` says which email it was (setup or reset).
       await client.sendPasswordReset(userId, 'email');
-      return { status: 'done', after: { password_reset_email: 'sent' } };
+      return { status: 'done' };
     case 'endSessions': {
       const open = await client.userSessions(userId, 'id');
       const only = params.sessionIds ? new Set(params.sessionIds) : undefined;
@@ -218,6 +223,11 @@ export async function applyAction(client: BulkClient, action: BulkAction, params
         throw err;
       }
       return { status: 'done', before: { credential: what }, after: { credential: null } };
+    }
+    case 'createUser': {
+      const inv = params.invites?.[userId];
+      if (!inv) throw new LookerApiError({ kind: 'http', message: `The job has no invitation for ${userId}.` });
+      return applyInvite(client, inv, { recheck });
     }
     case 'unlock': {
       // The lockout's key is read now (Looker deletes by key, not by user); a lockout that expired meanwhile is gone.

@@ -29,6 +29,8 @@ import { BulkPreview } from './preview';
 import { DEFAULT_CONCURRENCY, runJob, type RunProgress, type RunResult } from './runner';
 import { HEARTBEAT_MS, JobStore } from './store';
 import { isBulkAction, jobCounts, type BulkAction, type BulkJob, type BulkParams } from './types';
+import { inviteKey, parseInviteCsv, INVITE_COLUMNS, type Invite } from './invite';
+import { askInvite, type InviteDraft } from './inviteInput';
 import { pickExportTarget, type ExportTarget } from './exportTarget';
 import { changeLabel, describeValues, fieldLabel } from '../format/labels';
 import { previewNames } from '../format/previewNames';
@@ -96,6 +98,7 @@ function actionTitle(a: BulkAction): string {
     case 'createCredentialsEmail': return vscode.l10n.t('Add Email Login');
     case 'createPasswordResetLink': return vscode.l10n.t('Create Password Reset Link');
     case 'deleteCredential': return vscode.l10n.t('Delete Credential');
+    case 'createUser': return vscode.l10n.t('Invite User');
   }
 }
 
@@ -204,6 +207,8 @@ export class BulkCommands implements vscode.Disposable {
   private readonly apiUsers = new Map<string, { id: string; name: string }>();
   /** One client per connection for single changes (no login and logout per edit); dropped when connections change. */
   private readonly singleClients = new Map<string, LookerClient>();
+  /** What Invite User… was given so far (a cancelled step loses nothing). */
+  private inviteDraft: InviteDraft = {};
 
   constructor(
     private readonly manager: ConnectionManager,
@@ -251,6 +256,8 @@ export class BulkCommands implements vscode.Disposable {
       r(id, (c?: unknown, s?: unknown) => this.start(action, c, s));
     }
     r('looker.bulk.updateEmailsFromCsv', (file?: unknown) => this.updateEmailsFromCsv(file instanceof vscode.Uri ? file : undefined));
+    r('looker.bulk.inviteUser', () => this.inviteUser());
+    r('looker.bulk.inviteUsersFromCsv', (file?: unknown) => this.inviteUsersFromCsv(file instanceof vscode.Uri ? file : undefined));
     r('looker.exportUsers', (c?: unknown, s?: unknown) => this.exportUsers(c, s));
     r('looker.openAuditLog', () => this.openAuditLog());
     r('looker.undo', () => this.undo());
@@ -448,6 +455,10 @@ export class BulkCommands implements vscode.Disposable {
     const meter = this.manager.meter;
     const callsBefore = meter?.counts(profile.id).month;
     const plan = await this.dryRun(profile, client, action, params, ids, opts.users);
+    if (action === 'createUser' && !plan.counts.change) {
+      this.reportExisting(plan, profile);
+      return undefined;
+    }
     const cost = jobCost(plan);
     const used = meter?.counts(profile.id).month ?? 0;
     if (callsBefore !== undefined) cost.planned = used - callsBefore;
@@ -584,7 +595,8 @@ export class BulkCommands implements vscode.Disposable {
                 connection: this.identity(profile, me),
                 apiUser: me.name,
                 action: job.action,
-                userId,
+                // An invitation's key is its email: the audit names the user it created.
+                userId: job.action === 'createUser' && state.after?.id ? String(state.after.id) : userId,
                 user: userOfLabel(state.label),
                 before: state.before,
                 after: state.after,
@@ -604,7 +616,7 @@ export class BulkCommands implements vscode.Disposable {
     if (changed.length && !run.single) {
       if (job.action === 'delete') this.tree.removeUsers(changed);
       // The lockout list is read with the groups: a full reload empties "Locked out" and clears the users' lock flags.
-      else if (job.action === 'unlock') this.tree.refresh();
+      else if (job.action === 'unlock' || job.action === 'createUser') this.tree.refresh();
       else void this.tree.updateUsers(changed).catch((err) => this.log.error('Refreshing users failed', err));
     }
     const outcome = { job, result };
@@ -818,6 +830,95 @@ export class BulkCommands implements vscode.Disposable {
     } finally {
       client.dispose();
     }
+  }
+
+  // -----------------------------------------------------------------------------------------------------------
+  // Invite users
+
+  /**
+   * Invite User…: first name, last name, email, roles, groups, setup email (each step kept if cancelled), then the
+   * dry run (an existing user with that email is named, with a button to open them), the preview and the job.
+   * `invite` comes only from internal callers (the test handle), never from the command's arguments.
+   */
+  async inviteUser(invite?: Invite): Promise<BulkOutcome | undefined> {
+    const profile = this.profile();
+    const reader = this.manager.client(profile.id);
+    if (!reader) return undefined;
+    let inv = invite;
+    if (!inv) {
+      const [roles, groups] = await Promise.all([reader.allRoles('id,name'), reader.allGroups({ fields: 'id,name,externally_managed' })]);
+      inv = await askInvite(this.inviteDraft, roles, groups);
+      if (!inv) return undefined;
+    }
+    const key = inviteKey(inv.email);
+    const client = this.bulkClient(profile);
+    try {
+      const outcome = await this.planAndRun(profile, client, 'createUser', { invites: { [key]: inv } }, [key]);
+      if (outcome?.job.state[key]?.status === 'done') this.inviteDraft = {};
+      return outcome;
+    } finally {
+      client.dispose();
+    }
+  }
+
+  /**
+   * Invite Users from CSV…: columns first_name,last_name,email,roles,groups,send_setup_email. Bad rows are listed (the
+   * rest can go on); the dry run tells who exists already by email and who will be created; then the preview.
+   */
+  async inviteUsersFromCsv(file?: vscode.Uri | string): Promise<BulkOutcome | undefined> {
+    let uri = typeof file === 'string' ? vscode.Uri.file(file) : file;
+    if (!uri) {
+      const picked = await vscode.window.showOpenDialog({
+        canSelectMany: false,
+        filters: { CSV: ['csv', 'txt'] },
+        openLabel: vscode.l10n.t('Use this CSV'),
+        title: vscode.l10n.t('CSV with the columns {0}', INVITE_COLUMNS.join(',')),
+      });
+      uri = picked?.[0];
+    }
+    if (!uri) return undefined;
+    const text = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
+    const profile = this.profile();
+    const reader = this.manager.client(profile.id);
+    if (!reader) return undefined;
+    const [roles, groups] = await Promise.all([reader.allRoles('id,name'), reader.allGroups({ fields: 'id,name' })]);
+    const { invites, bad } = parseInviteCsv(text, roles, groups);
+    if (bad.length) {
+      const detail = bad.slice(0, 20).map((b) => vscode.l10n.t('Line {0}: {1}', b.line, b.message)).join('\n');
+      const go = vscode.l10n.t('Continue Without Them');
+      const pick = await vscode.window.showWarningMessage(
+        vscode.l10n.t('{0} row(s) of the CSV cannot be used.', bad.length),
+        { modal: true, detail },
+        ...(invites.length ? [go] : []),
+      );
+      if (pick !== go) return undefined;
+    }
+    if (!invites.length) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('The CSV has no one to invite.'));
+      return undefined;
+    }
+    const byKey = Object.fromEntries(invites.map((i) => [inviteKey(i.email), i]));
+    const client = this.bulkClient(profile);
+    try {
+      return await this.planAndRun(profile, client, 'createUser', { invites: byKey }, Object.keys(byKey));
+    } finally {
+      client.dispose();
+    }
+  }
+
+  /** Every invited email exists already: say who has it (nothing to preview), with a button to open them. */
+  private reportExisting(plan: Plan, profile: ConnectionProfile): void {
+    const existing = plan.items.filter((i) => i.existingUserId);
+    this.log.info(`Invite on ${profile.name}: ${plan.items.length} invitation(s), ${existing.length} existing, none to create; nothing was written`);
+    const first = existing[0];
+    const where = `${profile.name} (${hostOf(profile.baseUrl)})`;
+    const text = plan.items.length === 1 && first
+      ? vscode.l10n.t('A user with the email {0} already exists on {1}: user {2}. Nothing was created.', userOfLabel(first.label)?.email ?? first.label, where, first.existingUserId ?? '')
+      : vscode.l10n.t('No one to invite on {0}: {1} already exist, {2} cannot be invited. Nothing was created.', where, existing.length, plan.counts.impossible);
+    const open = vscode.l10n.t('Open User');
+    void vscode.window.showInformationMessage(text, ...(first ? [open] : [])).then((pick) => {
+      if (pick === open && first?.existingUserId) void vscode.commands.executeCommand('looker.openUser', first.existingUserId);
+    });
   }
 
   // -----------------------------------------------------------------------------------------------------------

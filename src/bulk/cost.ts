@@ -23,7 +23,12 @@ export function jobCost(plan: Plan): JobCost {
   let apply = 0;
   for (const item of plan.items) {
     if (item.kind !== 'change') continue;
-    if (plan.action === 'endSessions') {
+    if (plan.action === 'createUser') {
+      // create_user, set_user_roles, add_group_user per group, the setup email.
+      const a = item.after ?? {};
+      const count = (v: unknown) => (Array.isArray(v) ? v.length : 0);
+      apply += 1 + (count(a.role_ids) ? 1 : 0) + count(a.group_ids) + (a.setup_email === true ? 1 : 0);
+    } else if (plan.action === 'endSessions') {
       const n = Number(item.before?.sessions);
       apply += Number.isFinite(n) && n > 0 ? n : 1;
     } else apply += 1;

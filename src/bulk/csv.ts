@@ -138,7 +138,8 @@ export interface BadRow {
   message: string;
 }
 
-const EMAIL = /^[^\s@",]+@[^\s@",]+\.[^\s@",]+$/;
+/** A plausible email address (what Looker accepts is checked by Looker). */
+export const EMAIL = /^[^\s@",]+@[^\s@",]+\.[^\s@",]+$/;
 
 /**
  * Reads "Update Emails from CSV": two columns, the first the user id or the current email, the second the new

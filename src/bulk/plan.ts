@@ -10,6 +10,7 @@ import { mapLimit } from '../util/concurrency';
 import { personName } from '../users/names';
 import { findConflicts, withoutApplied, type UserLike } from '../details/diff';
 import type { Edits } from '../details/protocol';
+import { planInvites } from './invite';
 import { newJobId, type BulkAction, type BulkJob, type BulkParams, type FieldValues, type UserState } from './types';
 
 export type PlanKind = 'change' | 'skip' | 'impossible';
@@ -24,6 +25,8 @@ export interface PlanItem {
   field?: string;
   before?: FieldValues;
   after?: FieldValues;
+  /** createUser: the user who already has the invited email. */
+  existingUserId?: string;
 }
 
 export interface Plan {
@@ -33,7 +36,7 @@ export interface Plan {
   counts: Record<PlanKind, number>;
 }
 
-export type PlanClient = Pick<LookerClient, 'allUsers' | 'user' | 'folder' | 'userRoles' | 'allLoginLockouts' | 'userAttributeValues'>;
+export type PlanClient = Pick<LookerClient, 'allUsers' | 'user' | 'folder' | 'userRoles' | 'allLoginLockouts' | 'userAttributeValues' | 'searchUsers'>;
 
 export interface PlanOptions {
   /** The API user's id: it cannot disable or delete itself. */
@@ -50,7 +53,7 @@ export interface PlanOptions {
 
 /** What the dry run reads of each user: web sessions come with the user (`User.sessions`), not one call per user. */
 export const PLAN_USER_FIELDS =
-  'id,first_name,last_name,display_name,email,is_disabled,group_ids,role_ids,credentials_email(email,forced_password_reset_at_next_login),sessions(id)';
+  'id,first_name,last_name,display_name,email,is_disabled,group_ids,role_ids,credentials_email(email,forced_password_reset_at_next_login,logged_in_at),sessions(id)';
 
 /** The user's field holding a credential of `kind` (`credentials_api3`, …). */
 export function credentialField(kind: string): string {
@@ -133,7 +136,8 @@ export function classify(
     case 'sendPasswordReset':
       if (!cred) return item(userId, label, 'impossible', { reason: 'No email/password login.' });
       if (u.is_disabled) return item(userId, label, 'impossible', { reason: 'The user is disabled.' });
-      return item(userId, label, 'change', { after: { password_reset_email: 'sent' } });
+      // Looker sends the account setup email instead to a user who never logged in (an invited user).
+      return item(userId, label, 'change', { after: { [cred.logged_in_at ? 'password_reset_email' : 'setup_email']: 'sent' } });
     case 'endSessions': {
       if (params.sessionIds) {
         const open = new Set((u.sessions ?? []).map((s) => String(s.id)));
@@ -215,6 +219,8 @@ export function classify(
       if (!hasCredential(u, kind, params.credentialId)) return item(userId, label, 'skip', { reason: 'Already deleted.' });
       return item(userId, label, 'change', { before: { credential: what }, after: { credential: null } });
     }
+    case 'createUser':
+      return item(userId, label, 'impossible', { reason: 'An invitation is planned from its row, not from a user.' });
     case 'unlock':
       if (!extra.lockouts) return item(userId, label, 'skip', { reason: 'Not locked out.' });
       return item(userId, label, 'change', { before: { locked_out: true }, after: { locked_out: false } });
@@ -239,6 +245,7 @@ export async function attributeNow(client: Pick<LookerClient, 'userAttributeValu
  */
 export async function planJob(client: PlanClient, action: BulkAction, params: BulkParams, userIds: string[], opts: PlanOptions = {}): Promise<Plan> {
   const ids = [...new Set(userIds.map(String))];
+  if (action === 'createUser') return countedPlan(action, params, await planInvites(client, params, ids, { signal: opts.signal, concurrency: opts.concurrency }));
   const byId = new Map((opts.users ?? []).map((u) => [String(u.id), u]));
   const missing = ids.filter((id) => !byId.has(id));
   // Deleting a credential also reads that credential (to tell one already gone).
@@ -282,6 +289,10 @@ export async function planJob(client: PlanClient, action: BulkAction, params: Bu
     for (const id of ids) extras.set(id, { lockouts: counts.get(id) ?? 0 });
   }
   const items = ids.map((id) => classify(action, params, id, byId.get(id), { ...extras.get(id), apiUserId: opts.apiUserId }));
+  return countedPlan(action, params, items);
+}
+
+function countedPlan(action: BulkAction, params: BulkParams, items: PlanItem[]): Plan {
   const counts: Record<PlanKind, number> = { change: 0, skip: 0, impossible: 0 };
   for (const i of items) counts[i.kind]++;
   return { action, params, items, counts };

@@ -21,10 +21,13 @@ const REASONS: Record<string, () => string> = {
   'Does not have the role directly.': () => vscode.l10n.t('Does not have the role directly.'),
   'No new email given.': () => vscode.l10n.t('No new email given.'),
   'Already has this email.': () => vscode.l10n.t('Already has this email.'),
+  'No invitation for this email.': () => vscode.l10n.t('No invitation for this email.'),
 };
 
 export function reasonText(reason: string | undefined): string {
   if (!reason) return '';
+  const exists = /^Already exists: (.*)\.$/.exec(reason);
+  if (exists) return vscode.l10n.t('Already exists: {0}.', exists[1]);
   return REASONS[reason]?.() ?? reason;
 }
 

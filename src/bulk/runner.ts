@@ -309,7 +309,8 @@ export async function runJob(job: BulkJob, opts: RunOptions): Promise<RunResult>
               break;
             }
             retries++;
-            if (mayHaveActed(err)) recheck = true;
+            // An invitation is several writes: after any failure the retry looks the user up and continues from there.
+            if (mayHaveActed(err) || job.action === 'createUser') recheck = true;
             const e = err as LookerApiError;
             const throttled = e.status === 429 || e.status === 503;
             const wait = e.retryAfterSeconds !== undefined ? Math.ceil(e.retryAfterSeconds * 1000) : backoffMs(attempts, base);

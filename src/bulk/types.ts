@@ -1,5 +1,6 @@
 /** Bulk jobs: the actions, their parameters and a job's persisted state. No `vscode` import (plain Node). */
 import { ACTIONS } from '../actions/table';
+import type { Invite } from './invite';
 
 export const BULK_ACTIONS = [
   'disable',
@@ -22,6 +23,7 @@ export const BULK_ACTIONS = [
   'createCredentialsEmail',
   'createPasswordResetLink',
   'deleteCredential',
+  'createUser',
 ] as const;
 
 export type BulkAction = (typeof BULK_ACTIONS)[number];
@@ -56,6 +58,8 @@ export interface BulkParams {
   credentialName?: string;
   /** endSessions: only these web sessions (all when absent). */
   sessionIds?: string[];
+  /** createUser: the invitations, by key (the email in lower case; the job's `userIds` are these keys). */
+  invites?: Record<string, Invite>;
 }
 
 /** A field-level change, e.g. `{ is_disabled: false }` → `{ is_disabled: true }`. Never holds a secret or a URL. */

@@ -120,16 +120,23 @@ function credentialRows(c: Record<string, unknown>, l10n: L10n, now: Date, local
   return rows;
 }
 
-function emailCredential(user: IUser): EmailCredential | null {
+function emailCredential(user: IUser, now: Date, locale?: string): EmailCredential | null {
   const c = user.credentials_email;
   if (!c) return null;
-  return {
+  const out: EmailCredential = {
     email: c.email ?? '',
     forcedReset: !!c.forced_password_reset_at_next_login,
     isDisabled: !!c.is_disabled,
     resetOutstanding: !!c.password_reset_url && !c.password_reset_url_expired,
     setupOutstanding: !!c.account_setup_url && !c.account_setup_url_expired,
   };
+  // A login never used (an invited user): Looker's setup email carries the setup link, or a reset link.
+  if (!c.logged_in_at) {
+    const links = [[c.account_setup_url, c.account_setup_url_expired], [c.password_reset_url, c.password_reset_url_expired]] as const;
+    const link = links.some(([u, x]) => !!u && !x) ? 'outstanding' : links.some(([u]) => !!u) ? 'expired' : 'none';
+    out.setup = { created: formatDate(c.created_at, now, locale) || '—', link };
+  }
+  return out;
 }
 
 function credentials(user: IUser, l10n: L10n, now: Date, locale?: string): CredentialCard[] {
@@ -281,7 +288,7 @@ export function buildDetails(input: ModelInput, l10n: L10n): DetailsData {
     values: editableValues(user as unknown as Record<string, unknown>),
     profile: profileRows(user, l10n, input.folderNames),
     credentials: credentials(user, l10n, now, locale),
-    email: emailCredential(user),
+    email: emailCredential(user, input.now, input.locale),
     sessions: sessionRows(input.sessions ?? user.sessions ?? [], now, locale),
     roles: names(roleIds, input.roles, l10n),
     inheritedRoles: inherited.map((r) => ({ id: String(r.id), name: r.name ?? String(r.id) })),

@@ -640,8 +640,11 @@ export class DetailsPanel implements vscode.Disposable {
   }
 
   private sendReset(): Promise<boolean> {
+    // Looker sends the account setup email instead to a user who never logged in (an invited user).
+    const setup = !!this.user?.credentials_email && !this.user.credentials_email.logged_in_at;
     return this.write(vscode.l10n.t('Sending a password reset email to {0}', this.name()), 'sendPasswordReset', {}, undefined, () => {
-      vscode.window.setStatusBarMessage(vscode.l10n.t('Password reset email sent to {0}', this.user?.credentials_email?.email ?? this.name()), 5000);
+      const to = this.user?.credentials_email?.email ?? this.name();
+      vscode.window.setStatusBarMessage(setup ? vscode.l10n.t('Setup email sent to {0}', to) : vscode.l10n.t('Password reset email sent to {0}', to), 5000);
     });
   }
 

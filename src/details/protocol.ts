@@ -43,6 +43,11 @@ export interface EmailCredential {
   resetOutstanding: boolean;
   /** An account setup link exists and has not expired. */
   setupOutstanding: boolean;
+  /**
+   * Only for a login that was never used (an invited user): when it was created and the state of its link (the setup
+   * link, or the reset link Looker sends instead). "Re-send setup email" sends it again.
+   */
+  setup?: { created: string; link: 'outstanding' | 'expired' | 'none' };
 }
 
 export interface SessionRow {
@@ -291,6 +296,7 @@ export function isDetailsData(x: unknown): x is DetailsData {
   if (e !== null && !(isObj(e) && typeof e.email === 'string' && ['forcedReset', 'isDisabled', 'resetOutstanding', 'setupOutstanding'].every((k) => isBool(e[k])))) {
     return false;
   }
+  if (e !== null && e.setup !== undefined && !(allStrings(e.setup, ['created', 'link']) && ['outstanding', 'expired', 'none'].includes(String((e.setup as Obj).link)))) return false;
   const session = (s: unknown) =>
     allStrings(s, ['id', 'browser', 'os', 'ip', 'location', 'credentialsType', 'created', 'expires', 'extendedCount']) &&
     ((s as Obj).expired === undefined || isBool((s as Obj).expired));

@@ -24,6 +24,8 @@ export function fieldLabel(path: string): string {
       return vscode.l10n.t('Created');
     case 'role_ids':
       return vscode.l10n.t('Roles');
+    case 'setup_email':
+      return vscode.l10n.t('Setup email');
     case 'group_ids':
       return vscode.l10n.t('Groups');
     case 'home_folder_id':

@@ -30,6 +30,13 @@ export async function previewNames(
       }
       return { names: { groups: names } };
     }
+    if (action === 'createUser') {
+      const [groups, roles] = await Promise.all([client.allGroups({ fields: 'id,name' }), client.allRoles('id,name')]);
+      return {
+        names: { groups: new Map(groups.filter((g) => g.id).map((g) => [String(g.id), g.name ?? String(g.id)])), roles: new Map(roles.filter((r) => r.id).map((r) => [String(r.id), r.name ?? String(r.id)])) },
+        changeLabel: vscode.l10n.t('Will be created'),
+      };
+    }
     if (action === 'addRole' || action === 'removeRole') {
       const roles = await client.allRoles('id,name');
       return { names: { roles: new Map(roles.filter((r) => r.id).map((r) => [String(r.id), r.name ?? String(r.id)])) } };

@@ -47,6 +47,10 @@ function table(sb) {
     { op: 'user_for_credential', method: 'GET', path: '/users/credential/api/whatever', status: 404 },
     { op: 'create_user', method: 'POST', path: '/users', status: 200, body: { first_name: 'New', last_name: 'Person', locale: 'fr', is_disabled: false } },
     { op: 'create_user', method: 'POST', path: '/users', status: 422, body: { first_name: 42 } },
+    // Invite: the login email goes with the create (User.credentials_email is a $ref, not read-only, in the OAS).
+    { op: 'create_user', method: 'POST', path: '/users', status: 200, query: { fields: 'id,credentials_email(email)' }, body: { first_name: 'Ina', last_name: 'Vited', credentials_email: { email: 'ina.vited@example.org' } },
+      check: (b) => assert.strictEqual(b.credentials_email.email, 'ina.vited@example.org') },
+    { op: 'create_user', method: 'POST', path: '/users', status: 409, body: { first_name: 'Evelyn', credentials_email: { email: 'EVELYN.everycred@brightlane.io' } } },
     { op: 'create_user', method: 'POST', path: '/users', status: 404, as: 'nonadmin', body: { first_name: 'No' } },
     { op: 'update_user', method: 'PATCH', path: '/users/20', status: 200, body: { first_name: 'Patched', id: '999', email: 'ignored@x.io' },
       check: (b) => { assert.strictEqual(b.id, '20'); assert.strictEqual(b.first_name, 'Patched'); } },

@@ -76,7 +76,21 @@ describe('details: display model', () => {
   it('one card per credential the user has; reset tokens never reach the page', () => {
     assert.deepStrictEqual(data.credentials.map((c) => [c.kind, c.credentialId]), [['email', undefined], ['saml', undefined], ['api3', '10']]);
     assert.ok(!JSON.stringify(data).includes('SECRETTOKEN'));
-    assert.deepStrictEqual(data.email, { email: 'p@brightlane.io', forcedReset: true, isDisabled: false, resetOutstanding: true, setupOutstanding: false });
+    // Never logged in: the setup state is shown (the reset link Looker sent stands in for the setup link).
+    assert.deepStrictEqual(data.email, {
+      email: 'p@brightlane.io', forcedReset: true, isDisabled: false, resetOutstanding: true, setupOutstanding: false,
+      setup: { created: formatDate('2026-07-01T09:00:00Z', NOW), link: 'outstanding' },
+    });
+  });
+
+  it('an invited user: login created, never used, setup link expired or none; a used login shows no setup state', () => {
+    const build = (ce: Record<string, unknown>) =>
+      buildDetails({ connectionId: 'c', connectionName: 'S', user: { id: '9', credentials_email: { email: 'n@x.io', created_at: '2026-07-10T09:00:00Z', ...ce } } as unknown as IUser, sessions: [], roles: undefined, effectiveRoles: undefined, groups: undefined, attributes: [], partialErrors: [], now: NOW }, l10n);
+    const expired = build({ logged_in_at: null, account_setup_url: 'https://x/account/setup/TOKEN', account_setup_url_expired: true, password_reset_url: null, password_reset_url_expired: true });
+    assert.deepStrictEqual(expired.email?.setup, { created: formatDate('2026-07-10T09:00:00Z', NOW), link: 'expired' });
+    assert.ok(isDetailsData(expired) && !JSON.stringify(expired).includes('TOKEN'));
+    assert.strictEqual(build({ logged_in_at: null, account_setup_url: null, password_reset_url: null }).email?.setup?.link, 'none');
+    assert.strictEqual(build({ logged_in_at: '2026-07-12T09:00:00Z', account_setup_url: null }).email?.setup, undefined);
   });
 
   it('sessions as text with location and relative dates', () => {

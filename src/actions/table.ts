@@ -43,7 +43,14 @@ export type ActionName =
   | 'unlock'
   | 'delete'
   | 'setUserAttribute'
-  | 'clearUserAttribute';
+  | 'clearUserAttribute'
+  | 'createApiKey'
+  | 'deleteApiKey'
+  | 'createServiceAccount'
+  | 'updateServiceAccount'
+  | 'deleteServiceAccount'
+  | 'reassignSchedules'
+  | 'reassignSchedulesBack';
 
 export const ACTIONS: Readonly<Record<ActionName, ActionSpec>> = {
   // Field edits of the details panel: undone by writing the `before` values back (after checking `after` still holds).
@@ -68,6 +75,17 @@ export const ACTIONS: Readonly<Record<ActionName, ActionSpec>> = {
   delete: { retry: 'reread', destructive: true, operation: 'delete_user' },
   setUserAttribute: { retry: 'idempotent', destructive: false, operation: 'set_user_attribute_user_value' },
   clearUserAttribute: { retry: 'idempotent', destructive: false, operation: 'delete_user_attribute_user_value' },
+  // API keys: a second POST makes a second key (and its secret is shown once): never resent, the keys are read again.
+  // Only the client id is audited, never the secret.
+  createApiKey: { retry: 'never', destructive: false, operation: 'create_user_credentials_api3' },
+  deleteApiKey: { retry: 'reread', destructive: true, operation: 'delete_user_credentials_api3' },
+  // Service accounts (alpha in Looker; offered only where the instance's API has them).
+  createServiceAccount: { retry: 'never', destructive: false, operation: 'create_service_account' },
+  updateServiceAccount: { retry: 'idempotent', destructive: false, operation: 'update_service_account' },
+  deleteServiceAccount: { retry: 'reread', destructive: true, operation: 'delete_service_account' },
+  // The hand-over before a delete: the planned schedules of each owner get another owner (user_id), and back.
+  reassignSchedules: { inverse: 'reassignSchedulesBack', retry: 'idempotent', destructive: false, operation: 'update_scheduled_plan' },
+  reassignSchedulesBack: { inverse: 'reassignSchedules', retry: 'idempotent', destructive: false, operation: 'update_scheduled_plan' },
 };
 
 export function isActionName(v: unknown): v is ActionName {

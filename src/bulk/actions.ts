@@ -23,6 +23,7 @@ export type BulkClient = Pick<
   | 'userAttributeValues'
   | 'setUserAttributeValue'
   | 'deleteUserAttributeValue'
+  | 'updateScheduledPlan'
 >;
 
 export interface ActionOutcome {
@@ -156,6 +157,26 @@ export async function applyAction(client: BulkClient, action: BulkAction, params
       if (now?.source !== 'user') return recheck ? { status: 'done', after: { [key]: null } } : { status: 'skipped', message: 'No value set for this user.' };
       await client.deleteUserAttributeValue(userId, attributeId);
       return { status: 'done', before: { [key]: shownValue(params, now.value ?? '') }, after: { [key]: null } };
+    }
+    case 'reassignSchedules':
+    case 'reassignSchedulesBack': {
+      const to = need(params.toUserId, 'new owner');
+      // Only the schedules the dry run found (saved with the job), so Undo gives back exactly these. Setting the owner
+      // is idempotent: a resend after a timeout gives the same result.
+      const ids = params.schedules?.[userId] ?? [];
+      const from = action === 'reassignSchedules' ? userId : to;
+      const dest = action === 'reassignSchedules' ? to : userId;
+      let moved = 0;
+      for (const id of ids) {
+        try {
+          await client.updateScheduledPlan(id, { user_id: dest }, 'id,user_id');
+          moved++;
+        } catch (err) {
+          if (!is404(err)) throw err; // deleted meanwhile
+        }
+      }
+      if (!moved) return { status: 'skipped', message: 'No schedule to move (deleted meanwhile?).' };
+      return { status: 'done', before: { schedule_owner: from, schedules: moved }, after: { schedule_owner: dest, schedules: moved } };
     }
     case 'unlock': {
       // The lockout's key is read now (Looker deletes by key, not by user); a lockout that expired meanwhile is gone.

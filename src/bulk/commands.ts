@@ -31,6 +31,7 @@ import { changeLabel, describeValues, fieldLabel } from '../format/labels';
 import { previewNames } from '../format/previewNames';
 import { formatDateTime } from '../format/dates';
 import { userCount } from '../util/plural';
+import { personName } from '../users/names';
 
 /**
  * How a bulk job is started from code (the test handle, Undo): explicit users and parameters. Never reachable from a
@@ -83,6 +84,8 @@ function actionTitle(a: BulkAction): string {
     case 'unlock': return vscode.l10n.t('Unlock');
     case 'setUserAttribute': return vscode.l10n.t('Set User Attribute');
     case 'clearUserAttribute': return vscode.l10n.t('Clear User Attribute');
+    case 'reassignSchedules': return vscode.l10n.t('Reassign Schedules');
+    case 'reassignSchedulesBack': return vscode.l10n.t('Give Schedules Back');
   }
 }
 
@@ -285,6 +288,51 @@ export class BulkCommands implements vscode.Disposable {
     return pick ? { groupId: pick.id, groupName: pick.label } : undefined;
   }
 
+  /**
+   * Who takes schedules over: enabled, non-embed users found by name or email as the admin types (the first page of
+   * enabled users before that), never one of `exclude` (the users about to be deleted).
+   */
+  private async pickNewOwner(client: LookerClient, exclude: ReadonlySet<string>): Promise<{ id: string; name: string } | undefined> {
+    type Item = vscode.QuickPickItem & { id: string };
+    const fields = 'id,first_name,last_name,display_name,email,credentials_email(email)';
+    const toItems = (users: IUser[]): Item[] =>
+      users.filter((u) => u.id && !exclude.has(String(u.id))).map((u) => ({ label: personName(u) || `#${u.id}`, description: u.email ?? u.credentials_email?.email ?? '', id: String(u.id) }));
+    const qp = vscode.window.createQuickPick<Item>();
+    qp.placeholder = vscode.l10n.t('Who takes the schedules over? Type a name or email');
+    qp.matchOnDescription = true;
+    qp.busy = true;
+    let seq = 0;
+    const load = async (text: string) => {
+      const mine = ++seq;
+      qp.busy = true;
+      try {
+        const page = text.trim()
+          ? await client.searchUsersNames(`%${text.trim()}%`, { is_disabled: false, fields, limit: 50 })
+          : await client.searchUsers({ is_disabled: false, embed_user: false, sorts: 'last_name,first_name', fields, limit: 50 });
+        if (mine === seq) qp.items = toItems(page.items);
+      } catch (err) {
+        if (mine === seq) qp.items = [];
+        this.log.error('Looking up users failed', err);
+      } finally {
+        if (mine === seq) qp.busy = false;
+      }
+    };
+    try {
+      return await new Promise<{ id: string; name: string } | undefined>((resolve) => {
+        qp.onDidChangeValue((v) => void load(v));
+        qp.onDidAccept(() => {
+          const pick = qp.selectedItems[0] ?? qp.activeItems[0];
+          if (pick) resolve({ id: pick.id, name: pick.label });
+        });
+        qp.onDidHide(() => resolve(undefined));
+        qp.show();
+        void load('');
+      });
+    } finally {
+      qp.dispose();
+    }
+  }
+
   private async pickRole(client: LookerClient): Promise<BulkParams | undefined> {
     const roles = await client.allRoles('id,name');
     const pick = await vscode.window.showQuickPick(
@@ -390,17 +438,33 @@ export class BulkCommands implements vscode.Disposable {
     const budget = checkBudget(cost.apply, used, allowance, confirmAbovePercent);
     const notes = costNotes(cost, budget);
     this.log.info(`Dry run ${action} on ${profile.name}: ${plan.counts.change} to change; ${notes.join(' ')}`);
-    const target = params.groupName ?? params.roleName ?? params.attributeName;
+    const target = params.groupName ?? params.roleName ?? params.attributeName ?? params.toUserName;
     const what = actionTitle(action) + (target ? ` — ${target}` : '');
     // Every job, Undo and Resume included, is confirmed in the preview: nothing reaches Looker without it.
-    const shown = await previewNames(client, action, params);
+    const shown = await previewNames(client, action, plan.params);
+    if (action === 'reassignSchedules' || action === 'reassignSchedulesBack') {
+      shown.names = { ...shown.names, users: new Map([...plan.items.map((i): [string, string] => [i.userId, i.label]), ...(shown.names?.users ?? [])]) };
+    }
+    // Delete with a hand-over: users who own schedules (Looker deletes them with the user) can give them to someone first.
+    const owners = action === 'delete' ? plan.items.filter((i) => i.kind === 'change' && (i.owns?.schedules.length ?? 0) > 0).map((i) => i.userId) : [];
     const ok = await this.preview.show(plan, {
       title: vscode.l10n.t('{0}: {1} on {2} ({3})', what, userCount(plan.items.length), profile.name, hostOf(profile.baseUrl)),
       confirmLabel: vscode.l10n.t('{0} {1}', actionTitle(action), userCount(plan.counts.change)),
       typeToConfirm: action === 'delete' ? String(plan.counts.change) : undefined,
       notes,
       ...shown,
+      ...(owners.length ? { extraLabel: vscode.l10n.t('Reassign Schedules First…') } : {}),
     });
+    if (ok === 'extra') {
+      // The reassignment is a job of its own (dry run, preview naming the instance, audit, undo); then the delete is
+      // planned and previewed again, showing what the users still own.
+      const reader = this.manager.client(profile.id) ?? client;
+      const to = await this.pickNewOwner(reader, new Set(ids));
+      if (!to) return undefined;
+      const moved = await this.planAndRun(profile, client, 'reassignSchedules', { toUserId: to.id, toUserName: to.name }, owners);
+      if (!moved) return undefined;
+      return this.planAndRun(profile, client, action, params, ids, opts);
+    }
     if (!ok) {
       this.log.info(`Bulk ${action} on ${profile.name} (${profile.baseUrl}): preview of ${plan.items.length} user(s) cancelled; nothing was written`);
       return undefined;
@@ -478,7 +542,11 @@ export class BulkCommands implements vscode.Disposable {
                 before: state.before,
                 after: state.after,
                 jobId: job.id,
-                params: job.params.groupId || job.params.roleId ? { groupId: job.params.groupId, roleId: job.params.roleId, groupName: job.params.groupName, roleName: job.params.roleName } : undefined,
+                params: job.params.groupId || job.params.roleId
+                  ? { groupId: job.params.groupId, roleId: job.params.roleId, groupName: job.params.groupName, roleName: job.params.roleName }
+                  : job.params.toUserId
+                    ? { toUserId: job.params.toUserId, toUserName: job.params.toUserName, schedules: { [userId]: job.params.schedules?.[userId] ?? [] } }
+                    : undefined,
                 undoOf: job.undoOf,
               })
               .then(() => undefined),

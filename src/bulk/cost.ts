@@ -26,6 +26,9 @@ export function jobCost(plan: Plan): JobCost {
     if (plan.action === 'endSessions') {
       const n = Number(item.before?.sessions);
       apply += Number.isFinite(n) && n > 0 ? n : 1;
+    } else if (plan.action === 'reassignSchedules' || plan.action === 'reassignSchedulesBack') {
+      // One PATCH per schedule that changes owner.
+      apply += plan.params.schedules?.[item.userId]?.length ?? 0;
     } else apply += 1;
   }
   const hints: CostHint[] = [];

@@ -20,6 +20,16 @@ export interface PlanItem {
   reason?: string;
   before?: FieldValues;
   after?: FieldValues;
+  /** Delete: what the user owns that the delete takes with it (read by the dry run). */
+  owns?: Owned;
+}
+
+/** What a user owns that a delete affects: Looker deletes their schedules, and their personal folder goes to Trash. */
+export interface Owned {
+  schedules: { id: string; name: string }[];
+  /** Looks and dashboards directly in the personal folder (undefined: the user has none, or it could not be read). */
+  looks?: number;
+  dashboards?: number;
 }
 
 export interface Plan {
@@ -29,7 +39,7 @@ export interface Plan {
   counts: Record<PlanKind, number>;
 }
 
-export type PlanClient = Pick<LookerClient, 'allUsers' | 'userRoles' | 'allLoginLockouts' | 'userAttributeValues'>;
+export type PlanClient = Pick<LookerClient, 'allUsers' | 'userRoles' | 'allLoginLockouts' | 'userAttributeValues' | 'scheduledPlans' | 'folder'>;
 
 export interface PlanOptions {
   /** The API user's id: it cannot disable or delete itself. */
@@ -46,7 +56,30 @@ export interface PlanOptions {
 
 /** What the dry run reads of each user: web sessions come with the user (`User.sessions`), not one call per user. */
 export const PLAN_USER_FIELDS =
-  'id,first_name,last_name,display_name,email,is_disabled,group_ids,role_ids,credentials_email(email,forced_password_reset_at_next_login),sessions(id)';
+  'id,first_name,last_name,display_name,email,is_disabled,group_ids,role_ids,personal_folder_id,credentials_email(email,forced_password_reset_at_next_login),sessions(id)';
+
+/** What the dry run reads of every schedule: one request for all owners (`all_users`). */
+export const SCHEDULE_FIELDS = 'id,name,title,user_id';
+
+/** Every schedule of the instance by owner (one request; the caller needs see_schedules, which admins have). */
+export async function schedulesByOwner(client: Pick<LookerClient, 'scheduledPlans'>, signal?: AbortSignal): Promise<Map<string, { id: string; name: string }[]>> {
+  const out = new Map<string, { id: string; name: string }[]>();
+  for (const p of await client.scheduledPlans({ allUsers: true, fields: SCHEDULE_FIELDS }, signal)) {
+    const owner = String(p.user_id ?? '');
+    if (!owner || !p.id) continue;
+    const list = out.get(owner) ?? [];
+    list.push({ id: String(p.id), name: p.name ?? p.title ?? `#${p.id}` });
+    out.set(owner, list);
+  }
+  return out;
+}
+
+/** The number of read requests the dry run of `action` makes for what `users` own: one for all schedules, one per personal folder. */
+export function ownedReads(action: BulkAction, users: Pick<IUser, 'personal_folder_id'>[]): number {
+  if (action === 'delete') return 1 + users.filter((u) => !!u.personal_folder_id).length;
+  if (action === 'reassignSchedules' || action === 'reassignSchedulesBack') return 1;
+  return 0;
+}
 
 /** A user's current value of one attribute: where it comes from, and the value unless it is hidden. */
 export interface AttributeNow {
@@ -78,7 +111,7 @@ export function classify(
   params: BulkParams,
   userId: string,
   u: IUser | undefined,
-  extra: { roles?: string[]; sessions?: number; lockouts?: number; attribute?: AttributeNow; apiUserId?: string } = {},
+  extra: { roles?: string[]; sessions?: number; lockouts?: number; attribute?: AttributeNow; apiUserId?: string; owns?: Owned; schedules?: { id: string; owner: string }[] } = {},
 ): PlanItem {
   const label = labelOf(u, userId);
   if (!u) return item(userId, label, 'impossible', { reason: 'User not found (deleted?).' });
@@ -130,7 +163,19 @@ export function classify(
     }
     case 'delete':
       if (self) return item(userId, label, 'impossible', { reason: 'This is the API user of the connection.' });
-      return item(userId, label, 'change', { before: { exists: true }, after: { exists: false } });
+      return item(userId, label, 'change', { before: { exists: true }, after: { exists: false }, ...(extra.owns ? { owns: extra.owns } : {}) });
+    case 'reassignSchedules':
+    case 'reassignSchedulesBack': {
+      const to = params.toUserId ?? '';
+      if (!to) return item(userId, label, 'impossible', { reason: 'No new owner given.' });
+      if (action === 'reassignSchedules' && userId === to) return item(userId, label, 'impossible', { reason: 'This is the new owner.' });
+      // Forward: every schedule the user owns goes to `to`. Back: the planned ones still with `to` return to the user.
+      const from = action === 'reassignSchedules' ? userId : to;
+      const dest = action === 'reassignSchedules' ? to : userId;
+      const moving = (extra.schedules ?? []).filter((p) => p.owner === from);
+      if (!moving.length) return item(userId, label, 'skip', { reason: action === 'reassignSchedules' ? 'Owns no schedules.' : 'No schedule to give back.' });
+      return item(userId, label, 'change', { before: { schedule_owner: from, schedules: moving.length }, after: { schedule_owner: dest, schedules: moving.length } });
+    }
     case 'updateEmail': {
       const next = params.emails?.[userId];
       if (!next) return item(userId, label, 'impossible', { reason: 'No new email given.' });
@@ -176,7 +221,8 @@ export async function planJob(client: PlanClient, action: BulkAction, params: Bu
   const byId = new Map((opts.users ?? []).map((u) => [String(u.id), u]));
   const missing = ids.filter((id) => !byId.has(id));
   if (missing.length) for (const u of await client.allUsers(missing, PLAN_USER_FIELDS, opts.signal)) byId.set(String(u.id), u);
-  const extras = new Map<string, { roles?: string[]; sessions?: number; lockouts?: number; attribute?: AttributeNow }>();
+  const extras = new Map<string, { roles?: string[]; sessions?: number; lockouts?: number; attribute?: AttributeNow; owns?: Owned; schedules?: { id: string; owner: string }[] }>();
+  let planParams = params;
   if (action === 'endSessions') {
     for (const [id, u] of byId) extras.set(id, { sessions: Array.isArray(u.sessions) ? u.sessions.length : undefined });
   }
@@ -201,10 +247,48 @@ export async function planJob(client: PlanClient, action: BulkAction, params: Bu
     }
     for (const id of ids) extras.set(id, { lockouts: counts.get(id) ?? 0 });
   }
-  const items = ids.map((id) => classify(action, params, id, byId.get(id), { ...extras.get(id), apiUserId: opts.apiUserId }));
+  if (action === 'delete') {
+    // What each user owns: every schedule in one request, then one read of each personal folder's looks and dashboards.
+    const schedules = await schedulesByOwner(client, opts.signal);
+    const present = ids.filter((id) => byId.has(id));
+    const results = await mapLimit(present, Math.max(1, opts.concurrency ?? 4), async (id) => {
+      if (opts.signal?.aborted) throw new LookerApiError({ kind: 'cancelled', message: 'Cancelled.' });
+      const owns: Owned = { schedules: schedules.get(id) ?? [] };
+      const folderId = byId.get(id)?.personal_folder_id;
+      if (folderId) {
+        try {
+          const f = await client.folder(String(folderId), 'id,looks(id),dashboards(id)', opts.signal);
+          owns.looks = (f.looks ?? []).length;
+          owns.dashboards = (f.dashboards ?? []).length;
+        } catch (err) {
+          if (!(err instanceof LookerApiError && err.status === 404)) throw err; // no such folder: nothing in it
+        }
+      }
+      extras.set(id, { owns });
+    });
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+  if (action === 'reassignSchedules' || action === 'reassignSchedulesBack') {
+    const byOwner = await schedulesByOwner(client, opts.signal);
+    const owner = new Map<string, string>();
+    for (const [o, list] of byOwner) for (const p of list) owner.set(p.id, o);
+    const planned: Record<string, string[]> = {};
+    for (const id of ids) {
+      // Forward: the user's schedules now. Back: the schedules the forward job moved (from its parameters).
+      const list = action === 'reassignSchedules' ? (byOwner.get(id) ?? []).map((p) => p.id) : (params.schedules?.[id] ?? []);
+      const now = list.filter((s) => owner.has(s)).map((s) => ({ id: s, owner: owner.get(s) as string }));
+      extras.set(id, { schedules: now });
+      const from = action === 'reassignSchedules' ? id : params.toUserId;
+      const moving = now.filter((p) => p.owner === from).map((p) => p.id);
+      if (moving.length) planned[id] = moving;
+    }
+    planParams = { ...params, schedules: planned };
+  }
+  const items = ids.map((id) => classify(action, planParams, id, byId.get(id), { ...extras.get(id), apiUserId: opts.apiUserId }));
   const counts: Record<PlanKind, number> = { change: 0, skip: 0, impossible: 0 };
   for (const i of items) counts[i.kind]++;
-  return { action, params, items, counts };
+  return { action, params: planParams, items, counts };
 }
 
 /** A job from a confirmed plan: the users to change are pending; skipped and impossible ones are recorded as such. */

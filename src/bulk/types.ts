@@ -17,6 +17,8 @@ export const BULK_ACTIONS = [
   'unlock',
   'setUserAttribute',
   'clearUserAttribute',
+  'reassignSchedules',
+  'reassignSchedulesBack',
 ] as const;
 
 export type BulkAction = (typeof BULK_ACTIONS)[number];
@@ -41,6 +43,11 @@ export interface BulkParams {
   attributeHidden?: boolean;
   /** setUserAttribute: the value (checked against the attribute's type before the dry run). */
   value?: string;
+  /** reassignSchedules / reassignSchedulesBack: the user who takes the schedules over (Back: who had them). */
+  toUserId?: string;
+  toUserName?: string;
+  /** reassignSchedules / Back: owner id → the ids of their schedules the dry run found (set by the dry run). */
+  schedules?: Record<string, string[]>;
 }
 
 /** A field-level change, e.g. `{ is_disabled: false }` → `{ is_disabled: true }`. Never holds a secret or a URL. */

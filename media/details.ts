@@ -42,6 +42,8 @@ let busy: string | null = null;
 let banner: { message: string; docs: boolean } | undefined;
 let loadError: string | undefined;
 let resetExpires: string | null | undefined;
+/** A just-created API key: shown once, held only here (never in the page's saved state) until Done or the tab closes. */
+let newKey: { clientId: string; secret: string } | undefined;
 let emailDraft: string | undefined;
 /** What was typed for each attribute (kept across re-renders until the host says it was saved). */
 const attrDrafts = new Map<string, string>();
@@ -409,11 +411,34 @@ function renderCard(c: CredentialCard): HTMLElement {
   );
 }
 
+function renderNewKey(): HTMLElement | null {
+  if (!newKey) return null;
+  return h(
+    'div',
+    { class: 'card', id: 'new-api-key' },
+    h('h3', {}, icon('key'), ' ', s('New API key {0}', newKey.clientId)),
+    h('p', { class: 'note' }, icon('warning'), ' ', s('Copy the client secret now: Looker shows it only once, and it is not kept anywhere.')),
+    h('p', {}, h('code', { id: 'api-key-secret' }, newKey.secret)),
+    h(
+      'div',
+      { class: 'actions' },
+      button(s('Copy secret'), () => post({ type: 'copyApiKeySecret' }), { icon: 'copy', id: 'copy-api-secret' }),
+      button(s('Done'), () => {
+        newKey = undefined;
+        post({ type: 'dismissApiKeySecret' });
+        render();
+      }, { secondary: true, id: 'dismiss-api-secret' }),
+    ),
+  );
+}
+
 function renderCredentials(d: DetailsData): HTMLElement {
   return section(
     'credentials',
     s('Credentials'),
     renderEmail(d),
+    renderNewKey(),
+    h('div', { class: 'actions' }, button(s('Create API key'), () => post({ type: 'createApiKey' }), { icon: 'add', secondary: true, id: 'create-api-key' })),
     d.credentials.length ? h('div', { class: 'cards' }, ...d.credentials.map(renderCard)) : h('p', { class: 'muted' }, s('No credentials.')),
   );
 }
@@ -671,6 +696,9 @@ function onMessage(m: HostMessage): void {
       break;
     case 'attributeSaved':
       attrDrafts.delete(m.attributeId);
+      break;
+    case 'apiKeyCreated':
+      newKey = m.key ?? undefined;
       break;
   }
   if (m.type === 'data' && !fieldErrors.has('email')) emailDraft = undefined;

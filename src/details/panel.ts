@@ -26,6 +26,7 @@ import type { DetailsDeps } from './controller';
 import type { AuditEntry } from '../audit/log';
 import { personName } from '../users/names';
 import { checkAttributeValue } from '../bulk/attributes';
+import { mayHaveActed } from '../bulk/runner';
 import type { BulkParams } from '../bulk/types';
 import type { ActionName } from '../actions/table';
 
@@ -96,6 +97,8 @@ export class DetailsPanel implements vscode.Disposable {
   private docsUrl: string | undefined;
   /** The last created reset link: a one-time secret, only ever copied to the clipboard, never logged or posted. */
   private resetUrl: string | undefined;
+  /** The client secret of the API key just created: only until copied away, dismissed or the panel closes. */
+  private apiKeySecret: string | undefined;
   private resetExpires: string | null = null;
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
@@ -223,6 +226,19 @@ export class DetailsPanel implements vscode.Disposable {
         return;
       case 'deleteCredential':
         await this.deleteCredential(m.kind, m.credentialId);
+        return;
+      case 'createApiKey':
+        await this.createApiKey();
+        return;
+      case 'copyApiKeySecret':
+        if (this.apiKeySecret) {
+          await vscode.env.clipboard.writeText(this.apiKeySecret);
+          vscode.window.setStatusBarMessage(vscode.l10n.t('Client secret copied'), 3000);
+        }
+        return;
+      case 'dismissApiKeySecret':
+        this.apiKeySecret = undefined;
+        this.post({ type: 'apiKeyCreated', key: null });
         return;
       case 'endSession':
         await this.endSessions([m.sessionId]);
@@ -560,9 +576,46 @@ export class DetailsPanel implements vscode.Disposable {
     });
   }
 
+  /**
+   * Creates an API key (confirmed naming the connection and host). Its client secret is shown once in the page, kept
+   * here only for the copy button, registered with the log's redaction, and never logged or audited (only the client
+   * id). Creating is not idempotent: after a request that may have reached Looker it is not sent again, the keys are
+   * read again instead.
+   */
+  private async createApiKey(): Promise<boolean> {
+    const yes = vscode.l10n.t('Create API Key');
+    const pick = await confirmModal(
+      vscode.l10n.t('Create an API key for {0} on {1}?', this.name(), this.where()),
+      vscode.l10n.t('Anyone with the key can use the Looker API as this user. Its client secret is shown once, in this panel.'),
+      yes,
+    );
+    if (pick !== yes) return false;
+    let uncertain = false;
+    const ok = await this.change(vscode.l10n.t('Creating an API key for {0}', this.name()), async (c) => {
+      let key;
+      try {
+        key = await c.createUserCredentialApi3(this.userId, 'id,client_id,client_secret,created_at');
+      } catch (err) {
+        if (!mayHaveActed(err)) throw err;
+        uncertain = true;
+        throw new LookerApiError({ kind: 'http', message: vscode.l10n.t('Looker did not answer in time: it may have created the key (its secret is then lost). It was not sent again; check the keys below and delete one you do not use.') });
+      }
+      const secret = key.client_secret ?? '';
+      const clientId = key.client_id ?? '';
+      if (secret) this.deps.log.addSecret(secret);
+      this.apiKeySecret = secret || undefined;
+      await this.audit(`created API key ${JSON.stringify(clientId)}`, { action: 'createApiKey', before: { api_key: null }, after: { client_id: clientId } });
+      if (secret) this.post({ type: 'apiKeyCreated', key: { clientId, secret } });
+    });
+    // Re-read the keys after an uncertain attempt (the panel shows whether one was made).
+    if (!ok && uncertain) await this.load(true);
+    return ok;
+  }
+
   private async deleteCredential(kind: CredentialKind, credentialId: string | undefined): Promise<boolean> {
     const card = this.data?.credentials.find((c) => c.kind === kind && c.credentialId === credentialId);
     if (!card || !card.deletable) return false;
+    if (kind === 'api3') return this.deleteApiKey(card.title, credentialId ?? '');
     const yes = vscode.l10n.t('Delete');
     const pick = await confirmModal(
       vscode.l10n.t('Delete the {0} credential of {1} on {2}?', card.title, this.name(), this.where()),
@@ -572,11 +625,33 @@ export class DetailsPanel implements vscode.Disposable {
     if (pick !== yes) return false;
     return this.change(vscode.l10n.t('Deleting the {0} credential of {1}', card.title, this.name()), async (c) => {
       if (kind === 'email') await c.deleteUserCredentialsEmail(this.userId);
-      else if (kind === 'api3') await c.deleteUserCredentialApi3(this.userId, credentialId ?? '');
       else if (kind === 'embed') await c.deleteUserCredentialEmbed(this.userId, credentialId ?? '');
       else if (kind === 'workforce') return false;
       else await c.deleteUserCredential(this.userId, kind);
       await this.audit(`deleted credential ${kind}${credentialId ? ` ${credentialId}` : ''}: present → deleted`, { action: 'deleteCredential', before: { credential: kind }, after: { credential: null } });
+    });
+  }
+
+  /** Deletes an API key (destructive: confirmed naming the connection and host); the audit names its client id. */
+  private async deleteApiKey(title: string, credentialId: string): Promise<boolean> {
+    const clientId = this.user?.credentials_api3?.find((k) => String(k.id) === credentialId)?.client_id ?? credentialId;
+    const yes = vscode.l10n.t('Delete');
+    const pick = await confirmModal(
+      vscode.l10n.t('Delete the {0} of {1} on {2}?', title, this.name(), this.where()),
+      vscode.l10n.t('Programs using this key can no longer call the Looker API. This cannot be undone.'),
+      yes,
+    );
+    if (pick !== yes) return false;
+    return this.change(vscode.l10n.t('Deleting the {0} of {1}', title, this.name()), async (c) => {
+      try {
+        await c.deleteUserCredentialApi3(this.userId, credentialId);
+      } catch (err) {
+        // Retry safety `reread`: after an uncertain attempt, a key that is gone was deleted by it.
+        if (!mayHaveActed(err)) throw err;
+        const still = (await c.userCredentialsApi3(this.userId, 'id')).some((k) => String(k.id) === credentialId);
+        if (still) throw err;
+      }
+      await this.audit(`deleted API key ${JSON.stringify(clientId)}: present → deleted`, { action: 'deleteApiKey', before: { client_id: clientId }, after: { client_id: null } });
     });
   }
 
@@ -743,6 +818,7 @@ export class DetailsPanel implements vscode.Disposable {
     if (this.disposed) return;
     this.disposed = true;
     this.resetUrl = undefined;
+    this.apiKeySecret = undefined;
     this.disposeEmitter.fire();
     for (const d of this.disposables) d.dispose();
     this.panel.dispose();

@@ -136,7 +136,9 @@ export type HostMessage =
   | { type: 'resetLink'; expiresAt: string | null }
   /** Unsaved edits kept when the tab was closed, put back into the form on reopen. */
   | { type: 'restoreDraft'; edits: Edits; base: Edits }
-  | { type: 'attributeSaved'; attributeId: string };
+  | { type: 'attributeSaved'; attributeId: string }
+  /** A new API key: its secret is shown once (never kept in the page's state); null clears the display. */
+  | { type: 'apiKeyCreated'; key: { clientId: string; secret: string } | null };
 
 export type PageMessage =
   | { type: 'ready' }
@@ -151,6 +153,9 @@ export type PageMessage =
   | { type: 'sendReset' }
   | { type: 'createResetLink' }
   | { type: 'copyResetLink' }
+  | { type: 'createApiKey' }
+  | { type: 'copyApiKeySecret' }
+  | { type: 'dismissApiKeySecret' }
   | { type: 'deleteCredential'; kind: CredentialKind; credentialId?: string }
   | { type: 'endSession'; sessionId: string }
   | { type: 'endAllSessions' }
@@ -215,6 +220,9 @@ const PAGE_SHAPES: Record<PageMessage['type'], (o: Obj) => boolean> = {
   sendReset: (o) => hasOnly(o, NO_FIELDS),
   createResetLink: (o) => hasOnly(o, NO_FIELDS),
   copyResetLink: (o) => hasOnly(o, NO_FIELDS),
+  createApiKey: (o) => hasOnly(o, NO_FIELDS),
+  copyApiKeySecret: (o) => hasOnly(o, NO_FIELDS),
+  dismissApiKeySecret: (o) => hasOnly(o, NO_FIELDS),
   deleteCredential: (o) =>
     hasOnly(o, ['type', 'kind', 'credentialId']) &&
     typeof o.kind === 'string' &&
@@ -301,6 +309,7 @@ const HOST_SHAPES: Record<HostMessage['type'], (o: Obj) => boolean> = {
   resetLink: (o) => o.expiresAt === null || typeof o.expiresAt === 'string',
   restoreDraft: (o) => isEdits(o.edits) && isEdits(o.base),
   attributeSaved: (o) => isId(o.attributeId),
+  apiKeyCreated: (o) => o.key === null || (isObj(o.key) && typeof o.key.clientId === 'string' && typeof o.key.secret === 'string'),
 };
 
 /** True when `x` is a well-formed message from the host. Never throws. */

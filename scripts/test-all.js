@@ -20,8 +20,8 @@ const ROOT = path.resolve(__dirname, '..');
 // The fewest tests each tier may report. Set a little below the counts of a full run; raise them when tests are
 // added, never lower them to make a run pass.
 const MIN_TESTS = {
-  unit: 355,
-  'in-host': 108,
+  unit: 359,
+  'in-host': 112,
   ui: 38,
   smoke: 6,
   package: 3,

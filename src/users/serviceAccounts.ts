@@ -100,12 +100,17 @@ export class ServiceAccountCommands {
     return u;
   }
 
-  async create(): Promise<IUser | undefined> {
+  /**
+   * New service account. `given` (the test handle only; the command passes nothing) stands for what was typed in the
+   * input box: it is checked the same way, and the confirmation is still asked.
+   */
+  async create(given?: string): Promise<IUser | undefined> {
     const { profile, client } = await this.connection();
-    const name = await vscode.window.showInputBox({
+    if (given !== undefined && checkServiceAccountName(given)) throw new LookerApiError({ kind: 'config', message: checkServiceAccountName(given) as string });
+    const name = given ?? await vscode.window.showInputBox({
       title: vscode.l10n.t('New service account on {0}', this.where(profile)),
       prompt: vscode.l10n.t('Name of the service account'),
-      placeHolder: 'svc-dbt-runner',
+      placeHolder: vscode.l10n.t('e.g. svc-dbt-runner'),
       validateInput: (v) => checkServiceAccountName(v),
       ignoreFocusOut: true,
     });
@@ -130,7 +135,11 @@ export class ServiceAccountCommands {
     return created;
   }
 
-  async edit(id: string | undefined): Promise<IUser | undefined> {
+  /**
+   * Rename, enable or disable. `given` (the test handle only) stands for the picks and the typed name; the
+   * confirmation is still asked.
+   */
+  async edit(id: string | undefined, given?: { name?: string; disabled?: boolean }): Promise<IUser | undefined> {
     if (!id) return undefined;
     const { profile, client } = await this.connection();
     const now = await this.current(client, id);
@@ -140,11 +149,14 @@ export class ServiceAccountCommands {
       { label: vscode.l10n.t('Rename…'), change: 'rename' },
       now.is_disabled ? { label: vscode.l10n.t('Enable'), change: 'enable' } : { label: vscode.l10n.t('Disable'), change: 'disable' },
     ];
-    const pick = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Change the service account "{0}" on {1}', oldName, this.where(profile)) });
+    const pick = given
+      ? { change: given.name !== undefined ? 'rename' : given.disabled ? 'disable' : 'enable' }
+      : await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Change the service account "{0}" on {1}', oldName, this.where(profile)) });
     if (!pick) return undefined;
     let body: { service_account_name?: string; is_disabled?: boolean };
     if (pick.change === 'rename') {
-      const name = await vscode.window.showInputBox({
+      if (given?.name !== undefined && checkServiceAccountName(given.name)) throw new LookerApiError({ kind: 'config', message: checkServiceAccountName(given.name) as string });
+      const name = given?.name ?? await vscode.window.showInputBox({
         title: vscode.l10n.t('Rename the service account "{0}" on {1}', oldName, this.where(profile)),
         value: oldName,
         validateInput: (v) => checkServiceAccountName(v),

@@ -1008,6 +1008,7 @@ export function costNotes(cost: JobCost, b: BudgetCheck): string[] {
   if (b.allowance) {
     notes.push(vscode.l10n.t('This month: {0} of {1} calls used; this job uses {2} of what is left.', b.used.toLocaleString(), b.allowance.toLocaleString(), percent(b.shareOfLeft ?? 0)));
   }
+  if (cost.ownedReads) notes.push(vscode.l10n.t('Of these, {0} read what the users own: all schedules at once, and each personal folder.', cost.ownedReads.toLocaleString()));
   for (const h of cost.hints) {
     if (h.kind === 'roleForGroup') notes.push(vscode.l10n.t('Cheaper: give the role to a group these {0} users share (one call) instead of to each user.', h.users.toLocaleString()));
   }

@@ -74,13 +74,6 @@ export async function schedulesByOwner(client: Pick<LookerClient, 'scheduledPlan
   return out;
 }
 
-/** The number of read requests the dry run of `action` makes for what `users` own: one for all schedules, one per personal folder. */
-export function ownedReads(action: BulkAction, users: Pick<IUser, 'personal_folder_id'>[]): number {
-  if (action === 'delete') return 1 + users.filter((u) => !!u.personal_folder_id).length;
-  if (action === 'reassignSchedules' || action === 'reassignSchedulesBack') return 1;
-  return 0;
-}
-
 /** A user's current value of one attribute: where it comes from, and the value unless it is hidden. */
 export interface AttributeNow {
   source: string | null;

@@ -154,6 +154,7 @@ describe('API keys, service accounts and delete with a hand-over', function () {
     const reads = (await sandboxLog.get(sb!)).filter((r) => r.op === 'all_scheduled_plans');
     assert.strictEqual(reads.length, 1, 'schedules read once');
     assert.ok(a.bulk.preview.currentNotes.some((n) => /API calls: this check made \d+/.test(n)), a.bulk.preview.currentNotes.join(' | '));
+    assert.ok(a.bulk.preview.currentNotes.some((n) => /Of these, 2 read what the users own/.test(n)), `the owned reads are counted: ${a.bulk.preview.currentNotes.join(' | ')}`);
     assert.ok(a.bulk.preview.currentTitle?.includes(host));
     assert.deepStrictEqual(writesOf(await sandboxLog.get(sb!)), [], 'nothing written yet');
 

@@ -3,8 +3,8 @@
 import * as assert from 'assert';
 import * as path from 'path';
 import { LookerClient } from '../../../src/looker/client';
-import { jobFromPlan, ownedReads, planJob } from '../../../src/bulk/plan';
-import { jobCost } from '../../../src/bulk/cost';
+import { jobFromPlan, planJob } from '../../../src/bulk/plan';
+import { jobCost, ownedReads } from '../../../src/bulk/cost';
 import { runJob } from '../../../src/bulk/runner';
 import { ACTIONS } from '../../../src/actions/table';
 import { undoableJobs, type AuditEntry } from '../../../src/audit/log';
@@ -54,6 +54,7 @@ describe('delete with a hand-over (against the sandbox)', function () {
     assert.strictEqual(ownedReads('delete', [{ personal_folder_id: '114' }, { personal_folder_id: '115' }, { personal_folder_id: '120' }]), 4);
     assert.strictEqual(made.length, 1 + ownedReads('delete', [{ personal_folder_id: 'a' }, { personal_folder_id: 'b' }, { personal_folder_id: 'c' }]));
     assert.strictEqual(ownedReads('disable', [{ personal_folder_id: 'a' }]), 0);
+    assert.strictEqual(jobCost(plan).ownedReads, 4, 'the preview\'s estimate of those reads');
   });
 
   it('reassigning moves exactly the planned schedules; its undo gives back only those', async () => {

@@ -185,6 +185,33 @@ describe('API keys, service accounts and delete with a hand-over', function () {
     assert.deepStrictEqual(entries[0].after, { schedule_owner: to, schedules: theirs.length });
     assert.deepStrictEqual(writesOf(await sandboxLog.get(sb!)).map((r) => `${r.method} ${r.apiPath}`), [...theirs.map((id) => `PATCH /scheduled_plans/${id}`), `DELETE /users/${owner}`]);
   });
+  it('a reassignment is undone from the audit log: Undo gives back exactly the schedules it moved', async () => {
+    const a = await api();
+    const plans = async () => (await sandboxApi<IScheduledPlan[]>(sb!, '/scheduled_plans?all_users=true&fields=id,user_id')).body;
+    const theirs = (await plans()).filter((p) => String(p.user_id) === '15').map((p) => String(p.id));
+    assert.ok(theirs.length >= 1, 'Priya owns a schedule');
+    const to = '14';
+    const ownBefore = (await plans()).filter((p) => String(p.user_id) === to).map((p) => String(p.id));
+    let shown = a.bulk.preview.current;
+    const moving = a.bulk.startFor('reassignSchedules', { userIds: ['15'], connectionId, params: { toUserId: to, toUserName: 'Zoë' } });
+    await waitFor(() => (a.bulk.preview.current !== shown ? a.bulk.preview.current : undefined), 'the reassignment preview');
+    assert.ok(a.bulk.preview.respond(true));
+    const job = ((await moving) as BulkOutcome).job;
+    for (const id of theirs) assert.strictEqual(String((await plans()).find((p) => String(p.id) === id)?.user_id), to);
+    shown = a.bulk.preview.current;
+    const undoing = a.bulk.undo({ jobId: job.id });
+    const back = await waitFor(() => (a.bulk.preview.current !== shown ? a.bulk.preview.current : undefined), 'the undo preview');
+    assert.strictEqual(back.action, 'reassignSchedulesBack');
+    assert.deepStrictEqual(back.params.schedules, { '15': theirs });
+    assert.ok(a.bulk.preview.currentTitle?.includes(host));
+    assert.ok(a.bulk.preview.respond(true));
+    await undoing;
+    const now = await plans();
+    for (const id of theirs) assert.strictEqual(String(now.find((p) => String(p.id) === id)?.user_id), '15', `schedule ${id} is back`);
+    for (const id of ownBefore) assert.strictEqual(String(now.find((p) => String(p.id) === id)?.user_id), to, `the other user keeps ${id}`);
+    const entries = (await a.audit.read()).filter((e) => e.userId === '15').slice(-2).map((e) => e.action);
+    assert.deepStrictEqual(entries, ['reassignSchedules', 'reassignSchedulesBack']);
+  });
 });
 
 async function adminToken(): Promise<string> {

@@ -85,8 +85,9 @@ export class ServiceAccountCommands {
   }
 
   private async record(p: ConnectionProfile, client: LookerClient, action: ActionName, userId: string, name: string, before: Record<string, unknown>, after: Record<string, unknown>): Promise<void> {
-    const me = await client.me('id,display_name,email').catch(() => undefined);
-    const who = me ? `${me.display_name || me.email || 'API user'} (id ${me.id})` : p.name;
+    const known = this.manager.connectedInfo(p.id)?.userName;
+    const me = known ? undefined : await client.me('id,display_name,email').catch(() => undefined);
+    const who = known ?? (me ? `${me.display_name || me.email || 'API user'} (id ${me.id})` : p.name);
     this.log.info(`${who} @ ${p.name}: ${action} service account ${userId} (${JSON.stringify(name)}): ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
     const connection = this.manager.identity(p.id);
     if (!connection) return;

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { IScheduledPlan, IUser } from '@looker/sdk';
 import type { BulkOutcome } from '../../src/bulk/commands';
 import type { DetailsPanel } from '../../src/details/panel';
+import type { GroupNode, UserNode } from '../../src/users/tree';
 import type { HostMessage } from '../../src/details/protocol';
 import { NO_SANDBOX, api, connectSandbox, sandbox, sandboxApi, sandboxLog, waitFor, writesOf } from './helpers';
 
@@ -102,6 +103,13 @@ describe('API keys, service accounts and delete with a hand-over', function () {
   it('service accounts: create, rename, disable and delete, each confirmed naming the host and audited', async () => {
     const a = await api();
     const sa = a.serviceAccounts;
+    // The tree marks service accounts so that Edit / Delete Service Account… appear in their context menu.
+    a.tree.refresh();
+    const service = (await a.tree.getChildren()).find((n): n is GroupNode => n.kind === 'group' && n.key === 'status:service');
+    assert.ok(service, 'the Service accounts group');
+    const members = (await a.tree.getChildren(service)).filter((n): n is UserNode => n.kind === 'user');
+    assert.ok(members.length >= 1);
+    for (const m of members) assert.match(String(a.tree.getTreeItem(m).contextValue), /^user;.*;serviceAccount;/);
     const name = `svc-test-${Date.now() % 100000}`;
     a.dialogs.answers.push(undefined);
     assert.strictEqual(await sa.create(name), undefined, 'cancelled at the confirmation');

@@ -2,7 +2,7 @@
 // search, right-click → Delete Users…, the preview lists the schedules, "Reassign Schedules First…", pick the new
 // owner in the quick pick, confirm the reassignment's preview, then type the count in the delete's preview.
 const assert = require('assert');
-const { addConnection, frameWith, getSession, openLookerView, runCommand, answer, until, usePage } = require('./workbench');
+const { addConnection, frameWith, getSession, openLookerView, runCommand, answer, screenshot, until, usePage } = require('./workbench');
 
 describe('delete with a hand-over (UI)', function () {
   this.timeout(240000);
@@ -42,6 +42,7 @@ describe('delete with a hand-over (UI)', function () {
     const text = await preview.locator('table').innerText();
     for (const s of schedules) assert.ok(text.includes(s.name), `the preview lists "${s.name}": ${text}`);
     assert.match(text, /personal folder/);
+    await screenshot(page, 'delete-handover');
     assert.deepStrictEqual(sb.requests.slice(from).filter((r) => r.method !== 'GET' && !/\/login$/.test(r.path)), [], 'nothing written yet');
 
     await preview.locator('#extra').click();

@@ -21,7 +21,7 @@ const ROOT = path.resolve(__dirname, '..');
 // added, never lower them to make a run pass.
 const MIN_TESTS = {
   unit: 359,
-  'in-host': 113,
+  'in-host': 114,
   ui: 39,
   smoke: 6,
   package: 3,

@@ -220,6 +220,30 @@ describe('API keys, service accounts and delete with a hand-over', function () {
     const entries = (await a.audit.read()).filter((e) => e.userId === '15').slice(-2).map((e) => e.action);
     assert.deepStrictEqual(entries, ['reassignSchedules', 'reassignSchedulesBack']);
   });
+  it('service account commands with arguments from elsewhere change nothing (ids and names in arguments are ignored)', async () => {
+    const a = await api();
+    await sandboxLog.clear(sb!);
+    const hostile: [string, unknown[]][] = [
+      ['looker.deleteServiceAccount', [{ id: '11' }]],
+      ['looker.deleteServiceAccount', ['11']],
+      ['looker.editServiceAccount', [{ id: '11' }, [{ id: '11' }]]],
+      ['looker.createServiceAccount', ['svc-evil', { service_account_name: 'svc-evil' }]],
+    ];
+    for (const [id, args] of hostile) {
+      const running = Promise.resolve(vscode.commands.executeCommand(id, ...args));
+      let settled = false;
+      void running.finally(() => (settled = true));
+      // Whatever it asks (the name box of New Service Account…) is dismissed, as a person pressing Escape.
+      await waitFor(async () => {
+        if (!settled) await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+        return settled;
+      }, `${id} to settle`, 10000);
+    }
+    assert.deepStrictEqual(writesOf(await sandboxLog.get(sb!)), [], 'nothing written');
+    assert.strictEqual(a.dialogs.answers.length, 0);
+    const { body } = await sandboxApi<IUser>(sb!, '/users/11?fields=id,is_service_account');
+    assert.strictEqual(body.is_service_account, true, 'the service account is still there');
+  });
 });
 
 async function adminToken(): Promise<string> {

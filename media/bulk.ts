@@ -59,7 +59,17 @@ function render(data: PreviewData): void {
     update();
   }
   if (data.counts.change === 0) confirm.disabled = true;
-  actions.append(confirm, cancel, filter);
+  actions.append(confirm);
+  if (data.extraLabel) {
+    const extra = el('button', data.extraLabel, 'secondary');
+    extra.id = 'extra';
+    extra.addEventListener('click', () => {
+      extra.disabled = true;
+      vscode.postMessage({ type: 'extra' });
+    });
+    actions.append(extra);
+  }
+  actions.append(cancel, filter);
   root.append(actions);
   if (data.counts.change === 0) root.append(el('p', data.strings.nothing));
 

@@ -42,6 +42,8 @@ let busy: string | null = null;
 let banner: { message: string; docs: boolean } | undefined;
 let loadError: string | undefined;
 let resetExpires: string | null | undefined;
+/** A just-created API key: shown once, held only here (never in the page's saved state) until Done or the tab closes. */
+let newKey: { clientId: string; secret: string } | undefined;
 let emailDraft: string | undefined;
 /** Folder names the picker returned, by id (the host's data names the folders it read). */
 const pickedFolders = new Map<string, string>();
@@ -447,11 +449,34 @@ function renderCard(c: CredentialCard): HTMLElement {
   );
 }
 
+function renderNewKey(): HTMLElement | null {
+  if (!newKey) return null;
+  return h(
+    'div',
+    { class: 'card', id: 'new-api-key' },
+    h('h3', {}, icon('key'), ' ', s('New API key {0}', newKey.clientId)),
+    h('p', { class: 'note' }, icon('warning'), ' ', s('Copy the client secret now: Looker shows it only once, and it is not kept anywhere.')),
+    h('p', {}, h('code', { id: 'api-key-secret' }, newKey.secret)),
+    h(
+      'div',
+      { class: 'actions' },
+      button(s('Copy secret'), () => post({ type: 'copyApiKeySecret' }), { icon: 'copy', id: 'copy-api-secret' }),
+      button(s('Done'), () => {
+        newKey = undefined;
+        post({ type: 'dismissApiKeySecret' });
+        render();
+      }, { secondary: true, id: 'dismiss-api-secret' }),
+    ),
+  );
+}
+
 function renderCredentials(d: DetailsData): HTMLElement {
   return section(
     'credentials',
     s('Credentials'),
     renderEmail(d),
+    renderNewKey(),
+    h('div', { class: 'actions' }, button(s('Create API key'), () => post({ type: 'createApiKey' }), { icon: 'add', secondary: true, id: 'create-api-key' })),
     d.credentials.length ? h('div', { class: 'cards' }, ...d.credentials.map(renderCard)) : h('p', { class: 'muted' }, s('No credentials.')),
   );
 }
@@ -728,6 +753,9 @@ function onMessage(m: HostMessage): void {
     case 'folderPicked':
       pickedFolders.set(m.id, m.name);
       setEdit('home_folder_id', m.id);
+      break;
+    case 'apiKeyCreated':
+      newKey = m.key ?? undefined;
       break;
   }
   if (m.type === 'data' && !fieldErrors.has('email')) emailDraft = undefined;

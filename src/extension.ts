@@ -14,6 +14,7 @@ import { ApiCallMeter } from './looker/meter';
 import type { LookmlFeature } from './lookml/feature';
 import { Features } from './features';
 import { UserCommands } from './users/commands';
+import { ServiceAccountCommands } from './users/serviceAccounts';
 import { UsersTreeProvider, type UsersNode } from './users/tree';
 import { enableTestMode } from './testMode';
 
@@ -34,6 +35,7 @@ export interface ExtensionApi {
   /** "Sign in with Looker": the authentication provider and its commands. */
   oauth: LookerOAuth;
   users: UserCommands;
+  serviceAccounts: ServiceAccountCommands;
   /** Loaded on first use (see Features). */
   readonly details: UserDetailsController;
   readonly bulk: BulkCommands;
@@ -77,6 +79,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   connections.register(context);
   oauth.register(context);
   users.register();
+  const serviceAccounts = new ServiceAccountCommands(manager, tree, log, context, audit, view);
+  serviceAccounts.register();
   features.register();
 
   context.subscriptions.push(
@@ -99,7 +103,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   void connections.importEnvironment(true).catch((err) => log.error('Importing the LOOKERSDK_* connection failed', err));
   if (typeof __TEST_HOOKS__ === 'undefined' || !__TEST_HOOKS__ || !testMode) return undefined;
   return {
-    store, manager, tree, view, connections, oauth, users, statusBar, log, context, audit, dialogs: dialogTestHooks,
+    store, manager, tree, view, connections, oauth, users, serviceAccounts, statusBar, log, context, audit, dialogs: dialogTestHooks,
     get details() {
       return features.details;
     },

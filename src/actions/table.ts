@@ -46,7 +46,14 @@ export type ActionName =
   | 'delete'
   | 'setUserAttribute'
   | 'clearUserAttribute'
-  | 'createUser';
+  | 'createUser'
+  | 'createApiKey'
+  | 'deleteApiKey'
+  | 'createServiceAccount'
+  | 'updateServiceAccount'
+  | 'deleteServiceAccount'
+  | 'reassignSchedules'
+  | 'reassignSchedulesBack';
 
 export const ACTIONS: Readonly<Record<ActionName, ActionSpec>> = {
   // Field edits of the details panel: undone by writing the `before` values back (after checking `after` still holds).
@@ -76,6 +83,17 @@ export const ACTIONS: Readonly<Record<ActionName, ActionSpec>> = {
   // Invite: create_user (with the login email) → set_user_roles → add_group_user → the setup email. After a timeout the
   // email is looked up first (never created twice); the setup email is never sent twice. Undone by Delete, previewed.
   createUser: { inverse: 'delete', retry: 'reread', destructive: false, operation: 'create_user' },
+  // API keys: a second POST makes a second key (and its secret is shown once): never resent, the keys are read again.
+  // Only the client id is audited, never the secret.
+  createApiKey: { retry: 'never', destructive: false, operation: 'create_user_credentials_api3' },
+  deleteApiKey: { retry: 'reread', destructive: true, operation: 'delete_user_credentials_api3' },
+  // Service accounts (alpha in Looker; offered only where the instance's API has them).
+  createServiceAccount: { retry: 'never', destructive: false, operation: 'create_service_account' },
+  updateServiceAccount: { retry: 'idempotent', destructive: false, operation: 'update_service_account' },
+  deleteServiceAccount: { retry: 'reread', destructive: true, operation: 'delete_service_account' },
+  // The hand-over before a delete: the planned schedules of each owner get another owner (user_id), and back.
+  reassignSchedules: { inverse: 'reassignSchedulesBack', retry: 'idempotent', destructive: false, operation: 'update_scheduled_plan' },
+  reassignSchedulesBack: { inverse: 'reassignSchedules', retry: 'idempotent', destructive: false, operation: 'update_scheduled_plan' },
 };
 
 export function isActionName(v: unknown): v is ActionName {

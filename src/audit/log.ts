@@ -48,7 +48,16 @@ export interface AuditInput {
   /** The bulk job this change belongs to. */
   jobId?: string;
   /** Parameters needed to reverse it (group or role id). */
-  params?: { groupId?: string; roleId?: string; groupName?: string; roleName?: string };
+  params?: {
+    groupId?: string;
+    roleId?: string;
+    groupName?: string;
+    roleName?: string;
+    /** Reassigned schedules: the other owner, and this user's schedules that moved (owner id → schedule ids). */
+    toUserId?: string;
+    toUserName?: string;
+    schedules?: Record<string, string[]>;
+  };
   /** The job id or entry id this change undoes. */
   undoOf?: string;
 }
@@ -238,6 +247,8 @@ export function undoableJobs(entries: AuditEntry[]): UndoableJob[] {
       jobs.set(e.jobId, j);
     }
     if (!j.userIds.includes(e.userId)) j.userIds.push(e.userId);
+    // Reassigned schedules: each entry names its own user's schedules; the undo job needs them all.
+    if (e.params?.schedules) j.params = { ...j.params, schedules: { ...j.params?.schedules, ...e.params.schedules } };
   }
   return [...jobs.values()].sort((a, b) => b.time.localeCompare(a.time));
 }

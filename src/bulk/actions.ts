@@ -36,6 +36,8 @@ export type BulkClient = Pick<
   | 'searchUsers'
   | 'createUser'
   | 'createUserCredentialsEmail'
+  | 'createUserCredentialApi3'
+  | 'updateScheduledPlan'
 >;
 
 export interface ActionOutcome {
@@ -228,6 +230,48 @@ export async function applyAction(client: BulkClient, action: BulkAction, params
       const inv = params.invites?.[userId];
       if (!inv) throw new LookerApiError({ kind: 'http', message: `The job has no invitation for ${userId}.` });
       return applyInvite(client, inv, { recheck });
+    }
+    case 'createApiKey': {
+      // A second POST makes a second key (whose secret would be lost): after an uncertain attempt none is made again.
+      if (recheck) throw uncertain('The first request timed out after it was sent; Looker may have created the key (its secret is then lost). It was not sent again: check the keys below, delete an unknown one, create another.');
+      const key = await client.createUserCredentialApi3(userId, 'id,client_id,client_secret,created_at');
+      // Only the client id is kept; the secret goes back to the panel once, never into the job, log or audit.
+      return { status: 'done', before: { api_key: null }, after: { client_id: key.client_id ?? '' }, secret: key.client_secret ?? undefined };
+    }
+    case 'deleteApiKey': {
+      const id = need(params.credentialId, 'API key id');
+      const clientId = params.clientId ?? id;
+      if (recheck) {
+        const [u] = await client.allUsers([userId], `id,${credentialField('api3')}`);
+        if (u && !hasCredential(u, 'api3', id)) return { status: 'done', before: { client_id: clientId }, after: { client_id: null } };
+      }
+      try {
+        await client.deleteUserCredentialApi3(userId, id);
+      } catch (err) {
+        if (is404(err)) return { status: 'skipped', message: 'Already deleted.' };
+        throw err;
+      }
+      return { status: 'done', before: { client_id: clientId }, after: { client_id: null } };
+    }
+    case 'reassignSchedules':
+    case 'reassignSchedulesBack': {
+      const to = need(params.toUserId, 'new owner');
+      // Only the schedules the dry run found (saved with the job), so Undo gives back exactly these. Setting the owner
+      // is idempotent: a resend after a timeout gives the same result.
+      const ids = params.schedules?.[userId] ?? [];
+      const from = action === 'reassignSchedules' ? userId : to;
+      const dest = action === 'reassignSchedules' ? to : userId;
+      let moved = 0;
+      for (const id of ids) {
+        try {
+          await client.updateScheduledPlan(id, { user_id: dest }, 'id,user_id');
+          moved++;
+        } catch (err) {
+          if (!is404(err)) throw err; // deleted meanwhile
+        }
+      }
+      if (!moved) return { status: 'skipped', message: 'No schedule to move (deleted meanwhile?).' };
+      return { status: 'done', before: { schedule_owner: from, schedules: moved }, after: { schedule_owner: dest, schedules: moved } };
     }
     case 'unlock': {
       // The lockout's key is read now (Looker deletes by key, not by user); a lockout that expired meanwhile is gone.

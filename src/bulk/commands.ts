@@ -36,6 +36,7 @@ import { changeLabel, describeValues, fieldLabel } from '../format/labels';
 import { previewNames } from '../format/previewNames';
 import { formatDateTime } from '../format/dates';
 import { userCount } from '../util/plural';
+import { personName } from '../users/names';
 
 /**
  * How a bulk job is started from code (the test handle, Undo): explicit users and parameters. Never reachable from a
@@ -98,7 +99,11 @@ function actionTitle(a: BulkAction): string {
     case 'createCredentialsEmail': return vscode.l10n.t('Add Email Login');
     case 'createPasswordResetLink': return vscode.l10n.t('Create Password Reset Link');
     case 'deleteCredential': return vscode.l10n.t('Delete Credential');
+    case 'createApiKey': return vscode.l10n.t('Create API Key');
+    case 'deleteApiKey': return vscode.l10n.t('Delete API Key');
     case 'createUser': return vscode.l10n.t('Invite User');
+    case 'reassignSchedules': return vscode.l10n.t('Reassign Schedules');
+    case 'reassignSchedulesBack': return vscode.l10n.t('Give Schedules Back');
   }
 }
 
@@ -107,7 +112,7 @@ function actionTitle(a: BulkAction): string {
  * action (and its group, role, attribute or credential), how many users, the connection and its host.
  */
 function confirmWords(action: BulkAction, params: BulkParams, users: number, changing: number, profile: ConnectionProfile): { title: string; confirmLabel: string } {
-  const target = params.groupName ?? params.roleName ?? params.attributeName ?? params.credentialName ?? params.credentialKind;
+  const target = params.groupName ?? params.roleName ?? params.attributeName ?? params.toUserName ?? params.credentialName ?? params.credentialKind;
   // Ending chosen sessions (a row of the details panel) is not "End All Sessions".
   const verb = action === 'endSessions' && params.sessionIds ? vscode.l10n.t('End Web Session') : actionTitle(action);
   const what = verb + (target ? ` — ${target}` : '');
@@ -357,6 +362,51 @@ export class BulkCommands implements vscode.Disposable {
     return pick ? { groupId: pick.id, groupName: pick.label } : undefined;
   }
 
+  /**
+   * Who takes schedules over: enabled, non-embed users found by name or email as the admin types (the first page of
+   * enabled users before that), never one of `exclude` (the users about to be deleted).
+   */
+  private async pickNewOwner(client: LookerClient, exclude: ReadonlySet<string>): Promise<{ id: string; name: string } | undefined> {
+    type Item = vscode.QuickPickItem & { id: string };
+    const fields = 'id,first_name,last_name,display_name,email,credentials_email(email)';
+    const toItems = (users: IUser[]): Item[] =>
+      users.filter((u) => u.id && !exclude.has(String(u.id))).map((u) => ({ label: personName(u) || `#${u.id}`, description: u.email ?? u.credentials_email?.email ?? '', id: String(u.id) }));
+    const qp = vscode.window.createQuickPick<Item>();
+    qp.placeholder = vscode.l10n.t('Who takes the schedules over? Type a name or email');
+    qp.matchOnDescription = true;
+    qp.busy = true;
+    let seq = 0;
+    const load = async (text: string) => {
+      const mine = ++seq;
+      qp.busy = true;
+      try {
+        const page = text.trim()
+          ? await client.searchUsersNames(`%${text.trim()}%`, { is_disabled: false, fields, limit: 50 })
+          : await client.searchUsers({ is_disabled: false, embed_user: false, sorts: 'last_name,first_name', fields, limit: 50 });
+        if (mine === seq) qp.items = toItems(page.items);
+      } catch (err) {
+        if (mine === seq) qp.items = [];
+        this.log.error('Looking up users failed', err);
+      } finally {
+        if (mine === seq) qp.busy = false;
+      }
+    };
+    try {
+      return await new Promise<{ id: string; name: string } | undefined>((resolve) => {
+        qp.onDidChangeValue((v) => void load(v));
+        qp.onDidAccept(() => {
+          const pick = qp.selectedItems[0] ?? qp.activeItems[0];
+          if (pick) resolve({ id: pick.id, name: pick.label });
+        });
+        qp.onDidHide(() => resolve(undefined));
+        qp.show();
+        void load('');
+      });
+    } finally {
+      qp.dispose();
+    }
+  }
+
   private async pickRole(client: LookerClient): Promise<BulkParams | undefined> {
     const roles = await client.allRoles('id,name');
     const pick = await vscode.window.showQuickPick(
@@ -467,13 +517,29 @@ export class BulkCommands implements vscode.Disposable {
     const notes = costNotes(cost, budget);
     this.log.info(`Dry run ${action} on ${profile.name}: ${plan.counts.change} to change; ${notes.join(' ')}`);
     // Every job, Undo and Resume included, is confirmed in the preview: nothing reaches Looker without it.
-    const shown = await previewNames(client, action, params);
+    const shown = await previewNames(client, action, plan.params);
+    if (action === 'reassignSchedules' || action === 'reassignSchedulesBack') {
+      shown.names = { ...shown.names, users: new Map([...plan.items.map((i): [string, string] => [i.userId, i.label]), ...(shown.names?.users ?? [])]) };
+    }
+    // Delete with a hand-over: users who own schedules (Looker deletes them with the user) can give them to someone first.
+    const owners = action === 'delete' ? plan.items.filter((i) => i.kind === 'change' && (i.owns?.schedules.length ?? 0) > 0).map((i) => i.userId) : [];
     const ok = await this.preview.show(plan, {
       ...confirmWords(action, params, plan.items.length, plan.counts.change, profile),
       typeToConfirm: action === 'delete' ? String(plan.counts.change) : undefined,
       notes,
       ...shown,
+      ...(owners.length ? { extraLabel: vscode.l10n.t('Reassign Schedules First…') } : {}),
     });
+    if (ok === 'extra') {
+      // The reassignment is a job of its own (dry run, preview naming the instance, audit, undo); then the delete is
+      // planned and previewed again, showing what the users still own.
+      const reader = this.manager.client(profile.id) ?? client;
+      const to = await this.pickNewOwner(reader, new Set(ids));
+      if (!to) return undefined;
+      const moved = await this.planAndRun(profile, client, 'reassignSchedules', { toUserId: to.id, toUserName: to.name }, owners);
+      if (!moved) return undefined;
+      return this.planAndRun(profile, client, action, params, ids, opts);
+    }
     if (!ok) {
       this.log.info(`Bulk ${action} on ${profile.name} (${profile.baseUrl}): preview of ${plan.items.length} user(s) cancelled; nothing was written`);
       return undefined;
@@ -601,7 +667,11 @@ export class BulkCommands implements vscode.Disposable {
                 before: state.before,
                 after: state.after,
                 jobId: job.id,
-                params: job.params.groupId || job.params.roleId ? { groupId: job.params.groupId, roleId: job.params.roleId, groupName: job.params.groupName, roleName: job.params.roleName } : undefined,
+                params: job.params.groupId || job.params.roleId
+                  ? { groupId: job.params.groupId, roleId: job.params.roleId, groupName: job.params.groupName, roleName: job.params.roleName }
+                  : job.params.toUserId
+                    ? { toUserId: job.params.toUserId, toUserName: job.params.toUserName, schedules: { [userId]: job.params.schedules?.[userId] ?? [] } }
+                    : undefined,
                 undoOf: job.undoOf,
               })
               .then(() => undefined);
@@ -1157,6 +1227,7 @@ export function costNotes(cost: JobCost, b: BudgetCheck): string[] {
   if (b.allowance) {
     notes.push(vscode.l10n.t('This month: {0} of {1} calls used; this job uses {2} of what is left.', b.used.toLocaleString(), b.allowance.toLocaleString(), percent(b.shareOfLeft ?? 0)));
   }
+  if (cost.ownedReads) notes.push(vscode.l10n.t('Of these, {0} read what the users own: all schedules at once, and each personal folder.', cost.ownedReads.toLocaleString()));
   for (const h of cost.hints) {
     if (h.kind === 'roleForGroup') notes.push(vscode.l10n.t('Cheaper: give the role to a group these {0} users share (one call) instead of to each user.', h.users.toLocaleString()));
   }

@@ -27,6 +27,16 @@ export interface PlanItem {
   after?: FieldValues;
   /** createUser: the user who already has the invited email. */
   existingUserId?: string;
+  /** Delete: what the user owns that the delete takes with it (read by the dry run). */
+  owns?: Owned;
+}
+
+/** What a user owns that a delete affects: Looker deletes their schedules, and their personal folder goes to Trash. */
+export interface Owned {
+  schedules: { id: string; name: string }[];
+  /** Looks and dashboards directly in the personal folder (undefined: the user has none, or it could not be read). */
+  looks?: number;
+  dashboards?: number;
 }
 
 export interface Plan {
@@ -36,7 +46,7 @@ export interface Plan {
   counts: Record<PlanKind, number>;
 }
 
-export type PlanClient = Pick<LookerClient, 'allUsers' | 'user' | 'folder' | 'userRoles' | 'allLoginLockouts' | 'userAttributeValues' | 'searchUsers'>;
+export type PlanClient = Pick<LookerClient, 'allUsers' | 'user' | 'folder' | 'userRoles' | 'allLoginLockouts' | 'userAttributeValues' | 'searchUsers' | 'scheduledPlans'>;
 
 export interface PlanOptions {
   /** The API user's id: it cannot disable or delete itself. */
@@ -53,7 +63,7 @@ export interface PlanOptions {
 
 /** What the dry run reads of each user: web sessions come with the user (`User.sessions`), not one call per user. */
 export const PLAN_USER_FIELDS =
-  'id,first_name,last_name,display_name,email,is_disabled,group_ids,role_ids,credentials_email(email,forced_password_reset_at_next_login,logged_in_at),sessions(id)';
+  'id,first_name,last_name,display_name,email,is_disabled,group_ids,role_ids,personal_folder_id,credentials_email(email,forced_password_reset_at_next_login,logged_in_at),sessions(id)';
 
 /** The user's field holding a credential of `kind` (`credentials_api3`, …). */
 export function credentialField(kind: string): string {
@@ -78,6 +88,26 @@ export interface PlanExtra {
   current?: UserLike;
   /** updateUser: the new home_folder_id is no folder of the instance. */
   folderMissing?: string;
+  /** delete: what the user owns that the delete takes with it. */
+  owns?: Owned;
+  /** reassignSchedules / Back: the planned schedules and their owners now. */
+  schedules?: { id: string; owner: string }[];
+}
+
+/** What the dry run reads of every schedule: one request for all owners (`all_users`). */
+export const SCHEDULE_FIELDS = 'id,name,title,user_id';
+
+/** Every schedule of the instance by owner (one request; the caller needs see_schedules, which admins have). */
+export async function schedulesByOwner(client: Pick<LookerClient, 'scheduledPlans'>, signal?: AbortSignal): Promise<Map<string, { id: string; name: string }[]>> {
+  const out = new Map<string, { id: string; name: string }[]>();
+  for (const p of await client.scheduledPlans({ allUsers: true, fields: SCHEDULE_FIELDS }, signal)) {
+    const owner = String(p.user_id ?? '');
+    if (!owner || !p.id) continue;
+    const list = out.get(owner) ?? [];
+    list.push({ id: String(p.id), name: p.name ?? p.title ?? `#${p.id}` });
+    out.set(owner, list);
+  }
+  return out;
 }
 
 /** A user's current value of one attribute: where it comes from, and the value unless it is hidden. */
@@ -170,7 +200,19 @@ export function classify(
     }
     case 'delete':
       if (self) return item(userId, label, 'impossible', { reason: 'This is the API user of the connection.' });
-      return item(userId, label, 'change', { before: { exists: true }, after: { exists: false } });
+      return item(userId, label, 'change', { before: { exists: true }, after: { exists: false }, ...(extra.owns ? { owns: extra.owns } : {}) });
+    case 'reassignSchedules':
+    case 'reassignSchedulesBack': {
+      const to = params.toUserId ?? '';
+      if (!to) return item(userId, label, 'impossible', { reason: 'No new owner given.' });
+      if (action === 'reassignSchedules' && userId === to) return item(userId, label, 'impossible', { reason: 'This is the new owner.' });
+      // Forward: every schedule the user owns goes to `to`. Back: the planned ones still with `to` return to the user.
+      const from = action === 'reassignSchedules' ? userId : to;
+      const dest = action === 'reassignSchedules' ? to : userId;
+      const moving = (extra.schedules ?? []).filter((p) => p.owner === from);
+      if (!moving.length) return item(userId, label, 'skip', { reason: action === 'reassignSchedules' ? 'Owns no schedules.' : 'No schedule to give back.' });
+      return item(userId, label, 'change', { before: { schedule_owner: from, schedules: moving.length }, after: { schedule_owner: dest, schedules: moving.length } });
+    }
     case 'updateEmail': {
       const next = params.emails?.[userId];
       if (!next) return item(userId, label, 'impossible', { reason: 'No new email given.' });
@@ -219,6 +261,11 @@ export function classify(
       if (!hasCredential(u, kind, params.credentialId)) return item(userId, label, 'skip', { reason: 'Already deleted.' });
       return item(userId, label, 'change', { before: { credential: what }, after: { credential: null } });
     }
+    case 'createApiKey':
+      return item(userId, label, 'change', { before: { api_key: null }, after: { api_key: 'created' } });
+    case 'deleteApiKey':
+      if (!hasCredential(u, 'api3', params.credentialId)) return item(userId, label, 'skip', { reason: 'Already deleted.' });
+      return item(userId, label, 'change', { before: { client_id: params.clientId ?? params.credentialId ?? null }, after: { client_id: null } });
     case 'createUser':
       return item(userId, label, 'impossible', { reason: 'An invitation is planned from its row, not from a user.' });
     case 'unlock':
@@ -249,9 +296,10 @@ export async function planJob(client: PlanClient, action: BulkAction, params: Bu
   const byId = new Map((opts.users ?? []).map((u) => [String(u.id), u]));
   const missing = ids.filter((id) => !byId.has(id));
   // Deleting a credential also reads that credential (to tell one already gone).
-  const fields = action === 'deleteCredential' && params.credentialKind ? `${PLAN_USER_FIELDS},${credentialField(params.credentialKind)}` : PLAN_USER_FIELDS;
+  const fields = (action === 'deleteCredential' || action === 'deleteApiKey') && params.credentialKind ? `${PLAN_USER_FIELDS},${credentialField(params.credentialKind)}` : PLAN_USER_FIELDS;
   if (missing.length) for (const u of await client.allUsers(missing, fields, opts.signal)) byId.set(String(u.id), u);
   const extras = new Map<string, PlanExtra>();
+  let planParams = params;
   if (action === 'updateUser') {
     // The edited fields exactly as Looker has them now, and whether a new home folder exists (Looker accepts any id).
     const keys = Object.keys(params.fields ?? {});
@@ -288,8 +336,46 @@ export async function planJob(client: PlanClient, action: BulkAction, params: Bu
     }
     for (const id of ids) extras.set(id, { lockouts: counts.get(id) ?? 0 });
   }
-  const items = ids.map((id) => classify(action, params, id, byId.get(id), { ...extras.get(id), apiUserId: opts.apiUserId }));
-  return countedPlan(action, params, items);
+  if (action === 'delete') {
+    // What each user owns: every schedule in one request, then one read of each personal folder's looks and dashboards.
+    const schedules = await schedulesByOwner(client, opts.signal);
+    const present = ids.filter((id) => byId.has(id));
+    const results = await mapLimit(present, Math.max(1, opts.concurrency ?? 4), async (id) => {
+      if (opts.signal?.aborted) throw new LookerApiError({ kind: 'cancelled', message: 'Cancelled.' });
+      const owns: Owned = { schedules: schedules.get(id) ?? [] };
+      const folderId = byId.get(id)?.personal_folder_id;
+      if (folderId) {
+        try {
+          const f = await client.folder(String(folderId), 'id,looks(id),dashboards(id)', opts.signal);
+          owns.looks = (f.looks ?? []).length;
+          owns.dashboards = (f.dashboards ?? []).length;
+        } catch (err) {
+          if (!(err instanceof LookerApiError && err.status === 404)) throw err; // no such folder: nothing in it
+        }
+      }
+      extras.set(id, { owns });
+    });
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+  if (action === 'reassignSchedules' || action === 'reassignSchedulesBack') {
+    const byOwner = await schedulesByOwner(client, opts.signal);
+    const owner = new Map<string, string>();
+    for (const [o, list] of byOwner) for (const p of list) owner.set(p.id, o);
+    const planned: Record<string, string[]> = {};
+    for (const id of ids) {
+      // Forward: the user's schedules now. Back: the schedules the forward job moved (from its parameters).
+      const list = action === 'reassignSchedules' ? (byOwner.get(id) ?? []).map((p) => p.id) : (params.schedules?.[id] ?? []);
+      const now = list.filter((s) => owner.has(s)).map((s) => ({ id: s, owner: owner.get(s) as string }));
+      extras.set(id, { schedules: now });
+      const from = action === 'reassignSchedules' ? id : params.toUserId;
+      const moving = now.filter((p) => p.owner === from).map((p) => p.id);
+      if (moving.length) planned[id] = moving;
+    }
+    planParams = { ...params, schedules: planned };
+  }
+  const items = ids.map((id) => classify(action, planParams, id, byId.get(id), { ...extras.get(id), apiUserId: opts.apiUserId }));
+  return countedPlan(action, planParams, items);
 }
 
 function countedPlan(action: BulkAction, params: BulkParams, items: PlanItem[]): Plan {

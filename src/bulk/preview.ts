@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { nonce } from '../util/nonce';
-import type { Plan, PlanItem } from './plan';
+import type { Owned, Plan, PlanItem } from './plan';
 import { describeChange, type ValueNames } from '../format/changes';
 import { parsePageMessage, type HostToPage, type PreviewData, type PreviewRow } from './protocol';
 
@@ -22,6 +22,10 @@ const REASONS: Record<string, () => string> = {
   'No new email given.': () => vscode.l10n.t('No new email given.'),
   'Already has this email.': () => vscode.l10n.t('Already has this email.'),
   'No invitation for this email.': () => vscode.l10n.t('No invitation for this email.'),
+  'No new owner given.': () => vscode.l10n.t('No new owner given.'),
+  'This is the new owner.': () => vscode.l10n.t('This is the new owner.'),
+  'Owns no schedules.': () => vscode.l10n.t('Owns no schedules.'),
+  'No schedule to give back.': () => vscode.l10n.t('No schedule to give back.'),
 };
 
 export function reasonText(reason: string | undefined): string {
@@ -34,7 +38,23 @@ export function reasonText(reason: string | undefined): string {
 /** "Disabled: no → yes; …" for a change (field labels, names for ids), the reason for a skip. */
 export function describeItem(i: PlanItem, names: ValueNames = {}): string {
   if (i.kind !== 'change') return reasonText(i.reason);
-  return describeChange(i.before, i.after, names);
+  const change = describeChange(i.before, i.after, names);
+  return i.owns ? `${change}; ${describeOwned(i.owns)}` : change;
+}
+
+/** "Owns 2 schedules (Weekly revenue, Churn watch), which Looker deletes with the user; personal folder: 2 looks, 1 dashboard" */
+export function describeOwned(o: Owned): string {
+  const parts: string[] = [];
+  const shown = o.schedules.slice(0, 5).map((s) => s.name);
+  const more = o.schedules.length - shown.length;
+  const list = shown.join(', ') + (more > 0 ? vscode.l10n.t(' and {0} more', more) : '');
+  parts.push(o.schedules.length
+    ? vscode.l10n.t('Owns {0} schedule(s) ({1}), which Looker deletes with the user', o.schedules.length, list)
+    : vscode.l10n.t('Owns no schedules'));
+  if (o.looks !== undefined || o.dashboards !== undefined) {
+    parts.push(vscode.l10n.t('personal folder: {0} look(s), {1} dashboard(s)', o.looks ?? 0, o.dashboards ?? 0));
+  }
+  return parts.join('; ');
 }
 
 export interface PreviewOptions {
@@ -50,13 +70,18 @@ export interface PreviewOptions {
   warning?: string;
   /** The label of the rows that change, instead of "Will change" (e.g. "Will be requested"). */
   changeLabel?: string;
+  /** A second way on, as a button (Delete: "Reassign Schedules First…"); `show` then resolves 'extra' when chosen. */
+  extraLabel?: string;
 }
+
+/** How a preview was answered: confirmed, cancelled (or closed), or the extra button. */
+export type PreviewAnswer = boolean | 'extra';
 
 interface Open {
   plan: Plan;
   notes?: string[];
   panel: vscode.WebviewPanel;
-  respond(confirm: boolean, typed?: string): void;
+  respond(confirm: PreviewAnswer, typed?: string): void;
 }
 
 
@@ -86,14 +111,14 @@ export class BulkPreview implements vscode.Disposable {
     return this.open?.panel.title;
   }
 
-  /** Answers the open preview as if its button was pressed. */
-  respond(confirm: boolean, typed?: string): boolean {
+  /** Answers the open preview as if its button was pressed ('extra': the extra button). */
+  respond(confirm: PreviewAnswer, typed?: string): boolean {
     if (!this.open) return false;
     this.open.respond(confirm, typed);
     return true;
   }
 
-  show(plan: Plan, opts: PreviewOptions): Promise<boolean> {
+  show(plan: Plan, opts: PreviewOptions): Promise<PreviewAnswer> {
     this.open?.respond(false);
     const media = vscode.Uri.joinPath(this.extensionUri, 'media');
     const dist = vscode.Uri.joinPath(this.extensionUri, 'dist', 'media');
@@ -123,6 +148,7 @@ export class BulkPreview implements vscode.Disposable {
       },
     };
     if (opts.warning) data.warning = opts.warning;
+    if (opts.extraLabel) data.extraLabel = opts.extraLabel;
     if (opts.typeToConfirm !== undefined) {
       data.typeToConfirm = opts.typeToConfirm;
       data.typePrompt = vscode.l10n.t('Type {0} to confirm:', opts.typeToConfirm);
@@ -136,10 +162,10 @@ export class BulkPreview implements vscode.Disposable {
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${style}"><title></title></head>
 <body><main id="root"></main><script nonce="${n}" src="${script}"></script></body></html>`;
-    return new Promise<boolean>((resolve) => {
+    return new Promise<PreviewAnswer>((resolve) => {
       const subs: vscode.Disposable[] = [];
       let done = false;
-      const finish = (ok: boolean) => {
+      const finish = (ok: PreviewAnswer) => {
         if (done) return;
         done = true;
         if (this.open?.panel === panel) this.open = undefined;
@@ -147,8 +173,9 @@ export class BulkPreview implements vscode.Disposable {
         panel.dispose();
         resolve(ok);
       };
-      const respond = (confirm: boolean, typed?: string) => {
+      const respond = (confirm: PreviewAnswer, typed?: string) => {
         if (!confirm) return finish(false);
+        if (confirm === 'extra') return opts.extraLabel ? finish('extra') : undefined;
         if (plan.counts.change === 0) return;
         if (opts.typeToConfirm !== undefined && typed?.trim() !== opts.typeToConfirm) return;
         finish(true);
@@ -159,6 +186,7 @@ export class BulkPreview implements vscode.Disposable {
           const m = parsePageMessage(raw);
           if (!m) return;
           if (m.type === 'ready') void w.postMessage({ type: 'show', data } satisfies HostToPage);
+          else if (m.type === 'extra') respond('extra');
           else respond(m.type === 'confirm', m.type === 'confirm' ? m.typed : undefined);
         }),
         panel.onDidDispose(() => finish(false)),

@@ -32,17 +32,19 @@ export interface PreviewData {
   /** Typed confirmation (Delete): the exact text the user must type, else undefined. */
   typeToConfirm?: string;
   typePrompt?: string;
+  /** A second way on (Delete: "Reassign Schedules First…"): its button's label, else undefined. */
+  extraLabel?: string;
 }
 
 export type HostToPage = { type: 'show'; data: PreviewData };
 
-export type PageToHost = { type: 'ready' } | { type: 'confirm'; typed?: string } | { type: 'cancel' };
+export type PageToHost = { type: 'ready' } | { type: 'confirm'; typed?: string } | { type: 'cancel' } | { type: 'extra' };
 
 /** Validates a message from the page (it is untrusted input). */
 export function parsePageMessage(m: unknown): PageToHost | undefined {
   if (!m || typeof m !== 'object') return undefined;
   const o = m as Record<string, unknown>;
-  if (o.type === 'ready' || o.type === 'cancel') return { type: o.type };
+  if (o.type === 'ready' || o.type === 'cancel' || o.type === 'extra') return { type: o.type };
   if (o.type === 'confirm') {
     if (o.typed !== undefined && typeof o.typed !== 'string') return undefined;
     return o.typed === undefined ? { type: 'confirm' } : { type: 'confirm', typed: o.typed.slice(0, 200) };

@@ -23,7 +23,11 @@ export const BULK_ACTIONS = [
   'createCredentialsEmail',
   'createPasswordResetLink',
   'deleteCredential',
+  'createApiKey',
+  'deleteApiKey',
   'createUser',
+  'reassignSchedules',
+  'reassignSchedulesBack',
 ] as const;
 
 export type BulkAction = (typeof BULK_ACTIONS)[number];
@@ -60,6 +64,13 @@ export interface BulkParams {
   sessionIds?: string[];
   /** createUser: the invitations, by key (the email in lower case; the job's `userIds` are these keys). */
   invites?: Record<string, Invite>;
+  /** deleteApiKey: the key's client id (audited; never the secret). */
+  clientId?: string;
+  /** reassignSchedules / reassignSchedulesBack: the user who takes the schedules over (Back: who had them). */
+  toUserId?: string;
+  toUserName?: string;
+  /** reassignSchedules / Back: owner id → the ids of their schedules the dry run found (set by the dry run). */
+  schedules?: Record<string, string[]>;
 }
 
 /** A field-level change, e.g. `{ is_disabled: false }` → `{ is_disabled: true }`. Never holds a secret or a URL. */

@@ -92,6 +92,8 @@ export class DetailsPanel implements vscode.Disposable {
   private docsUrl: string | undefined;
   /** The last created reset link: a one-time secret, only ever copied to the clipboard, never logged or posted. */
   private resetUrl: string | undefined;
+  /** The client secret of the API key just created: only until copied away, dismissed or the panel closes. */
+  private apiKeySecret: string | undefined;
   private resetExpires: string | null = null;
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
@@ -231,6 +233,19 @@ export class DetailsPanel implements vscode.Disposable {
         return;
       case 'deleteCredential':
         await this.deleteCredential(m.kind, m.credentialId);
+        return;
+      case 'createApiKey':
+        await this.createApiKey();
+        return;
+      case 'copyApiKeySecret':
+        if (this.apiKeySecret) {
+          await vscode.env.clipboard.writeText(this.apiKeySecret);
+          vscode.window.setStatusBarMessage(vscode.l10n.t('Client secret copied'), 3000);
+        }
+        return;
+      case 'dismissApiKeySecret':
+        this.apiKeySecret = undefined;
+        this.post({ type: 'apiKeyCreated', key: null });
         return;
       case 'endSession':
         await this.endSessions([m.sessionId]);
@@ -660,9 +675,38 @@ export class DetailsPanel implements vscode.Disposable {
     });
   }
 
+  /**
+   * Creates an API key, as a job of one (confirmed first naming the connection and host: anyone with the key can use
+   * the API as this user). Its client secret comes back once: shown in the page, kept here only for the copy button,
+   * registered with the log's redaction, never logged, saved or audited (only the client id). Creating is not
+   * idempotent: after a request that may have reached Looker it is not sent again (the write table says `never`).
+   */
+  private async createApiKey(): Promise<boolean> {
+    const yes = vscode.l10n.t('Create API Key');
+    const pick = await confirmModal(
+      vscode.l10n.t('Create an API key for {0} on {1}?', this.name(), this.where()),
+      vscode.l10n.t('Anyone with the key can use the Looker API as this user. Its client secret is shown once, in this panel.'),
+      yes,
+    );
+    if (pick !== yes) return false;
+    return this.write(vscode.l10n.t('Creating an API key for {0}', this.name()), 'createApiKey', {}, undefined, (o) => {
+      const secret = o.secret;
+      const clientId = String(o.after?.client_id ?? '');
+      if (!secret) return;
+      this.deps.log.addSecret(secret);
+      this.apiKeySecret = secret;
+      this.post({ type: 'apiKeyCreated', key: { clientId, secret } });
+    });
+  }
+
   private deleteCredential(kind: CredentialKind, credentialId: string | undefined): Promise<boolean> {
     const card = this.data?.credentials.find((c) => c.kind === kind && c.credentialId === credentialId);
     if (!card || !card.deletable) return Promise.resolve(false);
+    if (kind === 'api3') {
+      // An API key is named by its client id in the confirmation and the audit log.
+      const clientId = this.user?.credentials_api3?.find((k) => String(k.id) === credentialId)?.client_id ?? credentialId ?? '';
+      return this.write(vscode.l10n.t('Deleting the {0} of {1}', card.title, this.name()), 'deleteApiKey', { credentialKind: kind, credentialId, clientId, credentialName: card.title.includes(clientId) ? card.title : `${card.title} (${clientId})` });
+    }
     return this.write(vscode.l10n.t('Deleting the {0} credential of {1}', card.title, this.name()), 'deleteCredential', { credentialKind: kind, credentialId, credentialName: card.title });
   }
 
@@ -800,6 +844,7 @@ export class DetailsPanel implements vscode.Disposable {
     if (this.disposed) return;
     this.disposed = true;
     this.resetUrl = undefined;
+    this.apiKeySecret = undefined;
     this.disposeEmitter.fire();
     for (const d of this.disposables) d.dispose();
     this.panel.dispose();

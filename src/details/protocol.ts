@@ -150,7 +150,9 @@ export type HostMessage =
   | { type: 'restoreDraft'; edits: Edits; base: Edits }
   | { type: 'attributeSaved'; attributeId: string }
   /** The folder chosen in the home folder picker: the page puts its id into the form (an unsaved edit). */
-  | { type: 'folderPicked'; id: string; name: string };
+  | { type: 'folderPicked'; id: string; name: string }
+  /** A new API key: its secret is shown once (never kept in the page's state); null clears the display. */
+  | { type: 'apiKeyCreated'; key: { clientId: string; secret: string } | null };
 
 export type PageMessage =
   | { type: 'ready' }
@@ -165,6 +167,9 @@ export type PageMessage =
   | { type: 'sendReset' }
   | { type: 'createResetLink' }
   | { type: 'copyResetLink' }
+  | { type: 'createApiKey' }
+  | { type: 'copyApiKeySecret' }
+  | { type: 'dismissApiKeySecret' }
   | { type: 'deleteCredential'; kind: CredentialKind; credentialId?: string }
   | { type: 'endSession'; sessionId: string }
   | { type: 'endAllSessions' }
@@ -233,6 +238,9 @@ const PAGE_SHAPES: Record<PageMessage['type'], (o: Obj) => boolean> = {
   sendReset: (o) => hasOnly(o, NO_FIELDS),
   createResetLink: (o) => hasOnly(o, NO_FIELDS),
   copyResetLink: (o) => hasOnly(o, NO_FIELDS),
+  createApiKey: (o) => hasOnly(o, NO_FIELDS),
+  copyApiKeySecret: (o) => hasOnly(o, NO_FIELDS),
+  dismissApiKeySecret: (o) => hasOnly(o, NO_FIELDS),
   deleteCredential: (o) =>
     hasOnly(o, ['type', 'kind', 'credentialId']) &&
     typeof o.kind === 'string' &&
@@ -324,6 +332,7 @@ const HOST_SHAPES: Record<HostMessage['type'], (o: Obj) => boolean> = {
   restoreDraft: (o) => isEdits(o.edits) && isEdits(o.base),
   attributeSaved: (o) => isId(o.attributeId),
   folderPicked: (o) => isId(o.id) && typeof o.name === 'string',
+  apiKeyCreated: (o) => o.key === null || (isObj(o.key) && typeof o.key.clientId === 'string' && typeof o.key.secret === 'string'),
 };
 
 /** True when `x` is a well-formed message from the host. Never throws. */

@@ -5,6 +5,8 @@ import { displayValue, fieldLabel } from './labels';
 export interface ValueNames {
   groups?: ReadonlyMap<string, string>;
   roles?: ReadonlyMap<string, string>;
+  /** User names by id (the owner of schedules). */
+  users?: ReadonlyMap<string, string>;
 }
 
 function labelOf(key: string): string {
@@ -13,6 +15,10 @@ function labelOf(key: string): string {
       return vscode.l10n.t('Group');
     case 'sessions':
       return vscode.l10n.t('Sessions');
+    case 'schedule_owner':
+      return vscode.l10n.t('Owner of the schedules');
+    case 'schedules':
+      return vscode.l10n.t('Schedules');
     default:
       return fieldLabel(key);
   }
@@ -25,6 +31,7 @@ function valueOf(key: string, v: unknown, names: ValueNames): string {
     if (v === null || v === undefined) return vscode.l10n.t('not a member');
     return name(names.groups, v) ?? String(v);
   }
+  if (key === 'schedule_owner' && v !== null && v !== undefined) return name(names.users, v) ?? `#${String(v)}`;
   if (key === 'role_ids') {
     if (Array.isArray(v)) return v.map((id) => name(names.roles, id) ?? String(id)).join(', ') || '—';
   }

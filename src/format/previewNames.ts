@@ -37,6 +37,10 @@ export async function previewNames(
         changeLabel: vscode.l10n.t('Will be created'),
       };
     }
+    if (action === 'reassignSchedules' || action === 'reassignSchedulesBack') {
+      // The new owner's name is known from the picker; the owners' names are the rows' labels.
+      return params.toUserId ? { names: { users: new Map([[params.toUserId, params.toUserName ?? `#${params.toUserId}`]]) } } : {};
+    }
     if (action === 'addRole' || action === 'removeRole') {
       const roles = await client.allRoles('id,name');
       return { names: { roles: new Map(roles.filter((r) => r.id).map((r) => [String(r.id), r.name ?? String(r.id)])) } };

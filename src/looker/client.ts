@@ -2,7 +2,9 @@ import type { HttpMethod, IApiSettings, IRawResponse, IRequestProps } from '@loo
 import type {
   IApiSession,
   IApiVersion,
+  ICreateCredentialsApi3,
   ICredentialsApi3,
+  IFolder,
   ICredentialsEmail,
   ICredentialsEmailSearch,
   ICredentialsEmbed,
@@ -12,7 +14,6 @@ import type {
   ICredentialsOIDC,
   ICredentialsSaml,
   ICredentialsTotp,
-  IFolder,
   IGroup,
   IRequestAllGroupUsers,
   IRequestAllGroups,
@@ -26,6 +27,7 @@ import type {
   IRequestSearchUsersNames,
   IRequestUserAttributeUserValues,
   IRole,
+  IScheduledPlan,
   IServiceAccount,
   ISession,
   IUser,
@@ -713,6 +715,14 @@ export class LookerClient {
     return this.json({ method: 'GET', path: `/users/${seg(id)}/credentials_api3/${seg(credentialId)}`, query: { fields }, signal });
   }
 
+  /**
+   * POST /users/{id}/credentials_api3 (no body): a new API key. The answer holds `client_secret`, the only time Looker
+   * returns it; not idempotent (a second request makes a second key), so never retried after a timeout.
+   */
+  createUserCredentialApi3(id: string, fields?: string, signal?: AbortSignal): Promise<ICreateCredentialsApi3> {
+    return this.json({ method: 'POST', path: `/users/${seg(id)}/credentials_api3`, query: { fields }, signal, idempotent: false });
+  }
+
   deleteUserCredentialApi3(id: string, credentialId: string, signal?: AbortSignal): Promise<void> {
     return this.none({ method: 'DELETE', path: `/users/${seg(id)}/credentials_api3/${seg(credentialId)}`, signal });
   }
@@ -792,7 +802,7 @@ export class LookerClient {
   // ---------------------------------------------------------------------------------------------------------------
   // Folders
 
-  /** GET /folders/{id}: one folder (its name, for showing a home folder id). */
+  /** GET /folders/{id}: one folder (its name for a home folder id; with `looks(id),dashboards(id)` what lies directly in it). */
   folder(id: string, fields?: string, signal?: AbortSignal): Promise<IFolder> {
     return this.json({ method: 'GET', path: `/folders/${seg(id)}`, query: { fields }, signal });
   }
@@ -899,5 +909,21 @@ export class LookerClient {
 
   deleteServiceAccount(id: string, signal?: AbortSignal): Promise<void> {
     return this.none({ method: 'DELETE', path: `/users/service_accounts/${seg(id)}`, signal });
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Scheduled plans and folders (what a user owns)
+
+  /**
+   * GET /scheduled_plans: the caller's plans, one user's (`user_id`), or everyone's (`all_users`, needs
+   * see_schedules) — one request for any number of owners.
+   */
+  scheduledPlans(p: { userId?: string; allUsers?: boolean; fields?: string }, signal?: AbortSignal): Promise<IScheduledPlan[]> {
+    return this.list({ method: 'GET', path: '/scheduled_plans', query: { user_id: p.userId, all_users: p.allUsers === undefined ? undefined : String(p.allUsers), fields: p.fields }, signal });
+  }
+
+  /** PATCH /scheduled_plans/{id} (e.g. `{ user_id }` to give it another owner). */
+  updateScheduledPlan(id: string, body: Partial<IScheduledPlan>, fields?: string, signal?: AbortSignal): Promise<IScheduledPlan> {
+    return this.json({ method: 'PATCH', path: `/scheduled_plans/${seg(id)}`, query: { fields }, body, signal });
   }
 }

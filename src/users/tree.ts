@@ -317,6 +317,8 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
     const baseQuery: UserQuery = query ?? { text: '', mode: 'search', params: {}, filterOr: false };
     const surface = await client.apiSurface();
     if (generation !== this.generation) return [];
+    // Service account commands are offered only where the instance's API has service accounts.
+    void vscode.commands.executeCommand('setContext', 'looker.serviceAccounts', groupSupported('service', surface));
     const statuses = USER_GROUPS.map((g) => ({ g, params: combineQuery(baseQuery, g, surface) }));
     if (statuses.some((s) => s.params === 'ungrouped')) {
       const fetcher = this.requestFetcher(client, baseQuery);
@@ -639,6 +641,7 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
     if (u.credentials_email || u.email) tokens.push('email');
     if (f.lockedOut) tokens.push('lockedOut');
     if (f.forcedReset) tokens.push('forcedReset');
+    if (u.is_service_account) tokens.push('serviceAccount');
     item.contextValue = tokens.join(';') + ';';
     item.command = { command: 'looker.openUser', title: vscode.l10n.t('Open User'), arguments: [n] };
     item.accessibilityInformation = { label: `${userLabel(u)}, ${item.description}, ${statusWords(n.status).join(', ')}` };

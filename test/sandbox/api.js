@@ -25,7 +25,7 @@ const NO_403 = new Set(('login logout session versions me all_users search_users
   'user_roles all_roles role search_roles role_users role_groups all_groups search_groups all_group_users ' +
   'all_user_login_lockouts search_user_login_lockouts delete_user_login_lockout all_user_attributes ' +
   'user_attribute_user_values all_user_attribute_group_values all_lookml_models all_model_sets model_set ' +
-  'all_permission_sets group all_group_groups').split(' '));
+  'all_permission_sets group all_group_groups all_scheduled_plans scheduled_plan update_scheduled_plan folder').split(' '));
 
 /**
  * @typedef {import('./seed').SeedUser} SeedUser
@@ -60,6 +60,8 @@ class Db {
     /** @type {Map<string, SeedUser>} */
     this.byId = new Map(d.users.map((u) => [u.id, u]));
     this.lockouts = d.lockouts;
+    this.scheduledPlans = d.scheduledPlans;
+    this.personalContent = d.personalContent;
     this.roles = d.roles;
     this.groups = d.groups;
     this.folders = d.folders;
@@ -889,6 +891,8 @@ function buildRoutes(db, auth) {
     db.users.splice(db.users.indexOf(u), 1);
     db.byId.delete(u.id);
     db.lockouts = db.lockouts.filter((l) => l.user_id !== u.id);
+    // Looker deletes the user's schedules with the user (ENDPOINTS.md, delete_user).
+    db.scheduledPlans = db.scheduledPlans.filter((p) => p.user_id !== u.id);
     db.touch(u);
     return NO_CONTENT;
   });
@@ -1037,6 +1041,137 @@ function buildRoutes(db, auth) {
     db.touch(u);
     return NO_CONTENT;
   });
+  // --- API keys: creating one returns its client_secret, the only time it is returned (CreateCredentialsApi3).
+  add('create_user_credentials_api3', 'POST', '/users/{user_id}/credentials_api3', (ctx) => {
+    const u = pathUser(ctx);
+    requireAdmin(ctx);
+    const c = { id: String(db.nextCredId++), client_id: crypto.randomBytes(15).toString('base64url'), client_secret: crypto.randomBytes(18).toString('base64url'),
+      created_at: iso(Date.now()), is_disabled: false, purpose: null };
+    u.credentials_api3.push(c);
+    db.touch(u);
+    return ok(ctx, { ...api3Json(db, u, c), client_secret: c.client_secret });
+  });
+
+  // --- service accounts (alpha; not in release 24.20, whose User has no is_service_account)
+  const serviceAccountsHere = () => {
+    if (!db.userFields.has('is_service_account')) throw notFound();
+  };
+  /** @param {SeedUser} u */
+  const serviceAccountJson = (u) => ({ can: {}, id: u.id, service_account_name: u.service_account_name ?? '', is_service_account: true,
+    is_disabled: u.is_disabled, group_ids: [...u.group_ids], role_ids: [...u.role_ids], credentials_api3: u.credentials_api3.map((c) => api3Json(db, u, c)),
+    created_at: u.created_at, url: `${api(db)}/users/${u.id}` });
+  /** @param {Record<string, unknown>} b @param {boolean} create */
+  const serviceAccountWrite = (b, create) => {
+    const errs = [];
+    if ('service_account_name' in b && (typeof b.service_account_name !== 'string' || !b.service_account_name.trim())) {
+      errs.push({ field: 'service_account_name', code: 'invalid', message: 'must be a non-empty string' });
+    } else if (create && !('service_account_name' in b)) errs.push({ field: 'service_account_name', code: 'missing_field', message: 'is required' });
+    if ('is_disabled' in b && typeof b.is_disabled !== 'boolean') errs.push({ field: 'is_disabled', code: 'invalid', message: 'must be a boolean' });
+    if (errs.length) throw new HttpError(422, 'Validation Failed', errs);
+  };
+  /** @param {Ctx} ctx */
+  const serviceAccountOf = (ctx) => {
+    const u = db.byId.get(ctx.params.user_id);
+    if (!u || !u.is_service_account) throw notFound();
+    return u;
+  };
+  add('create_service_account', 'POST', '/users/service_accounts', (ctx) => {
+    serviceAccountsHere();
+    requireAdmin(ctx);
+    const b = objectBody(ctx, true);
+    serviceAccountWrite(b, true);
+    const id = String(db.nextUserId++);
+    /** @type {SeedUser} */
+    const u = {
+      id, first_name: null, last_name: null, locale: 'en', is_disabled: b.is_disabled === true, home_folder_id: null, personal_folder_id: null,
+      models_dir_validated: null, ui_state: null, can_manage_api3_creds: false, is_service_account: true, service_account_name: String(b.service_account_name).trim(),
+      verified_looker_employee: false, roles_externally_managed: false, content_metadata_id: String(1000 + Number(id)),
+      created_at: iso(Date.now()), role_ids: [], group_ids: [],
+      credentials_email: null, credentials_google: null, credentials_saml: null, credentials_oidc: null, credentials_ldap: null,
+      credentials_totp: null, credentials_looker_openid: null, credentials_workforce: null, credentials_api3: [], credentials_embed: [],
+      sessions: [], attribute_values: {}, embed_group_space_id: null, embed_group_folder_id: null,
+    };
+    db.users.push(u);
+    db.byId.set(id, u);
+    db.touch(u);
+    return ok(ctx, serviceAccountJson(u));
+  });
+  add('update_service_account', 'PATCH', '/users/service_accounts/{user_id}', (ctx) => {
+    serviceAccountsHere();
+    requireAdmin(ctx);
+    const u = serviceAccountOf(ctx);
+    const b = objectBody(ctx, true);
+    serviceAccountWrite(b, false);
+    if (typeof b.service_account_name === 'string') u.service_account_name = b.service_account_name.trim();
+    if (typeof b.is_disabled === 'boolean') u.is_disabled = b.is_disabled;
+    db.touch(u);
+    return ok(ctx, serviceAccountJson(u));
+  });
+  add('delete_service_account', 'DELETE', '/users/service_accounts/{user_id}', (ctx) => {
+    serviceAccountsHere();
+    requireAdmin(ctx);
+    const u = serviceAccountOf(ctx);
+    db.users.splice(db.users.indexOf(u), 1);
+    db.byId.delete(u.id);
+    db.scheduledPlans = db.scheduledPlans.filter((p) => p.user_id !== u.id);
+    db.touch(u);
+    return NO_CONTENT;
+  });
+
+  // --- scheduled plans (owner and what they deliver; enough for "what a user owns" and reassigning the owner)
+  /** @param {Ctx} ctx @param {import('./seed').SeedSchedule} p */
+  const planJson = (ctx, p) => {
+    const owner = db.byId.get(p.user_id);
+    return {
+      name: p.name, user_id: p.user_id, run_as_recipient: false, enabled: p.enabled, look_id: p.look_id, dashboard_id: p.dashboard_id,
+      lookml_dashboard_id: null, filters_string: null, require_results: false, require_no_results: false, require_change: false,
+      send_all_results: false, crontab: p.crontab, datagroup: null, timezone: 'UTC', scheduled_plan_destination: [], run_once: false,
+      include_links: true, include_dashboard_summary: false, custom_url_base: null, custom_url_params: null, custom_url_label: null,
+      show_custom_url: false, pdf_paper_size: null, pdf_landscape: false, embed: false, color_theme: null, long_tables: false,
+      pdf_page_breaks: false, inline_table_width: null, query_id: null, id: p.id, created_at: p.created_at, updated_at: p.created_at,
+      title: p.name,
+      user: owner ? { can: {}, id: owner.id, first_name: owner.first_name ?? '', last_name: owner.last_name ?? '', display_name: null,
+        avatar_url: `${avatar(owner)}?s=156&d=blank`, url: `${api(db)}/users/${owner.id}` } : null,
+      next_run_at: null, last_run_at: null, can: { show: true, update: ctx.admin, destroy: ctx.admin },
+    };
+  };
+  /** @param {Ctx} ctx */
+  const planOf = (ctx) => {
+    const p = db.scheduledPlans.find((x) => x.id === ctx.params.scheduled_plan_id);
+    // A plan of someone else is visible only with see_schedules (admins); hidden as 404 (no 403 declared).
+    if (!p || (!ctx.admin && p.user_id !== ctx.actor?.id)) throw notFound();
+    return p;
+  };
+  add('all_scheduled_plans', 'GET', '/scheduled_plans', (ctx) => {
+    const all = boolParam(ctx, 'all_users');
+    const userId = ctx.query.user_id;
+    // Spec: without user_id, the caller's own plans; all_users needs see_schedules (admins here).
+    if ((all || (userId !== undefined && userId !== ctx.actor?.id)) && !ctx.admin) throw notFound();
+    const rows = all ? db.scheduledPlans : db.scheduledPlans.filter((p) => p.user_id === (userId ?? ctx.actor?.id));
+    return ok(ctx, rows.map((p) => planJson(ctx, p)));
+  });
+  add('scheduled_plan', 'GET', '/scheduled_plans/{scheduled_plan_id}', (ctx) => ok(ctx, planJson(ctx, planOf(ctx))));
+  add('update_scheduled_plan', 'PATCH', '/scheduled_plans/{scheduled_plan_id}', (ctx) => {
+    const p = planOf(ctx);
+    const b = objectBody(ctx, true);
+    if ('user_id' in b) {
+      if (!ctx.admin) throw notFound();
+      const to = typeof b.user_id === 'string' ? db.byId.get(b.user_id) : undefined;
+      if (!to) throw new HttpError(422, 'Validation Failed', [{ field: 'user_id', code: 'invalid', message: 'must be the id of an existing user' }]);
+      if (to.is_disabled) throw new HttpError(422, 'Validation Failed', [{ field: 'user_id', code: 'invalid', message: 'the new owner is disabled' }]);
+      p.user_id = to.id;
+    }
+    if ('name' in b) {
+      if (typeof b.name !== 'string') throw new HttpError(422, 'Validation Failed', [{ field: 'name', code: 'invalid', message: 'must be a string' }]);
+      p.name = b.name;
+    }
+    if ('enabled' in b) {
+      if (typeof b.enabled !== 'boolean') throw new HttpError(422, 'Validation Failed', [{ field: 'enabled', code: 'invalid', message: 'must be a boolean' }]);
+      p.enabled = b.enabled;
+    }
+    return ok(ctx, planJson(ctx, p));
+  });
+
   add('all_user_credentials_embeds', 'GET', '/users/{user_id}/credentials_embed', (ctx) => {
     const u = adminUser(ctx);
     return ok(ctx, u.credentials_embed.map((c) => embedJson(db, u, c)));
@@ -1188,6 +1323,11 @@ function buildRoutes(db, auth) {
     content_metadata_id: u.content_metadata_id ?? null, created_at: u.created_at, creator_id: u.id, child_count: 0, external_id: null,
     is_embed: false, is_embed_shared_root: false, is_embed_users_root: false, is_personal: true, is_personal_descendant: false,
     is_shared_root: false, is_users_root: false, can: { show: true, index: true },
+    // The looks and dashboards directly in it (what a delete of the user sends to Trash).
+    looks: (db.personalContent[String(u.personal_folder_id)]?.looks ?? []).map((l) => ({ can: {}, id: l.id, title: l.title, user_id: u.id,
+      folder_id: String(u.personal_folder_id), deleted: false, is_run_on_load: false, public: false, is_owner_disabled: u.is_disabled })),
+    dashboards: (db.personalContent[String(u.personal_folder_id)]?.dashboards ?? []).map((d) => ({ can: {}, id: d.id, title: d.title, user_id: u.id,
+      hidden: false, readonly: false })),
   });
   /** Folders the caller may see: every folder for an admin, else the shared ones and their own personal folder. @param {Ctx} ctx */
   const visibleFolders = (ctx) => [

@@ -475,6 +475,13 @@ describe('sandbox: spec conformance (no leniency a wrong client could rely on)',
       const all = await call(old.url, 'GET', '/users/search', { token: t, query: { fields: 'id', full_name: '%nobody at all%', id: '1' } });
       assert.strictEqual(all.body.length, 60, 'full_name and id are not applied');
       assert.strictEqual((await call(old.url, 'GET', '/users/search', { token: t, query: { sorts: 'is_service_account' } })).status, 400);
+      // Service accounts came later: no endpoints in 24.20's spec, and the instance answers 404 for them.
+      assert.ok(!('/users/service_accounts' in spec.paths) && !('/users/service_accounts/{user_id}' in spec.paths));
+      assert.strictEqual((await call(old.url, 'POST', '/users/service_accounts', { token: t, body: { service_account_name: 'svc-x' } })).status, 404);
+      assert.strictEqual((await call(old.url, 'DELETE', '/users/service_accounts/11', { token: t })).status, 404);
+      // Schedules and API keys are there (the hand-over and API keys work on 24.20).
+      assert.strictEqual((await call(old.url, 'GET', '/scheduled_plans', { token: t, query: { all_users: 'true', fields: 'id,user_id' } })).status, 200);
+      assert.strictEqual((await call(old.url, 'POST', '/users/6/credentials_api3', { token: t })).status, 200);
       await assert.rejects(startSandbox({ lookerVersion: '23.0' }), /unknown Looker version 23\.0/);
     } finally {
       await old.close();

@@ -474,6 +474,11 @@ function releaseSpec(short) {
     keepParams(spec.paths['/users/search/names/{pattern}'].get, surface.searchUsersNames);
     const props = spec.components.schemas.User.properties;
     for (const k of Object.keys(props)) if (!(k in surface.user)) delete props[k];
+    // Service accounts (alpha) came with User.is_service_account: a release without that field has no such endpoints.
+    if (!('is_service_account' in surface.user)) {
+      delete spec.paths['/users/service_accounts'];
+      delete spec.paths['/users/service_accounts/{user_id}'];
+    }
     spec.info.version = RELEASES[short].api;
     text = JSON.stringify(spec);
     specs.set(short, text);

@@ -18,6 +18,8 @@
  *   13 expired reset link   email credential with an expired password_reset_url
  *   14 non-ASCII name       "Zoë Ångström-Nuñez"
  *   15 admin colleague      "Priya Raman", Admin role, 5 web sessions
+ * Scheduled plans (release 24.20 has them): user 14 owns two (a dashboard and a look) and has two looks and a
+ * dashboard in their personal folder; user 15 owns one; the admin API user owns one; every 40th generated user one.
  * Users 16..N are generated from the seed. Roles, groups (incl. a nested group), user attributes (incl. a hidden
  * one), permission sets, model sets and LookML models are fixed.
  */
@@ -618,9 +620,12 @@ function generate(opts = {}) {
       other.credentials_saml = sso(other, 'saml', { email: owner.credentials_email.email.toUpperCase(), saml_user_id: `saml-dup-${other.id}` }, false);
     }
   }
+  const { scheduledPlans, personalContent } = content(users);
   return {
     users,
     lockouts,
+    scheduledPlans,
+    personalContent,
     roles: roles(),
     groups: groups(),
     folders: folders(),
@@ -632,6 +637,42 @@ function generate(opts = {}) {
       id: String(i + 1), user_attribute_id: String(attr), group_id: String(group), rank: Number(rank), value: String(value),
     })),
   };
+}
+
+/**
+ * @typedef {{ id: string, name: string, user_id: string, look_id: string | null, dashboard_id: string | null,
+ *   crontab: string, enabled: boolean, created_at: string }} SeedSchedule
+ * @typedef {{ looks: { id: string, title: string }[], dashboards: { id: string, title: string }[] }} SeedFolderContent
+ */
+
+/**
+ * Scheduled plans and personal folder content (fixed; no PRNG so the rest of the data is unchanged).
+ * @param {SeedUser[]} users
+ * @returns {{ scheduledPlans: SeedSchedule[], personalContent: Record<string, SeedFolderContent> }}
+ */
+function content(users) {
+  /** @type {SeedSchedule[]} */
+  const scheduledPlans = [];
+  /** @type {Record<string, SeedFolderContent>} */
+  const personalContent = {};
+  const plan = (/** @type {string} */ userId, /** @type {string} */ name, /** @type {{ look?: string, dashboard?: string }} */ on) => {
+    scheduledPlans.push({ id: String(scheduledPlans.length + 1), name, user_id: userId, look_id: on.look ?? null, dashboard_id: on.dashboard ?? null,
+      crontab: '0 7 * * 1', enabled: true, created_at: iso(SEED_NOW - (scheduledPlans.length + 3) * 7 * DAY) });
+  };
+  const byId = new Map(users.map((u) => [u.id, u]));
+  const folder = (/** @type {string} */ userId) => byId.get(userId)?.personal_folder_id ?? null;
+  plan('14', 'Weekly revenue', { dashboard: '12' });
+  plan('14', 'Churn watch', { look: '31' });
+  plan('15', 'Pipeline daily', { look: '40' });
+  plan('1', 'Admin digest', { dashboard: '1' });
+  const f14 = folder('14');
+  if (f14) personalContent[f14] = { looks: [{ id: '31', title: 'Churn by cohort' }, { id: '32', title: 'Refunds' }], dashboards: [{ id: '12', title: 'Revenue' }] };
+  const f15 = folder('15');
+  if (f15) personalContent[f15] = { looks: [{ id: '40', title: 'Pipeline' }], dashboards: [] };
+  for (const u of users) {
+    if (Number(u.id) >= 16 && Number(u.id) % 40 === 0 && !u.is_service_account && !u.credentials_embed.length) plan(u.id, `Report of ${u.id}`, { look: String(1000 + Number(u.id)) });
+  }
+  return { scheduledPlans, personalContent };
 }
 
 /** A token string no one can guess (not seeded: tokens differ per run). @param {number} n */

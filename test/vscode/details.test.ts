@@ -247,13 +247,13 @@ describe('user details panel', function () {
     a.dialogs.answers.push(undefined); // the person cancels
     await panel.receive({ type: 'deleteCredential', kind: 'api3', credentialId: keys[0].credentialId! });
     assert.strictEqual(writesOf(await sandboxLog.get(sb!)).length, 0, 'cancel sends nothing');
-    a.dialogs.answers.push('Delete Credential 1 user');
+    a.dialogs.answers.push('Delete API Key 1 user');
     await panel.receive({ type: 'deleteCredential', kind: 'api3', credentialId: keys[0].credentialId! });
     assert.deepStrictEqual(writesOf(await sandboxLog.get(sb!)).map((r) => [r.method, r.apiPath]), [['DELETE', `/users/6/credentials_api3/${keys[0].credentialId}`]]);
     assert.ok(!panel.current!.credentials.some((c) => c.credentialId === keys[0].credentialId), 'the card is gone after the refresh');
     assert.ok(a.dialogs.prompts.some((p) => p.includes(keys[0].title)), 'the confirmation names the credential');
     assert.ok(a.dialogs.prompts.at(-1)?.includes(new URL(sb!.url).host), 'the confirmation names the host');
-    await assertAudited('6', ['deleteCredential']);
+    await assertAudited('6', ['deleteApiKey']); // an API key's delete is its own kind of change (actions/table.ts)
   });
 
   it('removing a role sends the remaining roles; removing a group deletes the membership', async () => {

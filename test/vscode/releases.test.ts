@@ -96,4 +96,17 @@ describe('Looker 24.20 (a second sandbox with --looker-version 24.20)', function
     assert.match(String(row.value), /not reported by this Looker release/);
     assert.deepStrictEqual(data.partialErrors, []);
   });
+
+  it('service accounts: New / Edit / Delete are refused naming the release before anything is sent (24.20 has no such endpoints)', async () => {
+    const a = await api();
+    const requests = (old as unknown as { requests: { method: string; op: string | null }[] }).requests;
+    const mark = requests.length;
+    await assert.rejects(a.serviceAccounts.create('svc-new'), /not available.*release 24\.20/);
+    await assert.rejects(a.serviceAccounts.edit('11', { disabled: true }), /release 24\.20/);
+    await assert.rejects(a.serviceAccounts.remove('11'), /release 24\.20/);
+    assert.deepStrictEqual(requests.slice(mark).filter((r) => r.method !== 'GET' && r.op !== 'login'), [], 'no write reached the instance');
+    // The release's own API spec has no service-account endpoints, and the instance answers 404 for them.
+    const spec = (await (await fetch(`${old!.url}/api/4.0/swagger.json`)).json()) as { paths: Record<string, unknown> };
+    assert.ok(!('/users/service_accounts' in spec.paths));
+  });
 });

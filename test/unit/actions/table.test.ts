@@ -21,8 +21,9 @@ describe('the write table', () => {
   it('says which writes are never repeated after an uncertain attempt', () => {
     assert.ok(neverRepeat('sendPasswordReset'));
     assert.ok(neverRepeat('createPasswordResetLink'));
+    assert.ok(neverRepeat('createApiKey'), 'a second key would be made (and its secret lost)');
     assert.ok(!neverRepeat('disable'));
-    assert.deepStrictEqual([...NOT_REPEATABLE], ['sendPasswordReset', 'createPasswordResetLink']);
+    assert.deepStrictEqual([...NOT_REPEATABLE], ['sendPasswordReset', 'createPasswordResetLink', 'createApiKey']);
     assert.strictEqual(ACTIONS.delete.retry, 'reread', 'a delete re-reads before it is sent again');
   });
 

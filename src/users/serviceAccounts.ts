@@ -1,0 +1,208 @@
+/**
+ * Service accounts (Looker's alpha `/users/service_accounts` endpoints): create, rename / enable / disable, delete.
+ * Offered only where the instance's API has them: the same test as the "Service accounts" status group (the user
+ * search can tell them apart, `is_service_account`, which came with the endpoints; release 24.20 has neither). The
+ * tree sets the `looker.serviceAccounts` context key from it; the commands check it again (they are a public API).
+ * Each write is confirmed naming the connection and host and audited once, as its entry in actions/table.ts says.
+ */
+import * as vscode from 'vscode';
+import type { IUser } from '@looker/sdk';
+import type { ConnectionManager } from '../connections/manager';
+import type { LookerClient } from '../looker/client';
+import { LookerApiError } from '../looker/errors';
+import { shortRelease } from '../looker/apiSurface';
+import type { ConnectionProfile } from '../looker/profile';
+import type { AuditLog } from '../audit/log';
+import type { ActionName } from '../actions/table';
+import type { Log } from '../log';
+import { confirmModal } from '../commands/prompt';
+import { registerCommand } from '../commands/register';
+import { hostOf } from '../util/urls';
+import { groupSupported } from './status';
+import { targetUsers } from './commands';
+import type { UsersTreeProvider } from './tree';
+
+const FIELDS = 'id,is_service_account,service_account_name,is_disabled';
+const NAME_MAX = 255;
+
+/** A write that timed out or lost its connection may have been done by Looker. */
+function mayHaveActed(err: unknown): boolean {
+  return err instanceof LookerApiError && (err.kind === 'timeout' || err.kind === 'network' || err.status === 502 || err.status === 504);
+}
+
+/** What a service account name must be; undefined when fine. */
+export function checkServiceAccountName(value: string): string | undefined {
+  const v = value.trim();
+  if (!v) return vscode.l10n.t('Type a name, e.g. svc-dbt-runner.');
+  if (v.length > NAME_MAX) return vscode.l10n.t('At most {0} characters.', NAME_MAX);
+  return undefined;
+}
+
+export class ServiceAccountCommands {
+  constructor(
+    private readonly manager: ConnectionManager,
+    private readonly tree: UsersTreeProvider,
+    private readonly log: Log,
+    private readonly context: vscode.ExtensionContext,
+    private readonly audit: AuditLog,
+    private readonly view?: vscode.TreeView<unknown>,
+  ) {}
+
+  register(): void {
+    const r = (id: string, h: (...a: unknown[]) => unknown) => registerCommand(this.context, this.log, id, h);
+    // Arguments only say which tree item was clicked: the name is always asked, every write confirmed.
+    r('looker.createServiceAccount', () => this.create());
+    r('looker.editServiceAccount', (c?: unknown, s?: unknown) => this.edit(this.target(c, s)));
+    r('looker.deleteServiceAccount', (c?: unknown, s?: unknown) => this.remove(this.target(c, s)));
+  }
+
+  private target(clicked: unknown, selected: unknown): string | undefined {
+    const nodes = targetUsers(clicked, selected, this.view);
+    if (nodes.length !== 1) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Select one service account first.'));
+      return undefined;
+    }
+    return nodes[0].id;
+  }
+
+  /** The active connection and its client, once the instance is known to have service accounts. */
+  private async connection(): Promise<{ profile: ConnectionProfile; client: LookerClient }> {
+    const profile = this.manager.active();
+    const client = profile ? this.manager.client(profile.id) : undefined;
+    if (!profile || !client) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('No active Looker connection. Add one with "Looker: Add Connection…".') });
+    const surface = await client.apiSurface();
+    if (!groupSupported('service', surface)) {
+      throw new LookerApiError({
+        kind: 'config',
+        message: vscode.l10n.t('Service accounts are not available on {0} ({1}, release {2}). Nothing was sent.', profile.name, hostOf(profile.baseUrl), shortRelease(surface.release)),
+      });
+    }
+    return { profile, client };
+  }
+
+  private where(p: ConnectionProfile): string {
+    return `${p.name} (${hostOf(p.baseUrl)})`;
+  }
+
+  private async record(p: ConnectionProfile, client: LookerClient, action: ActionName, userId: string, name: string, before: Record<string, unknown>, after: Record<string, unknown>): Promise<void> {
+    const known = this.manager.connectedInfo(p.id)?.userName;
+    const me = known ? undefined : await client.me('id,display_name,email').catch(() => undefined);
+    const who = known ?? (me ? `${me.display_name || me.email || 'API user'} (id ${me.id})` : p.name);
+    this.log.info(`${who} @ ${p.name}: ${action} service account ${userId} (${JSON.stringify(name)}): ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
+    const connection = this.manager.identity(p.id);
+    if (!connection) return;
+    await this.audit.record({ connection, apiUser: who, action, userId, user: { name }, before, after });
+  }
+
+  /** The service account now (re-read; a user that is not one is refused). */
+  private async current(client: LookerClient, id: string): Promise<IUser> {
+    const u = await client.user(id, FIELDS);
+    if (!u.is_service_account) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('User {0} is not a service account. Nothing was sent.', id) });
+    return u;
+  }
+
+  /**
+   * New service account. `given` (the test handle only; the command passes nothing) stands for what was typed in the
+   * input box: it is checked the same way, and the confirmation is still asked.
+   */
+  async create(given?: string): Promise<IUser | undefined> {
+    const { profile, client } = await this.connection();
+    if (given !== undefined && checkServiceAccountName(given)) throw new LookerApiError({ kind: 'config', message: checkServiceAccountName(given) as string });
+    const name = given ?? await vscode.window.showInputBox({
+      title: vscode.l10n.t('New service account on {0}', this.where(profile)),
+      prompt: vscode.l10n.t('Name of the service account'),
+      placeHolder: vscode.l10n.t('e.g. svc-dbt-runner'),
+      validateInput: (v) => checkServiceAccountName(v),
+      ignoreFocusOut: true,
+    });
+    if (name === undefined) return undefined;
+    const clean = name.trim();
+    const yes = vscode.l10n.t('Create');
+    if ((await confirmModal(vscode.l10n.t('Create the service account "{0}" on {1}?', clean, this.where(profile)), undefined, yes)) !== yes) return undefined;
+    let created: IUser;
+    try {
+      created = await client.createServiceAccount({ service_account_name: clean, is_disabled: false }, FIELDS);
+    } catch (err) {
+      // Not idempotent: never sent a second time; the admin looks at the group instead.
+      if (mayHaveActed(err)) this.tree.refresh();
+      throw mayHaveActed(err)
+        ? new LookerApiError({ kind: 'http', message: vscode.l10n.t('Looker did not answer in time: it may have created "{0}". It was not sent again; look in the Service accounts group.', clean) })
+        : err;
+    }
+    const id = String(created.id ?? '');
+    await this.record(profile, client, 'createServiceAccount', id, clean, { service_account: null }, { service_account_name: clean, is_disabled: false });
+    this.tree.refresh();
+    vscode.window.setStatusBarMessage(vscode.l10n.t('Service account "{0}" created', clean), 5000);
+    return created;
+  }
+
+  /**
+   * Rename, enable or disable. `given` (the test handle only) stands for the picks and the typed name; the
+   * confirmation is still asked.
+   */
+  async edit(id: string | undefined, given?: { name?: string; disabled?: boolean }): Promise<IUser | undefined> {
+    if (!id) return undefined;
+    const { profile, client } = await this.connection();
+    const now = await this.current(client, id);
+    const oldName = now.service_account_name ?? '';
+    type Item = vscode.QuickPickItem & { change: 'rename' | 'disable' | 'enable' };
+    const items: Item[] = [
+      { label: vscode.l10n.t('Rename…'), change: 'rename' },
+      now.is_disabled ? { label: vscode.l10n.t('Enable'), change: 'enable' } : { label: vscode.l10n.t('Disable'), change: 'disable' },
+    ];
+    const pick = given
+      ? { change: given.name !== undefined ? 'rename' : given.disabled ? 'disable' : 'enable' }
+      : await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Change the service account "{0}" on {1}', oldName, this.where(profile)) });
+    if (!pick) return undefined;
+    let body: { service_account_name?: string; is_disabled?: boolean };
+    if (pick.change === 'rename') {
+      if (given?.name !== undefined && checkServiceAccountName(given.name)) throw new LookerApiError({ kind: 'config', message: checkServiceAccountName(given.name) as string });
+      const name = given?.name ?? await vscode.window.showInputBox({
+        title: vscode.l10n.t('Rename the service account "{0}" on {1}', oldName, this.where(profile)),
+        value: oldName,
+        validateInput: (v) => checkServiceAccountName(v),
+        ignoreFocusOut: true,
+      });
+      if (name === undefined || name.trim() === oldName) return undefined;
+      body = { service_account_name: name.trim() };
+    } else {
+      body = { is_disabled: pick.change === 'disable' };
+    }
+    const before = Object.fromEntries(Object.keys(body).map((k) => [k, (now as Record<string, unknown>)[k] ?? null]));
+    const yes = vscode.l10n.t('Save');
+    const detail = Object.keys(body).map((k) => `${k}: ${JSON.stringify(before[k])} → ${JSON.stringify((body as Record<string, unknown>)[k])}`).join('\n');
+    if ((await confirmModal(vscode.l10n.t('Change the service account "{0}" on {1}?', oldName, this.where(profile)), detail, yes)) !== yes) return undefined;
+    // Setting values is idempotent: the client may resend it after a timeout.
+    const after = await client.updateServiceAccount(id, body, FIELDS);
+    const name = after.service_account_name ?? oldName;
+    await this.record(profile, client, 'updateServiceAccount', id, name, before, Object.fromEntries(Object.keys(body).map((k) => [k, (after as Record<string, unknown>)[k] ?? null])));
+    void this.tree.updateUsers([id]).catch(() => this.tree.refresh());
+    if (body.is_disabled !== undefined) this.tree.refresh();
+    return after as IUser;
+  }
+
+  async remove(id: string | undefined): Promise<boolean> {
+    if (!id) return false;
+    const { profile, client } = await this.connection();
+    const now = await this.current(client, id);
+    const name = now.service_account_name ?? `#${id}`;
+    const yes = vscode.l10n.t('Delete');
+    const ok = await confirmModal(
+      vscode.l10n.t('Delete the service account "{0}" on {1}?', name, this.where(profile)),
+      vscode.l10n.t('Its API keys stop working at once, and its schedules are deleted. This cannot be undone.'),
+      yes,
+    );
+    if (ok !== yes) return false;
+    try {
+      await client.deleteServiceAccount(id);
+    } catch (err) {
+      // Retry safety `reread`: after an uncertain attempt, an account that is gone was deleted by it.
+      if (!mayHaveActed(err)) throw err;
+      const gone = await client.user(id, 'id').then(() => false, (e) => e instanceof LookerApiError && e.status === 404);
+      if (!gone) throw err;
+    }
+    await this.record(profile, client, 'deleteServiceAccount', id, name, { service_account_name: name }, { service_account_name: null });
+    this.tree.removeUsers([id]);
+    return true;
+  }
+}

@@ -705,7 +705,7 @@ export class DetailsPanel implements vscode.Disposable {
     if (kind === 'api3') {
       // An API key is named by its client id in the confirmation and the audit log.
       const clientId = this.user?.credentials_api3?.find((k) => String(k.id) === credentialId)?.client_id ?? credentialId ?? '';
-      return this.write(vscode.l10n.t('Deleting the {0} of {1}', card.title, this.name()), 'deleteApiKey', { credentialKind: kind, credentialId, clientId, credentialName: card.title.includes(clientId) ? card.title : `${card.title} (${clientId})` });
+      return this.write(vscode.l10n.t('Deleting the {0} of {1}', card.title, this.name()), 'deleteApiKey', { credentialKind: kind, credentialId, clientId, credentialName: card.title.includes(clientId) ? card.title : vscode.l10n.t('{0} ({1})', card.title, clientId) });
     }
     return this.write(vscode.l10n.t('Deleting the {0} credential of {1}', card.title, this.name()), 'deleteCredential', { credentialKind: kind, credentialId, credentialName: card.title });
   }

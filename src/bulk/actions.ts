@@ -38,6 +38,8 @@ export type BulkClient = Pick<
   | 'createUserCredentialsEmail'
   | 'createUserCredentialApi3'
   | 'updateScheduledPlan'
+  | 'updateServiceAccount'
+  | 'deleteServiceAccount'
 >;
 
 export interface ActionOutcome {
@@ -237,6 +239,27 @@ export async function applyAction(client: BulkClient, action: BulkAction, params
       const key = await client.createUserCredentialApi3(userId, 'id,client_id,client_secret,created_at');
       // Only the client id is kept; the secret goes back to the panel once, never into the job, log or audit.
       return { status: 'done', before: { api_key: null }, after: { client_id: key.client_id ?? '' }, secret: key.client_secret ?? undefined };
+    }
+    case 'updateServiceAccount': {
+      // Setting values: the same result when sent again after a timeout.
+      const body = params.serviceAccount ?? {};
+      if (!Object.keys(body).length) throw new LookerApiError({ kind: 'config', message: 'The job has no service account values to change.' });
+      const now = (await client.updateServiceAccount(userId, body, 'id,service_account_name,is_disabled')) as Record<string, unknown>;
+      return { status: 'done', after: Object.fromEntries(Object.keys(body).map((k) => [k, now[k] ?? null])) };
+    }
+    case 'deleteServiceAccount': {
+      if (recheck) {
+        // After an uncertain attempt, an account that is gone was deleted by it.
+        const [u] = await client.allUsers([userId], 'id');
+        if (!u) return { status: 'done' };
+      }
+      try {
+        await client.deleteServiceAccount(userId);
+      } catch (err) {
+        if (is404(err)) return { status: 'skipped', message: 'Already deleted.' };
+        throw err;
+      }
+      return { status: 'done' };
     }
     case 'deleteApiKey': {
       const id = need(params.credentialId, 'API key id');

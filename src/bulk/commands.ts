@@ -101,6 +101,8 @@ function actionTitle(a: BulkAction): string {
     case 'deleteCredential': return vscode.l10n.t('Delete Credential');
     case 'createApiKey': return vscode.l10n.t('Create API Key');
     case 'deleteApiKey': return vscode.l10n.t('Delete API Key');
+    case 'updateServiceAccount': return vscode.l10n.t('Edit Service Account');
+    case 'deleteServiceAccount': return vscode.l10n.t('Delete Service Account');
     case 'createUser': return vscode.l10n.t('Invite User');
     case 'reassignSchedules': return vscode.l10n.t('Reassign Schedules');
     case 'reassignSchedulesBack': return vscode.l10n.t('Give Schedules Back');
@@ -112,7 +114,7 @@ function actionTitle(a: BulkAction): string {
  * action (and its group, role, attribute or credential), how many users, the connection and its host.
  */
 function confirmWords(action: BulkAction, params: BulkParams, users: number, changing: number, profile: ConnectionProfile): { title: string; confirmLabel: string } {
-  const target = params.groupName ?? params.roleName ?? params.attributeName ?? params.toUserName ?? params.credentialName ?? params.credentialKind;
+  const target = params.groupName ?? params.roleName ?? params.attributeName ?? params.toUserName ?? params.serviceAccountName ?? params.credentialName ?? params.credentialKind;
   // Ending chosen sessions (a row of the details panel) is not "End All Sessions".
   const verb = action === 'endSessions' && params.sessionIds ? vscode.l10n.t('End Web Session') : actionTitle(action);
   const what = verb + (target ? ` — ${target}` : '');

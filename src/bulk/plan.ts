@@ -94,6 +94,9 @@ export interface PlanExtra {
   schedules?: { id: string; owner: string }[];
 }
 
+/** What the dry run of a service-account change reads besides {@link PLAN_USER_FIELDS} (releases with them only). */
+const SERVICE_ACCOUNT_FIELDS = 'is_service_account,service_account_name';
+
 /** What the dry run reads of every schedule: one request for all owners (`all_users`). */
 export const SCHEDULE_FIELDS = 'id,name,title,user_id';
 
@@ -263,6 +266,16 @@ export function classify(
     }
     case 'createApiKey':
       return item(userId, label, 'change', { before: { api_key: null }, after: { api_key: 'created' } });
+    case 'updateServiceAccount': {
+      if (!u.is_service_account) return item(userId, label, 'impossible', { reason: 'Not a service account.' });
+      const now = u as Record<string, unknown>;
+      const body = Object.fromEntries(Object.entries(params.serviceAccount ?? {}).filter(([k, v]) => (now[k] ?? null) !== v));
+      if (!Object.keys(body).length) return item(userId, label, 'skip', { reason: 'Already has these values.' });
+      return item(userId, label, 'change', { before: pickKeys(now, Object.keys(body)), after: body });
+    }
+    case 'deleteServiceAccount':
+      if (!u.is_service_account) return item(userId, label, 'impossible', { reason: 'Not a service account.' });
+      return item(userId, label, 'change', { before: { service_account_name: u.service_account_name ?? null }, after: { service_account_name: null } });
     case 'deleteApiKey':
       if (!hasCredential(u, 'api3', params.credentialId)) return item(userId, label, 'skip', { reason: 'Already deleted.' });
       return item(userId, label, 'change', { before: { client_id: params.clientId ?? params.credentialId ?? null }, after: { client_id: null } });
@@ -296,7 +309,8 @@ export async function planJob(client: PlanClient, action: BulkAction, params: Bu
   const byId = new Map((opts.users ?? []).map((u) => [String(u.id), u]));
   const missing = ids.filter((id) => !byId.has(id));
   // Deleting a credential also reads that credential (to tell one already gone).
-  const fields = (action === 'deleteCredential' || action === 'deleteApiKey') && params.credentialKind ? `${PLAN_USER_FIELDS},${credentialField(params.credentialKind)}` : PLAN_USER_FIELDS;
+  const fields = (action === 'deleteCredential' || action === 'deleteApiKey') && params.credentialKind ? `${PLAN_USER_FIELDS},${credentialField(params.credentialKind)}`
+    : action === 'updateServiceAccount' || action === 'deleteServiceAccount' ? `${PLAN_USER_FIELDS},${SERVICE_ACCOUNT_FIELDS}` : PLAN_USER_FIELDS;
   if (missing.length) for (const u of await client.allUsers(missing, fields, opts.signal)) byId.set(String(u.id), u);
   const extras = new Map<string, PlanExtra>();
   let planParams = params;

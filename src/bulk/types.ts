@@ -24,6 +24,8 @@ export const BULK_ACTIONS = [
   'createPasswordResetLink',
   'deleteCredential',
   'createApiKey',
+  'updateServiceAccount',
+  'deleteServiceAccount',
   'deleteApiKey',
   'createUser',
   'reassignSchedules',
@@ -66,6 +68,9 @@ export interface BulkParams {
   invites?: Record<string, Invite>;
   /** deleteApiKey: the key's client id (audited; never the secret). */
   clientId?: string;
+  /** updateServiceAccount: the new values; both: the account's name now (for the confirmation). */
+  serviceAccount?: { service_account_name?: string; is_disabled?: boolean };
+  serviceAccountName?: string;
   /** reassignSchedules / reassignSchedulesBack: the user who takes the schedules over (Back: who had them). */
   toUserId?: string;
   toUserName?: string;

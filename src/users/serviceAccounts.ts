@@ -3,7 +3,10 @@
  * Offered only where the instance's API has them: the same test as the "Service accounts" status group (the user
  * search can tell them apart, `is_service_account`, which came with the endpoints; release 24.20 has neither). The
  * tree sets the `looker.serviceAccounts` context key from it; the commands check it again (they are a public API).
- * Each write is confirmed naming the connection and host and audited once, as its entry in actions/table.ts says.
+ * Edit and Delete run as jobs of one through the write pipeline (dry run, a Delete confirmed in the preview's words
+ * naming the connection and host, the saved and locked job, the runner, one audit entry). Create makes a user that
+ * does not exist yet, so it cannot be planned against one: it is confirmed naming the connection and host, never
+ * sent twice (the write table says `never`) and audited once here.
  */
 import * as vscode from 'vscode';
 import type { IUser } from '@looker/sdk';
@@ -14,6 +17,7 @@ import { shortRelease } from '../looker/apiSurface';
 import type { ConnectionProfile } from '../looker/profile';
 import type { AuditLog } from '../audit/log';
 import type { ActionName } from '../actions/table';
+import type { BulkAction, BulkParams } from '../bulk/types';
 import type { Log } from '../log';
 import { confirmModal } from '../commands/prompt';
 import { registerCommand } from '../commands/register';
@@ -38,6 +42,9 @@ export function checkServiceAccountName(value: string): string | undefined {
   return undefined;
 }
 
+/** Runs one change as a job of one (the bulk feature's `runOne`, loaded on first use). */
+export type RunOne = (action: BulkAction, userId: string, connectionId: string, params: BulkParams) => Promise<{ status: string; message?: string; error?: unknown }>;
+
 export class ServiceAccountCommands {
   constructor(
     private readonly manager: ConnectionManager,
@@ -45,6 +52,7 @@ export class ServiceAccountCommands {
     private readonly log: Log,
     private readonly context: vscode.ExtensionContext,
     private readonly audit: AuditLog,
+    private readonly runOne: RunOne,
     private readonly view?: vscode.TreeView<unknown>,
   ) {}
 
@@ -172,36 +180,29 @@ export class ServiceAccountCommands {
     const yes = vscode.l10n.t('Save');
     const detail = Object.keys(body).map((k) => `${k}: ${JSON.stringify(before[k])} → ${JSON.stringify((body as Record<string, unknown>)[k])}`).join('\n');
     if ((await confirmModal(vscode.l10n.t('Change the service account "{0}" on {1}?', oldName, this.where(profile)), detail, yes)) !== yes) return undefined;
-    // Setting values is idempotent: the client may resend it after a timeout.
-    const after = await client.updateServiceAccount(id, body, FIELDS);
-    const name = after.service_account_name ?? oldName;
-    await this.record(profile, client, 'updateServiceAccount', id, name, before, Object.fromEntries(Object.keys(body).map((k) => [k, (after as Record<string, unknown>)[k] ?? null])));
+    const o = await this.runOne('updateServiceAccount', id, profile.id, { serviceAccount: body, serviceAccountName: oldName });
+    if (!this.finished(o)) return undefined;
     void this.tree.updateUsers([id]).catch(() => this.tree.refresh());
     if (body.is_disabled !== undefined) this.tree.refresh();
-    return after as IUser;
+    return await this.current(client, id);
   }
 
+  /** True when the job of one was done; a refusal or failure is thrown with Looker's or the dry run's words. */
+  private finished(o: { status: string; message?: string; error?: unknown }): boolean {
+    if (o.status === 'done') return true;
+    if (o.status === 'failed') throw o.error ?? new LookerApiError({ kind: 'config', message: o.message ?? vscode.l10n.t('The change failed.') });
+    if (o.status === 'skipped' && o.message) void vscode.window.showInformationMessage(o.message);
+    return false;
+  }
+
+  /** Delete: a job of one, confirmed in the preview's words (destructive), re-read after an uncertain attempt. */
   async remove(id: string | undefined): Promise<boolean> {
     if (!id) return false;
     const { profile, client } = await this.connection();
     const now = await this.current(client, id);
     const name = now.service_account_name ?? `#${id}`;
-    const yes = vscode.l10n.t('Delete');
-    const ok = await confirmModal(
-      vscode.l10n.t('Delete the service account "{0}" on {1}?', name, this.where(profile)),
-      vscode.l10n.t('Its API keys stop working at once, and its schedules are deleted. This cannot be undone.'),
-      yes,
-    );
-    if (ok !== yes) return false;
-    try {
-      await client.deleteServiceAccount(id);
-    } catch (err) {
-      // Retry safety `reread`: after an uncertain attempt, an account that is gone was deleted by it.
-      if (!mayHaveActed(err)) throw err;
-      const gone = await client.user(id, 'id').then(() => false, (e) => e instanceof LookerApiError && e.status === 404);
-      if (!gone) throw err;
-    }
-    await this.record(profile, client, 'deleteServiceAccount', id, name, { service_account_name: name }, { service_account_name: null });
+    const o = await this.runOne('deleteServiceAccount', id, profile.id, { serviceAccountName: name });
+    if (!this.finished(o)) return false;
     this.tree.removeUsers([id]);
     return true;
   }

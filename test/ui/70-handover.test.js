@@ -18,7 +18,8 @@ describe('delete with a hand-over (UI)', function () {
   it('Delete Users… on a schedule owner → preview lists the schedules → Reassign Schedules First… → pick → confirm → delete', async () => {
     const page = state.page;
     // An enabled generated user who owns schedules, and Priya Raman (user 15) to take them over.
-    const owner = sb.db.users.find((u) => Number(u.id) >= 16 && !u.is_disabled && u.credentials_email && sb.db.scheduledPlans.some((p) => p.user_id === u.id));
+    // A plain email (the XSS corpus's users own schedules too, and their emails are no search to type).
+    const owner = sb.db.users.find((u) => Number(u.id) >= 16 && !u.is_disabled && /^[a-z0-9._-]+@[a-z0-9.-]+$/i.test(u.credentials_email?.email ?? '') && sb.db.scheduledPlans.some((p) => p.user_id === u.id));
     assert.ok(owner, 'the sandbox has a schedule owner');
     const schedules = sb.db.scheduledPlans.filter((p) => p.user_id === owner.id);
     const email = owner.credentials_email.email;

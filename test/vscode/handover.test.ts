@@ -131,7 +131,7 @@ describe('API keys, service accounts and delete with a hand-over', function () {
     assert.strictEqual((await read()).is_disabled, true);
     await assert.rejects(sa.edit('20', { disabled: true }), /not a service account/, 'a person is not edited as a service account');
 
-    a.dialogs.answers.push('Delete');
+    a.dialogs.answers.push('Delete Service Account 1 user');
     const del = a.dialogs.prompts.length;
     assert.strictEqual(await sa.remove(id), true);
     assert.ok(a.dialogs.prompts.slice(del).some((p) => p.includes(host) && p.includes(`${name}-2`)), 'the delete names the account and host');

@@ -124,6 +124,17 @@ function confirmWords(action: BulkAction, params: BulkParams, users: number, cha
   };
 }
 
+/** The text of a CSV file: the one given (a file the person dropped or the test handle), else one picked in the open dialog. */
+async function readCsv(file: vscode.Uri | string | undefined, title: string): Promise<string | undefined> {
+  let uri = typeof file === 'string' ? vscode.Uri.file(file) : file;
+  if (!uri) {
+    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { CSV: ['csv', 'txt'] }, openLabel: vscode.l10n.t('Use this CSV'), title });
+    uri = picked?.[0];
+  }
+  if (!uri) return undefined;
+  return Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
+}
+
 /**
  * How a single change (a job of one user) ended, for the details panel: `error` is Looker's failure (a 422 carries
  * the field errors), `item` the dry run's line (a conflict holds the current values in `before`), `secret` what the
@@ -850,18 +861,8 @@ export class BulkCommands implements vscode.Disposable {
   // Update Emails from CSV
 
   async updateEmailsFromCsv(file?: vscode.Uri | string): Promise<BulkOutcome | undefined> {
-    let uri = typeof file === 'string' ? vscode.Uri.file(file) : file;
-    if (!uri) {
-      const picked = await vscode.window.showOpenDialog({
-        canSelectMany: false,
-        filters: { CSV: ['csv', 'txt'] },
-        openLabel: vscode.l10n.t('Use this CSV'),
-        title: vscode.l10n.t('CSV with two columns: user id or current email, new email'),
-      });
-      uri = picked?.[0];
-    }
-    if (!uri) return undefined;
-    const text = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
+    const text = await readCsv(file, vscode.l10n.t('CSV with two columns: user id or current email, new email'));
+    if (text === undefined) return undefined;
     const { rows, bad } = parseEmailCsv(text);
     const profile = this.profile();
     const client = this.bulkClient(profile);
@@ -938,18 +939,8 @@ export class BulkCommands implements vscode.Disposable {
    * rest can go on); the dry run tells who exists already by email and who will be created; then the preview.
    */
   async inviteUsersFromCsv(file?: vscode.Uri | string): Promise<BulkOutcome | undefined> {
-    let uri = typeof file === 'string' ? vscode.Uri.file(file) : file;
-    if (!uri) {
-      const picked = await vscode.window.showOpenDialog({
-        canSelectMany: false,
-        filters: { CSV: ['csv', 'txt'] },
-        openLabel: vscode.l10n.t('Use this CSV'),
-        title: vscode.l10n.t('CSV with the columns {0}', INVITE_COLUMNS.join(',')),
-      });
-      uri = picked?.[0];
-    }
-    if (!uri) return undefined;
-    const text = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
+    const text = await readCsv(file, vscode.l10n.t('CSV with the columns {0}', INVITE_COLUMNS.join(',')));
+    if (text === undefined) return undefined;
     const profile = this.profile();
     const reader = this.manager.client(profile.id);
     if (!reader) return undefined;

@@ -1,18 +1,14 @@
 // UI scenarios behind the README's pictures: a bulk action's dry-run preview (cancelled there, nothing written) and
 // the LookML CodeLens that counts who can access a model.
 const assert = require('assert');
-const { addConnection, frameWith, getSession, openLookerView, screenshot, usePage } = require('./workbench');
+const { fromContextMenu, openLookerView, screenshot, usePage, useSandboxConnection } = require('./workbench');
 
 describe('bulk preview and LookML CodeLens (UI)', function () {
   this.timeout(240000);
   const state = usePage(this);
   let sb;
 
-  before(async function () {
-    sb = getSession().sandbox;
-    if (!sb) throw new Error('no sandbox Looker server in the UI session (test/runner/run.js starts one)');
-    await addConnection(state.page, sb, 'Sandbox Screens');
-  });
+  useSandboxConnection(state, 'Sandbox Screens', (s) => { sb = s; });
 
   it('Disable on three selected users shows a dry-run preview; Cancel writes nothing', async () => {
     const page = state.page;
@@ -25,18 +21,7 @@ describe('bulk preview and LookML CodeLens (UI)', function () {
     await rows.nth(2).click({ modifiers: ['Shift'] });
     await rows.nth(3).click({ modifiers: ['Shift'] });
     const before = sb.requests.length;
-    let frame;
-    for (let attempt = 0; attempt < 3 && !frame; attempt++) {
-      await rows.nth(3).click({ button: 'right' });
-      const item = page.getByRole('menuitem', { name: /Disable Users/ }).first();
-      if (!(await item.waitFor({ timeout: 10000 }).then(() => true, () => false))) {
-        await page.keyboard.press('Escape');
-        continue;
-      }
-      await item.hover();
-      await page.keyboard.press('Enter');
-      frame = await frameWith(page, '#confirm', 10000).catch(() => undefined);
-    }
+    const frame = await fromContextMenu(page, rows.nth(3), /Disable Users/, '#confirm');
     assert.ok(frame, 'the dry-run preview opened');
     await frame.locator('#cancel').waitFor();
     // Exactly the three selected users are to change: the "change" count says 3, nothing is skipped or impossible.

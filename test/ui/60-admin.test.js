@@ -1,18 +1,14 @@
 // UI scenario: unlocking locked-out users as a person does it in the workbench — from the tree's context menu on the
 // "Locked out" group's users and from the Unlock button of a user's details page — each through the dry-run preview.
 const assert = require('assert');
-const { addConnection, frameWith, getSession, openLookerView, openUser, until, usePage } = require('./workbench');
+const { frameWith, fromContextMenu, openLookerView, openUser, until, usePage, useSandboxConnection } = require('./workbench');
 
 describe('unlock (UI)', function () {
   this.timeout(240000);
   const state = usePage(this);
   let sb;
 
-  before(async function () {
-    sb = getSession().sandbox;
-    if (!sb) throw new Error('no sandbox Looker server in the UI session (test/runner/run.js starts one)');
-    await addConnection(state.page, sb, 'Sandbox Admin');
-  });
+  useSandboxConnection(state, 'Sandbox Admin', (s) => { sb = s; });
 
   const lockedIds = () => [...new Set(sb.db.lockouts.map((l) => l.user_id))];
 
@@ -33,15 +29,7 @@ describe('unlock (UI)', function () {
     const before = lockedIds();
     assert.ok(before.length >= 2, 'the sandbox has locked-out users');
     const from = sb.requests.length;
-    let frame;
-    for (let attempt = 0; attempt < 3 && !frame; attempt++) {
-      await row.click({ button: 'right' });
-      const item = page.getByRole('menuitem', { name: /Unlock Users/ }).first();
-      await item.waitFor({ timeout: 10000 });
-      await item.hover();
-      await page.keyboard.press('Enter');
-      frame = await frameWith(page, '#confirm', 10000).catch(() => undefined);
-    }
+    const frame = await fromContextMenu(page, row, /Unlock Users/, '#confirm');
     assert.ok(frame, 'the dry-run preview opened');
     assert.deepStrictEqual(sb.requests.slice(from).filter((r) => r.method === 'DELETE' && /user_login_lockout/.test(r.path)), [], 'nothing before Confirm');
     await frame.locator('#confirm').click();

@@ -1,7 +1,7 @@
 // UI scenario: giving a user a role and a group from the details page, as a person does — the "Add role…" /
 // "Add to group…" buttons open the workbench's multi-select picker; the choice reaches the sandbox.
 const assert = require('assert');
-const { addConnection, frameWith, getSession, openUser, until, usePage } = require('./workbench');
+const { frameWith, openUser, until, usePage, useSandboxConnection } = require('./workbench');
 
 /** Filters the open multi-select picker to `name`, ticks that item and accepts. */
 async function pickOne(page, name) {
@@ -25,11 +25,7 @@ describe('roles and groups in the details page (UI)', function () {
   const state = usePage(this);
   let sb;
 
-  before(async function () {
-    sb = getSession().sandbox;
-    if (!sb) throw new Error('no sandbox Looker server in the UI session (test/runner/run.js starts one)');
-    await addConnection(state.page, sb, 'Sandbox Access');
-  });
+  useSandboxConnection(state, 'Sandbox Access', (s) => { sb = s; });
 
   it('Add role… and Add to group… give the user the chosen role and group', async () => {
     const page = state.page;

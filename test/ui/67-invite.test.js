@@ -1,7 +1,7 @@
 // UI scenario: inviting a user as a person does — the Users view's "…" menu → Invite User… → the six steps (names,
 // email, a role and a group ticked in the lists, send the setup email) → the dry-run preview → Confirm.
 const assert = require('assert');
-const { addConnection, frameWith, getSession, openLookerView, screenshot, until, usePage } = require('./workbench');
+const { frameWith, openLookerView, screenshot, until, usePage, useSandboxConnection } = require('./workbench');
 
 /** Ticks the row of a multi-select quick pick whose label is `label` (a click on the row toggles its check box). */
 async function tick(page, label) {
@@ -26,11 +26,7 @@ describe('invite a user (UI)', function () {
   const state = usePage(this);
   let sb;
 
-  before(async function () {
-    sb = getSession().sandbox;
-    if (!sb) throw new Error('no sandbox Looker server in the UI session (test/runner/run.js starts one)');
-    await addConnection(state.page, sb, 'Sandbox Invite');
-  });
+  useSandboxConnection(state, 'Sandbox Invite', (s) => { sb = s; });
 
   it('"…" menu → Invite User… → names, email, a role, a group, setup email → preview → Confirm: the user exists with them', async () => {
     const page = state.page;

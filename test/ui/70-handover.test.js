@@ -2,18 +2,14 @@
 // search, right-click → Delete Users…, the preview lists the schedules, "Reassign Schedules First…", pick the new
 // owner in the quick pick, confirm the reassignment's preview, then type the count in the delete's preview.
 const assert = require('assert');
-const { addConnection, frameWith, getSession, openLookerView, runCommand, answer, screenshot, until, usePage } = require('./workbench');
+const { answer, frameWith, fromContextMenu, openLookerView, runCommand, screenshot, until, usePage, useSandboxConnection } = require('./workbench');
 
 describe('delete with a hand-over (UI)', function () {
   this.timeout(240000);
   const state = usePage(this);
   let sb;
 
-  before(async function () {
-    sb = getSession().sandbox;
-    if (!sb) throw new Error('no sandbox Looker server in the UI session (test/runner/run.js starts one)');
-    await addConnection(state.page, sb, 'Sandbox Handover');
-  });
+  useSandboxConnection(state, 'Sandbox Handover', (s) => { sb = s; });
 
   it('Delete Users… on a schedule owner → preview lists the schedules → Reassign Schedules First… → pick → confirm → delete', async () => {
     const page = state.page;
@@ -29,15 +25,7 @@ describe('delete with a hand-over (UI)', function () {
     const row = pane.locator('.monaco-list-row[aria-level="2"]').filter({ hasText: email }).first();
     await row.waitFor({ timeout: 30000 });
     const from = sb.requests.length;
-    let preview;
-    for (let attempt = 0; attempt < 3 && !preview; attempt++) {
-      await row.click({ button: 'right' });
-      const item = page.getByRole('menuitem', { name: /Delete Users/ }).first();
-      await item.waitFor({ timeout: 10000 });
-      await item.hover();
-      await page.keyboard.press('Enter');
-      preview = await frameWith(page, '#extra', 15000).catch(() => undefined);
-    }
+    const preview = await fromContextMenu(page, row, /Delete Users/, '#extra', 15000);
     assert.ok(preview, 'the delete preview offers Reassign Schedules First…');
     // The row says what the user owns, by name.
     const text = await preview.locator('table').innerText();

@@ -164,6 +164,40 @@ async function until(fn, what, timeoutMs = 20000) {
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/**
+ * Runs `item` (a RegExp of its name) from `row`'s context menu and waits for a webview frame with `selector` (a
+ * bulk preview): a right-click only, the item chosen with the keyboard; up to three tries, since a menu can close when
+ * the workbench moves the focus. Returns the frame, or undefined.
+ */
+async function fromContextMenu(page, row, item, selector, timeout = 10000) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await row.click({ button: 'right' });
+    const entry = page.getByRole('menuitem', { name: item }).first();
+    if (!(await entry.waitFor({ timeout: 10000 }).then(() => true, () => false))) {
+      await page.keyboard.press('Escape');
+      continue;
+    }
+    await entry.hover();
+    await page.keyboard.press('Enter');
+    const frame = await frameWith(page, selector, timeout).catch(() => undefined);
+    if (frame) return frame;
+  }
+  return undefined;
+}
+
+/**
+ * A before hook (after usePage's): the UI session's sandbox Looker, added as a connection named `name` through the
+ * workbench; `use` receives the sandbox.
+ */
+function useSandboxConnection(state, name, use) {
+  before(async function () {
+    const sb = getSession().sandbox;
+    if (!sb) throw new Error('no sandbox Looker server in the UI session (test/runner/run.js starts one)');
+    use(sb);
+    await addConnection(state.page, sb, name);
+  });
+}
+
 module.exports = {
-  frameWith, until,
+  frameWith, fromContextMenu, until, useSandboxConnection,
   answer, addConnection, detailsFrame, openUser, usePage, setSession, getSession, openWorkbench, openLookerView, lookerActivity, usersPane, runCommand, screenshot };

@@ -234,14 +234,20 @@ describe('the first hour of a real admin (UI)', function () {
     assert.match(await f.locator('.subtitle').innerText(), new RegExp(`ID ${priya.id}`));
   });
 
-  it('11 · a click in the tree opens a preview tab that the next click replaces; an edit pins it (2: and marks it)', async () => {
+  /** No editor open, the Users view shown with Active expanded; its user rows once row `n` is drawn. */
+  async function activeRowsWithNoEditors(n) {
     await page.keyboard.press('Escape');
     await focusWorkbench(page);
     await runCommand(page, 'View: Close All Editors');
     pane = await openLookerView(page);
     await setExpanded(pane, 'Active', true);
     const rows = pane.locator('.monaco-list-row[aria-level="2"]');
-    await rows.nth(3).waitFor({ timeout: 30000 });
+    await rows.nth(n).waitFor({ timeout: 30000 });
+    return rows;
+  }
+
+  it('11 · a click in the tree opens a preview tab that the next click replaces; an edit pins it (2: and marks it)', async () => {
+    const rows = await activeRowsWithNoEditors(3);
     const names = [];
     for (const i of [1, 2, 3]) names.push((await rows.nth(i).locator('.label-name').innerText()).trim());
     assert.strictEqual(new Set(names).size, 3, JSON.stringify(names));
@@ -625,13 +631,7 @@ describe('the first hour of a real admin (UI)', function () {
   });
 
   it('11 · a Ctrl-click while multi-selecting opens no tab; "Keep User Open" in the tab\'s title bar pins the preview; a double-click pins too', async () => {
-    await page.keyboard.press('Escape');
-    await focusWorkbench(page);
-    await runCommand(page, 'View: Close All Editors');
-    pane = await openLookerView(page);
-    await setExpanded(pane, 'Active', true);
-    const rows = pane.locator('.monaco-list-row[aria-level="2"]');
-    await rows.nth(20).waitFor({ timeout: 30000 });
+    const rows = await activeRowsWithNoEditors(20);
     // Four rows of users with names of their own (a tab is found by its title).
     const all = [];
     for (let i = 1; i <= 20; i++) all.push((await rows.nth(i).locator('.label-name').innerText()).trim());

@@ -23,9 +23,13 @@ describe('unlock (UI)', function () {
     await pane.locator('.monaco-list-row[aria-level="1"][aria-expanded="false"]').filter({ hasText: /^Active/ }).first().waitFor({ timeout: 10000 });
     const group = pane.locator('.monaco-list-row[aria-level="1"]').filter({ hasText: /^Locked out/ }).first();
     await group.waitFor({ timeout: 30000 });
-    if ((await group.getAttribute('aria-expanded')) !== 'true') await group.click();
     const row = pane.locator('.monaco-list-row[aria-level="2"]').filter({ has: page.locator('.codicon-lock') }).first();
-    await row.waitFor({ timeout: 30000 });
+    // The group's count may arrive after the click and redraw it folded: unfold it again until a user shows.
+    await until(async () => {
+      if (await row.isVisible().catch(() => false)) return true;
+      if ((await group.getAttribute('aria-expanded').catch(() => null)) !== 'true') await group.click().catch(() => undefined);
+      return false;
+    }, 'a locked-out user under "Locked out"', 30000);
     const before = lockedIds();
     assert.ok(before.length >= 2, 'the sandbox has locked-out users');
     const from = sb.requests.length;

@@ -20,9 +20,9 @@ const ROOT = path.resolve(__dirname, '..');
 // The fewest tests each tier may report. Set a little below the counts of a full run; raise them when tests are
 // added, never lower them to make a run pass.
 const MIN_TESTS = {
-  unit: 384,
-  'in-host': 130,
-  ui: 48,
+  unit: 395,
+  'in-host': 136,
+  ui: 51,
   smoke: 6,
   package: 3,
 };

@@ -1,5 +1,6 @@
 // README promises about bulk jobs, export and searches, in the real extension host and checked against the sandbox:
-// the Delete confirmation (the typed count), Send Password Reset Email, Update Emails from CSV, looker.bulk.concurrency,
+// the Delete confirmation (the typed count), Send Password Reset Email, Update Emails from CSV, the report saved as CSV
+// and Retry Failed, looker.bulk.concurrency,
 // Export Users across all pages, Resume of a job a window left behind, and looker.savedSearches in the tree.
 import * as assert from 'assert';
 import * as fs from 'fs';
@@ -134,6 +135,40 @@ describe('README: bulk jobs, export and saved searches', function () {
     }
     const writes = writesOf(await sandboxLog.get(sb!));
     assert.deepStrictEqual(writes.map((r) => `${r.method} ${r.apiPath}`).sort(), [byId, byEmail].map((n) => `PATCH /users/${n.id}/credentials_email`).sort());
+  });
+
+  it('a report with a failed user saves as CSV (a row per user, the failure\'s message) and Retry Failed plans and runs only that user', async () => {
+    const users = take(3);
+    const ids = users.map((n) => n.id);
+    const bad = ids[1];
+    await sandboxLog.clear(sb!);
+    // Looker refuses one user's change once (a permanent error: not retried within the job).
+    await sandboxLog.rule(sb!, { method: 'PATCH', path: `/users/${bad}`, status: 422, body: { message: 'Validation Failed', errors: [{ field: 'is_disabled', code: 'invalid', message: 'refused for this test' }] }, times: 1 });
+    const running = vscode.commands.executeCommand<BulkOutcome | undefined>('looker.disableUsers', users[0], users);
+    await waitFor(() => a.bulk.preview.current, 'the preview');
+    a.bulk.preview.respond(true);
+    const outcome = await running;
+    assert.ok(outcome);
+    assert.deepStrictEqual([outcome.result.counts.done, outcome.result.counts.failed], [2, 1]);
+    // The report's "Save as CSV…" (the button calls this with the save dialog's answer).
+    const target = vscode.Uri.file(path.join(tmp, 'report.csv'));
+    await a.bulk.saveReportCsv(outcome.job, target);
+    const lines = fs.readFileSync(target.fsPath, 'utf8').trim().split(/\r?\n/);
+    assert.strictEqual(lines.length, 4, lines.join('\n'));
+    const row = (id: string) => lines.find((l) => l.startsWith(`${id},`)) ?? '';
+    for (const id of ids.filter((x) => x !== bad)) assert.match(row(id), /,done,/, row(id));
+    assert.match(row(bad), /,failed,.*refused for this test/, row(bad));
+    // "Retry Failed": a new dry run of the failed user only, previewed, then done.
+    await sandboxLog.clear(sb!);
+    const retrying = a.bulk.retryFailed(outcome.job);
+    const plan = await waitFor(() => a.bulk.preview.current, 'the retry preview');
+    assert.deepStrictEqual(plan.items.map((i) => i.userId), [bad]);
+    assert.deepStrictEqual(writesOf(await sandboxLog.get(sb!)), [], 'nothing before Confirm');
+    a.bulk.preview.respond(true);
+    const again = await retrying;
+    assert.strictEqual(again?.result.counts.done, 1);
+    assert.deepStrictEqual(writesOf(await sandboxLog.get(sb!)).map((r) => `${r.method} ${r.apiPath}`), [`PATCH /users/${bad}`]);
+    assert.strictEqual((await user(bad)).is_disabled, true);
   });
 
   it('looker.bulk.concurrency caps the writes Looker sees at once (1, then 3)', async () => {

@@ -79,7 +79,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   connections.register(context);
   oauth.register(context);
   users.register();
-  const serviceAccounts = new ServiceAccountCommands(manager, tree, log, context, audit, (action, id, connectionId, params) => features.bulk.runOne(action, id, connectionId, params), view);
+  const serviceAccounts = new ServiceAccountCommands(manager, tree, log, context, (action, id, connectionId, params) => features.bulk.runOne(action, id, connectionId, params), view);
   serviceAccounts.register();
   features.register();
 

@@ -38,6 +38,7 @@ export type BulkClient = Pick<
   | 'createUserCredentialsEmail'
   | 'createUserCredentialApi3'
   | 'updateScheduledPlan'
+  | 'createServiceAccount'
   | 'updateServiceAccount'
   | 'deleteServiceAccount'
 >;
@@ -239,6 +240,13 @@ export async function applyAction(client: BulkClient, action: BulkAction, params
       const key = await client.createUserCredentialApi3(userId, 'id,client_id,client_secret,created_at');
       // Only the client id is kept; the secret goes back to the panel once, never into the job, log or audit.
       return { status: 'done', before: { api_key: null }, after: { client_id: key.client_id ?? '' }, secret: key.client_secret ?? undefined };
+    }
+    case 'createServiceAccount': {
+      // A second POST would make a second account: after an uncertain attempt none is made again.
+      if (recheck) throw uncertain('The first request timed out after it was sent; Looker may have created the service account. It was not sent again: look in the Service accounts group.');
+      const name = need(params.serviceAccountName?.trim(), 'service account name');
+      const created = await client.createServiceAccount({ service_account_name: name, is_disabled: false }, 'id,service_account_name,is_disabled');
+      return { status: 'done', after: { id: String(created.id ?? ''), service_account_name: created.service_account_name ?? name, is_disabled: created.is_disabled ?? false } };
     }
     case 'updateServiceAccount': {
       // Setting values: the same result when sent again after a timeout.

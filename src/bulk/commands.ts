@@ -101,6 +101,7 @@ function actionTitle(a: BulkAction): string {
     case 'deleteCredential': return vscode.l10n.t('Delete Credential');
     case 'createApiKey': return vscode.l10n.t('Create API Key');
     case 'deleteApiKey': return vscode.l10n.t('Delete API Key');
+    case 'createServiceAccount': return vscode.l10n.t('New Service Account');
     case 'updateServiceAccount': return vscode.l10n.t('Edit Service Account');
     case 'deleteServiceAccount': return vscode.l10n.t('Delete Service Account');
     case 'createUser': return vscode.l10n.t('Invite User');
@@ -674,8 +675,8 @@ export class BulkCommands implements vscode.Disposable {
                 connection: this.identity(profile, me),
                 apiUser: me.name,
                 action: job.action,
-                // An invitation's key is its email: the audit names the user it created.
-                userId: job.action === 'createUser' && state.after?.id ? String(state.after.id) : userId,
+                // An invitation's key is its email (a new service account's, its name): the audit names the user it created.
+                userId: (job.action === 'createUser' || job.action === 'createServiceAccount') && state.after?.id ? String(state.after.id) : userId,
                 user: userOfLabel(state.label),
                 before: state.before,
                 after: state.after,
@@ -699,7 +700,7 @@ export class BulkCommands implements vscode.Disposable {
     if (changed.length && !run.single) {
       if (job.action === 'delete') this.tree.removeUsers(changed);
       // The lockout list is read with the groups: a full reload empties "Locked out" and clears the users' lock flags.
-      else if (job.action === 'unlock' || job.action === 'createUser') this.tree.refresh();
+      else if (job.action === 'unlock' || job.action === 'createUser' || job.action === 'createServiceAccount') this.tree.refresh();
       else void this.tree.updateUsers(changed).catch((err) => this.log.error('Refreshing users failed', err));
     }
     const outcome = { job, result };

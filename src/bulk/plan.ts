@@ -279,6 +279,8 @@ export function classify(
     case 'deleteApiKey':
       if (!hasCredential(u, 'api3', params.credentialId)) return item(userId, label, 'skip', { reason: 'Already deleted.' });
       return item(userId, label, 'change', { before: { client_id: params.clientId ?? params.credentialId ?? null }, after: { client_id: null } });
+    case 'createServiceAccount':
+      return item(userId, label, 'impossible', { reason: 'A new service account is planned from its name, not from a user.' });
     case 'createUser':
       return item(userId, label, 'impossible', { reason: 'An invitation is planned from its row, not from a user.' });
     case 'unlock':
@@ -305,6 +307,13 @@ export async function attributeNow(client: Pick<LookerClient, 'userAttributeValu
  */
 export async function planJob(client: PlanClient, action: BulkAction, params: BulkParams, userIds: string[], opts: PlanOptions = {}): Promise<Plan> {
   const ids = [...new Set(userIds.map(String))];
+  if (action === 'createServiceAccount') {
+    // No user exists yet: the job's one key stands for the account to make (the name it will have).
+    const name = (params.serviceAccountName ?? '').trim();
+    return countedPlan(action, params, ids.map((key) => name
+      ? { userId: key, label: name, kind: 'change', before: { service_account: null }, after: { service_account_name: name, is_disabled: false } }
+      : { userId: key, label: key, kind: 'impossible', reason: 'No name given.' }));
+  }
   if (action === 'createUser') return countedPlan(action, params, await planInvites(client, params, ids, { signal: opts.signal, concurrency: opts.concurrency }));
   const byId = new Map((opts.users ?? []).map((u) => [String(u.id), u]));
   const missing = ids.filter((id) => !byId.has(id));

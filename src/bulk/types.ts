@@ -24,6 +24,7 @@ export const BULK_ACTIONS = [
   'createPasswordResetLink',
   'deleteCredential',
   'createApiKey',
+  'createServiceAccount',
   'updateServiceAccount',
   'deleteServiceAccount',
   'deleteApiKey',

@@ -3,10 +3,10 @@
  * Offered only where the instance's API has them: the same test as the "Service accounts" status group (the user
  * search can tell them apart, `is_service_account`, which came with the endpoints; release 24.20 has neither). The
  * tree sets the `looker.serviceAccounts` context key from it; the commands check it again (they are a public API).
- * Edit and Delete run as jobs of one through the write pipeline (dry run, a Delete confirmed in the preview's words
- * naming the connection and host, the saved and locked job, the runner, one audit entry). Create makes a user that
- * does not exist yet, so it cannot be planned against one: it is confirmed naming the connection and host, never
- * sent twice (the write table says `never`) and audited once here.
+ * Every write runs as a job of one through the write pipeline (dry run, a Delete confirmed in the preview's words
+ * naming the connection and host, the saved and locked job, the runner, one audit entry). Create is confirmed here
+ * first (naming the connection and host); its job's key stands for the account until it exists, and it is never sent
+ * twice (the write table says `never`).
  */
 import * as vscode from 'vscode';
 import type { IUser } from '@looker/sdk';
@@ -15,8 +15,6 @@ import type { LookerClient } from '../looker/client';
 import { LookerApiError } from '../looker/errors';
 import { shortRelease } from '../looker/apiSurface';
 import type { ConnectionProfile } from '../looker/profile';
-import type { AuditLog } from '../audit/log';
-import type { ActionName } from '../actions/table';
 import type { BulkAction, BulkParams } from '../bulk/types';
 import type { Log } from '../log';
 import { confirmModal } from '../commands/prompt';
@@ -29,11 +27,6 @@ import type { UsersTreeProvider } from './tree';
 const FIELDS = 'id,is_service_account,service_account_name,is_disabled';
 const NAME_MAX = 255;
 
-/** A write that timed out or lost its connection may have been done by Looker. */
-function mayHaveActed(err: unknown): boolean {
-  return err instanceof LookerApiError && (err.kind === 'timeout' || err.kind === 'network' || err.status === 502 || err.status === 504);
-}
-
 /** What a service account name must be; undefined when fine. */
 export function checkServiceAccountName(value: string): string | undefined {
   const v = value.trim();
@@ -43,7 +36,7 @@ export function checkServiceAccountName(value: string): string | undefined {
 }
 
 /** Runs one change as a job of one (the bulk feature's `runOne`, loaded on first use). */
-export type RunOne = (action: BulkAction, userId: string, connectionId: string, params: BulkParams) => Promise<{ status: string; message?: string; error?: unknown }>;
+export type RunOne = (action: BulkAction, userId: string, connectionId: string, params: BulkParams) => Promise<{ status: string; message?: string; error?: unknown; after?: Record<string, unknown> }>;
 
 export class ServiceAccountCommands {
   constructor(
@@ -51,7 +44,6 @@ export class ServiceAccountCommands {
     private readonly tree: UsersTreeProvider,
     private readonly log: Log,
     private readonly context: vscode.ExtensionContext,
-    private readonly audit: AuditLog,
     private readonly runOne: RunOne,
     private readonly view?: vscode.TreeView<unknown>,
   ) {}
@@ -92,16 +84,6 @@ export class ServiceAccountCommands {
     return `${p.name} (${hostOf(p.baseUrl)})`;
   }
 
-  private async record(p: ConnectionProfile, client: LookerClient, action: ActionName, userId: string, name: string, before: Record<string, unknown>, after: Record<string, unknown>): Promise<void> {
-    const known = this.manager.connectedInfo(p.id)?.userName;
-    const me = known ? undefined : await client.me('id,display_name,email').catch(() => undefined);
-    const who = known ?? (me ? `${me.display_name || me.email || 'API user'} (id ${me.id})` : p.name);
-    this.log.info(`${who} @ ${p.name}: ${action} service account ${userId} (${JSON.stringify(name)}): ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
-    const connection = this.manager.identity(p.id);
-    if (!connection) return;
-    await this.audit.record({ connection, apiUser: who, action, userId, user: { name }, before, after });
-  }
-
   /** The service account now (re-read; a user that is not one is refused). */
   private async current(client: LookerClient, id: string): Promise<IUser> {
     const u = await client.user(id, FIELDS);
@@ -114,7 +96,7 @@ export class ServiceAccountCommands {
    * input box: it is checked the same way, and the confirmation is still asked.
    */
   async create(given?: string): Promise<IUser | undefined> {
-    const { profile, client } = await this.connection();
+    const { profile } = await this.connection();
     if (given !== undefined && checkServiceAccountName(given)) throw new LookerApiError({ kind: 'config', message: checkServiceAccountName(given) as string });
     const name = given ?? await vscode.window.showInputBox({
       title: vscode.l10n.t('New service account on {0}', this.where(profile)),
@@ -127,21 +109,13 @@ export class ServiceAccountCommands {
     const clean = name.trim();
     const yes = vscode.l10n.t('Create');
     if ((await confirmModal(vscode.l10n.t('Create the service account "{0}" on {1}?', clean, this.where(profile)), undefined, yes)) !== yes) return undefined;
-    let created: IUser;
-    try {
-      created = await client.createServiceAccount({ service_account_name: clean, is_disabled: false }, FIELDS);
-    } catch (err) {
-      // Not idempotent: never sent a second time; the admin looks at the group instead.
-      if (mayHaveActed(err)) this.tree.refresh();
-      throw mayHaveActed(err)
-        ? new LookerApiError({ kind: 'http', message: vscode.l10n.t('Looker did not answer in time: it may have created "{0}". It was not sent again; look in the Service accounts group.', clean) })
-        : err;
-    }
-    const id = String(created.id ?? '');
-    await this.record(profile, client, 'createServiceAccount', id, clean, { service_account: null }, { service_account_name: clean, is_disabled: false });
+    // A job of one whose key stands for the account to make (no user id exists yet); never sent twice.
+    const o = await this.runOne('createServiceAccount', `new-service-account:${clean}`, profile.id, { serviceAccountName: clean });
+    if (!this.finished(o)) return undefined;
+    const created = o.after ?? {};
     this.tree.refresh();
     vscode.window.setStatusBarMessage(vscode.l10n.t('Service account "{0}" created', clean), 5000);
-    return created;
+    return { id: String(created.id ?? ''), service_account_name: clean, is_disabled: false, is_service_account: true } as IUser;
   }
 
   /**

@@ -139,7 +139,7 @@ describe('API keys, service accounts and delete with a hand-over', function () {
     assert.strictEqual(gone.status, 404);
     const entries = (await a.audit.read()).filter((e) => e.userId === id).map((e) => [e.action, e.before, e.after]);
     assert.deepStrictEqual(entries, [
-      ['createServiceAccount', { service_account: null }, { service_account_name: name, is_disabled: false }],
+      ['createServiceAccount', { service_account: null }, { id, service_account_name: name, is_disabled: false }],
       ['updateServiceAccount', { service_account_name: name }, { service_account_name: `${name}-2` }],
       ['updateServiceAccount', { is_disabled: false }, { is_disabled: true }],
       ['deleteServiceAccount', { service_account_name: `${name}-2` }, { service_account_name: null }],

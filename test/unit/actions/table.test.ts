@@ -23,7 +23,7 @@ describe('the write table', () => {
     assert.ok(neverRepeat('createPasswordResetLink'));
     assert.ok(neverRepeat('createApiKey'), 'a second key would be made (and its secret lost)');
     assert.ok(!neverRepeat('disable'));
-    assert.deepStrictEqual([...NOT_REPEATABLE], ['sendPasswordReset', 'createPasswordResetLink', 'createApiKey']);
+    assert.deepStrictEqual([...NOT_REPEATABLE], ['sendPasswordReset', 'createPasswordResetLink', 'createApiKey', 'createServiceAccount']);
     assert.strictEqual(ACTIONS.delete.retry, 'reread', 'a delete re-reads before it is sent again');
   });
 

@@ -6,6 +6,7 @@ import { LookerClient } from '../../../src/looker/client';
 import { jobFromPlan, planJob } from '../../../src/bulk/plan';
 import { jobCost, ownedReads } from '../../../src/bulk/cost';
 import { runJob } from '../../../src/bulk/runner';
+import { applyAction, type BulkClient } from '../../../src/bulk/actions';
 import { ACTIONS } from '../../../src/actions/table';
 import { undoableJobs, type AuditEntry } from '../../../src/audit/log';
 
@@ -104,5 +105,18 @@ describe('delete with a hand-over (against the sandbox)', function () {
     assert.deepStrictEqual([ACTIONS.deleteApiKey.retry, ACTIONS.deleteApiKey.destructive], ['reread', true]);
     assert.deepStrictEqual([ACTIONS.deleteServiceAccount.retry, ACTIONS.deleteServiceAccount.destructive], ['reread', true]);
     assert.strictEqual(ACTIONS.createServiceAccount.retry, 'never');
+  });
+
+  it('a new service account is planned from its name and never created a second time after an uncertain attempt', async () => {
+    const plan = await planJob({} as never, 'createServiceAccount', { serviceAccountName: ' svc-etl ' }, ['new-service-account:svc-etl']);
+    assert.deepStrictEqual(plan.items.map((i) => [i.kind, i.label, i.after]), [['change', 'svc-etl', { service_account_name: 'svc-etl', is_disabled: false }]]);
+    const empty = await planJob({} as never, 'createServiceAccount', {}, ['new-service-account:']);
+    assert.strictEqual(empty.items[0].kind, 'impossible');
+    let posts = 0;
+    const client = { createServiceAccount: async () => { posts++; return { id: '9', service_account_name: 'svc-etl', is_disabled: false }; } } as unknown as BulkClient;
+    await assert.rejects(applyAction(client, 'createServiceAccount', { serviceAccountName: 'svc-etl' }, 'new-service-account:svc-etl', { recheck: true }), /not sent again/);
+    assert.strictEqual(posts, 0, 'nothing sent after an uncertain attempt');
+    const done = await applyAction(client, 'createServiceAccount', { serviceAccountName: 'svc-etl' }, 'new-service-account:svc-etl');
+    assert.deepStrictEqual([posts, done.after], [1, { id: '9', service_account_name: 'svc-etl', is_disabled: false }]);
   });
 });

@@ -59,10 +59,19 @@ async function openLookerView(page, { timeoutMs = 60000 } = {}) {
 
 /** Runs a command through the command palette, as a person would (F1, type, Enter). */
 async function runCommand(page, title) {
-  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(`>${title}`);
+  // A menu still closing can leave the palette inert for a moment: close what is open and ask again (three tries).
+  for (let attempt = 0; ; attempt++) {
+    await page.keyboard.press('F1');
+    await input.waitFor();
+    const typed = await input.fill(`>${title}`, { timeout: 10000 }).then(() => true, (err) => {
+      if (attempt >= 2) throw err;
+      return false;
+    });
+    if (typed) break;
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
+  }
   await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
   await page.keyboard.press('Enter');
 }

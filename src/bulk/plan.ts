@@ -46,7 +46,7 @@ export interface Plan {
   counts: Record<PlanKind, number>;
 }
 
-export type PlanClient = Pick<LookerClient, 'allUsers' | 'user' | 'folder' | 'userRoles' | 'allLoginLockouts' | 'userAttributeValues' | 'searchUsers' | 'scheduledPlans'>;
+export type PlanClient = Pick<LookerClient, 'allUsers' | 'user' | 'folder' | 'userRoles' | 'roleUsers' | 'allLoginLockouts' | 'userAttributeValues' | 'searchUsers' | 'scheduledPlans'>;
 
 export interface PlanOptions {
   /** The API user's id: it cannot disable or delete itself. */
@@ -80,6 +80,8 @@ export function hasCredential(u: IUser, kind: string, credentialId?: string): bo
 /** What the dry run reads besides each user: the edited fields (updateUser) and whether a home folder exists. */
 export interface PlanExtra {
   roles?: string[];
+  /** addRole / removeRole: whether the user has the role directly (one role_users read for all users). */
+  hasRole?: boolean;
   sessions?: number;
   lockouts?: number;
   attribute?: AttributeNow;
@@ -194,6 +196,13 @@ export function classify(
     case 'addRole':
     case 'removeRole': {
       const r = params.roleId ?? '';
+      if (extra.hasRole !== undefined) {
+        // Read for all users at once (the role's direct members): the change is shown for this role only; the write
+        // reads the user's direct roles again and sends them with this one added or removed.
+        if (action === 'addRole' && extra.hasRole) return item(userId, label, 'skip', { reason: 'Already has the role.' });
+        if (action === 'removeRole' && !extra.hasRole) return item(userId, label, 'skip', { reason: 'Does not have the role directly.' });
+        return item(userId, label, 'change', { before: { role: action === 'addRole' ? null : r }, after: { role: action === 'addRole' ? r : null } });
+      }
       const current = extra.roles ?? (u.role_ids ?? []).map(String);
       const has = current.includes(r);
       if (action === 'addRole' && has) return item(userId, label, 'skip', { reason: 'Already has the role.' });
@@ -338,14 +347,17 @@ export async function planJob(client: PlanClient, action: BulkAction, params: Bu
   if (action === 'endSessions') {
     for (const [id, u] of byId) extras.set(id, { sessions: Array.isArray(u.sessions) ? u.sessions.length : undefined });
   }
-  const needRoles = action === 'addRole' || action === 'removeRole';
+  if ((action === 'addRole' || action === 'removeRole') && params.roleId) {
+    // Who has the role directly: one read for every user (not one per user).
+    const holders = new Set((await client.roleUsers(params.roleId, 'id', true, opts.signal)).map((x) => String(x.id)));
+    for (const id of ids.filter((x) => byId.has(x))) extras.set(id, { hasRole: holders.has(id) });
+  }
   const needAttribute = action === 'setUserAttribute' || action === 'clearUserAttribute';
-  if (needRoles || needAttribute) {
+  if (needAttribute) {
     const present = ids.filter((id) => byId.has(id));
     const results = await mapLimit(present, Math.max(1, opts.concurrency ?? 4), async (id) => {
       if (opts.signal?.aborted) throw new LookerApiError({ kind: 'cancelled', message: 'Cancelled.' });
-      if (needRoles) extras.set(id, { roles: (await client.userRoles(id, 'id', true, opts.signal)).map((r) => String(r.id)) });
-      else extras.set(id, { attribute: await attributeNow(client, id, params.attributeId ?? '', opts.signal) });
+      extras.set(id, { attribute: await attributeNow(client, id, params.attributeId ?? '', opts.signal) });
     });
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;

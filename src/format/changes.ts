@@ -13,6 +13,8 @@ function labelOf(key: string): string {
   switch (key) {
     case 'group':
       return vscode.l10n.t('Group');
+    case 'role':
+      return vscode.l10n.t('Role');
     case 'sessions':
       return vscode.l10n.t('Sessions');
     case 'schedule_owner':
@@ -30,6 +32,10 @@ function valueOf(key: string, v: unknown, names: ValueNames): string {
     if (Array.isArray(v)) return v.map((id) => name(names.groups, id) ?? String(id)).join(', ') || '—';
     if (v === null || v === undefined) return vscode.l10n.t('not a member');
     return name(names.groups, v) ?? String(v);
+  }
+  if (key === 'role') {
+    if (v === null || v === undefined) return vscode.l10n.t('not given directly');
+    return name(names.roles, v) ?? String(v);
   }
   if (key === 'schedule_owner' && v !== null && v !== undefined) return name(names.users, v) ?? `#${String(v)}`;
   if (key === 'role_ids') {

@@ -20,6 +20,7 @@ interface Logged {
   apiPath: string;
   status: number | null;
   body: unknown;
+  query: Record<string, string>;
 }
 interface SeedUser {
   id: string;
@@ -100,10 +101,14 @@ describe('bulk runner against the sandbox', function () {
     const change = plan.items.find((i) => i.kind === 'change')!;
     assert.deepStrictEqual([change.before, change.after], [{ is_disabled: false }, { is_disabled: true }]);
     // roles and sessions need per-user reads: still no write
+    const mark = sb.requests.length;
     await planJob(client, 'addRole', { roleId: '4' }, enabled(8), { apiUserId: '1' });
+    // Who has the role directly: one read of the role's direct members for all eight users, not one per user.
+    const roleReads = sb.requests.slice(mark).filter((r) => r.method === 'GET' && /\/roles\/4\/users$|\/users\/\d+\/roles$/.test(r.apiPath));
+    assert.deepStrictEqual(roleReads.map((r) => `${r.apiPath} ${r.query.direct_association_only}`), ['/roles/4/users true']);
     await planJob(client, 'endSessions', {}, enabled(8), { apiUserId: '1' });
     await planJob(client, 'forcePasswordReset', {}, enabled(20), { apiUserId: '1' });
-    assert.ok(sb.requests.length > 10, 'the dry runs made read requests');
+    assert.ok(sb.requests.length > mark + 3, 'the dry runs made read requests');
     assert.deepStrictEqual(writes(sb).map((r) => `${r.method} ${r.apiPath}`), [], 'no write request during a dry run');
     for (const id of enabled(5)) assert.strictEqual(sb.db.user(id).is_disabled, false);
   });

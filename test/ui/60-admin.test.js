@@ -24,10 +24,12 @@ describe('unlock (UI)', function () {
     const group = pane.locator('.monaco-list-row[aria-level="1"]').filter({ hasText: /^Locked out/ }).first();
     await group.waitFor({ timeout: 30000 });
     const row = pane.locator('.monaco-list-row[aria-level="2"]').filter({ has: page.locator('.codicon-lock') }).first();
-    // The group's count may arrive after the click and redraw it folded: unfold it again until a user shows.
+    // A late load of the tree may redraw it (Active unfolded again, "Locked out" folded): fold and unfold again until a
+    // locked-out user shows.
     await until(async () => {
       if (await row.isVisible().catch(() => false)) return true;
-      if ((await group.getAttribute('aria-expanded').catch(() => null)) !== 'true') await group.click().catch(() => undefined);
+      if ((await active.getAttribute('aria-expanded').catch(() => null)) === 'true') await active.click().catch(() => undefined);
+      else if ((await group.getAttribute('aria-expanded').catch(() => null)) !== 'true') await group.click().catch(() => undefined);
       return false;
     }, 'a locked-out user under "Locked out"', 30000);
     const before = lockedIds();

@@ -10,7 +10,7 @@
  */
 import type { IUser } from '@looker/sdk';
 import type { LookerClient } from '../looker/client';
-import { LookerApiError } from '../looker/errors';
+import { LookerApiError, mayHaveActed } from '../looker/errors';
 import { mapLimit } from '../util/concurrency';
 import { personName } from '../users/names';
 import { EMAIL, parseCsv, type BadRow } from './csv';
@@ -225,11 +225,6 @@ export interface InviteOutcome {
   after?: FieldValues;
 }
 
-/** A transient failure after which the request may still have been done (the runner retries those with `recheck`). */
-function mayHaveActed(err: unknown): boolean {
-  if (!(err instanceof LookerApiError)) return false;
-  return err.kind === 'timeout' || err.kind === 'network' || (err.kind === 'http' && (err.status === 502 || err.status === 504));
-}
 
 function isTransient(err: unknown): boolean {
   if (!(err instanceof LookerApiError)) return false;

@@ -6,7 +6,7 @@
  * Pacing: all workers share one gate. A 429 or 503 pauses every worker until `Retry-After` (or a backoff) has passed
  * and halves the concurrency; successes raise it again by one per `RECOVER_AFTER` × limit users.
  */
-import { LookerApiError } from '../looker/errors';
+import { LookerApiError, mayHaveActed } from '../looker/errors';
 import { SYSTEM_CLOCK, backoffMs, type Clock } from '../looker/retry';
 import { applyAction, type ActionOutcome, type ApplyOptions, type BulkClient } from './actions';
 import { NOT_REPEATABLE, jobCounts, type BulkJob, type JobCounts, type UserState } from './types';
@@ -69,15 +69,6 @@ export function isTransient(err: unknown): boolean {
   return err.kind === 'http' && err.status !== undefined && [408, 429, 502, 503, 504].includes(err.status);
 }
 
-/**
- * A transient failure after which Looker may still have done the write: a timeout or broken connection after the
- * request went out, or a gateway error (502/504). 429, 503 and 408 mean the request was not acted on.
- */
-export function mayHaveActed(err: unknown): boolean {
-  if (!(err instanceof LookerApiError)) return false;
-  if (err.kind === 'timeout' || err.kind === 'network') return true;
-  return err.kind === 'http' && (err.status === 502 || err.status === 504);
-}
 
 /** Failures that are not about one user: the job stops and can be resumed after the cause is fixed. */
 export function isFatal(err: unknown): boolean {

@@ -196,3 +196,13 @@ export function toLookerApiError(err: unknown, method?: string, path?: string): 
   const what = err instanceof Error ? err.message : String(err);
   return new LookerApiError({ kind: 'network', message: `Unexpected failure${method ? ` of ${method} ${path}` : ''}: ${what}`, method, path });
 }
+
+/**
+ * A transient failure after which Looker may still have done the write: a timeout or broken connection after the
+ * request went out, or a gateway error (502/504). 429, 503 and 408 mean the request was not acted on.
+ */
+export function mayHaveActed(err: unknown): boolean {
+  if (!(err instanceof LookerApiError)) return false;
+  if (err.kind === 'timeout' || err.kind === 'network') return true;
+  return err.kind === 'http' && (err.status === 502 || err.status === 504);
+}

@@ -36,7 +36,7 @@ import { changeLabel, describeValues, fieldLabel } from '../format/labels';
 import { previewNames } from '../format/previewNames';
 import { formatDateTime } from '../format/dates';
 import { userCount } from '../util/plural';
-import { personName } from '../users/names';
+import { personName } from '../format/names';
 
 /**
  * How a bulk job is started from code (the test handle, Undo): explicit users and parameters. Never reachable from a
@@ -289,9 +289,7 @@ export class BulkCommands implements vscode.Disposable {
   // Connections and targets
 
   private profile(): ConnectionProfile {
-    const p = this.manager.active();
-    if (!p) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('No active Looker connection. Add one with "Looker: Add Connection…".') });
-    return p;
+    return this.manager.requireClient().profile;
   }
 
   /** The bulk job's own client: no retries inside the client, so the runner alone paces requests after a 429. */
@@ -1004,7 +1002,7 @@ export class BulkCommands implements vscode.Disposable {
     if (scriptedGroup) target = { label: vscode.l10n.t('group "{0}"', scriptedGroup.label), groups: [scriptedGroup] };
     else if (scriptedIds.length) target = { label: vscode.l10n.t('the selected users'), ids: scriptedIds };
     else {
-      if (!this.manager.client()) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('No active Looker connection. Add one with "Looker: Add Connection…".') });
+      this.manager.requireClient();
       target = await pickExportTarget(clicked, this.manager, this.tree, this.view);
     }
     if (!target) return undefined;

@@ -10,9 +10,9 @@
  */
 import type { IUser } from '@looker/sdk';
 import type { LookerClient } from '../looker/client';
-import { LookerApiError, mayHaveActed } from '../looker/errors';
+import { LookerApiError, isTransient, mayHaveActed } from '../looker/errors';
 import { mapLimit } from '../util/concurrency';
-import { personName } from '../users/names';
+import { personName } from '../format/names';
 import { EMAIL, parseCsv, type BadRow } from './csv';
 import type { BulkParams, FieldValues } from './types';
 
@@ -226,11 +226,6 @@ export interface InviteOutcome {
 }
 
 
-function isTransient(err: unknown): boolean {
-  if (!(err instanceof LookerApiError)) return false;
-  if (err.kind === 'network' || err.kind === 'timeout') return true;
-  return err.kind === 'http' && err.status !== undefined && [408, 429, 502, 503, 504].includes(err.status);
-}
 
 function messageOf(err: unknown): string {
   if (err instanceof LookerApiError) return `${err.status ? `${err.status} ` : ''}${err.lookerMessage ?? err.message}`;

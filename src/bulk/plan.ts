@@ -7,7 +7,7 @@ import type { IUser } from '@looker/sdk';
 import type { LookerClient } from '../looker/client';
 import { LookerApiError } from '../looker/errors';
 import { mapLimit } from '../util/concurrency';
-import { personName } from '../users/names';
+import { personName } from '../format/names';
 import { findConflicts, withoutApplied, type UserLike } from '../details/diff';
 import type { Edits } from '../details/protocol';
 import { planInvites } from './invite';

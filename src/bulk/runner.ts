@@ -6,7 +6,7 @@
  * Pacing: all workers share one gate. A 429 or 503 pauses every worker until `Retry-After` (or a backoff) has passed
  * and halves the concurrency; successes raise it again by one per `RECOVER_AFTER` × limit users.
  */
-import { LookerApiError, mayHaveActed } from '../looker/errors';
+import { LookerApiError, fieldErrorPhrases, isTransient, mayHaveActed } from '../looker/errors';
 import { SYSTEM_CLOCK, backoffMs, type Clock } from '../looker/retry';
 import { applyAction, type ActionOutcome, type ApplyOptions, type BulkClient } from './actions';
 import { NOT_REPEATABLE, jobCounts, type BulkJob, type JobCounts, type UserState } from './types';
@@ -62,12 +62,6 @@ export interface RunResult {
   maxInFlight: number;
 }
 
-/** 429, 408, 502/503/504, network failures and timeouts: worth waiting for, never a reason to give up on a user. */
-export function isTransient(err: unknown): boolean {
-  if (!(err instanceof LookerApiError)) return false;
-  if (err.kind === 'network' || err.kind === 'timeout') return true;
-  return err.kind === 'http' && err.status !== undefined && [408, 429, 502, 503, 504].includes(err.status);
-}
 
 
 /** Failures that are not about one user: the job stops and can be resumed after the cause is fixed. */
@@ -79,7 +73,7 @@ export function isFatal(err: unknown): boolean {
 /** The message recorded for a failed user: Looker's own words when it sent some. */
 export function failureMessage(err: unknown): string {
   if (err instanceof LookerApiError) {
-    const fields = err.errors.map((e) => [e.field, e.message ?? e.code].filter(Boolean).join(' ')).filter(Boolean);
+    const fields = fieldErrorPhrases(err.errors);
     const base = err.lookerMessage ?? err.message;
     const status = err.status ? `${err.status} ` : '';
     return `${status}${base}${fields.length ? ` (${fields.join('; ')})` : ''}`;

@@ -1,15 +1,11 @@
 import * as vscode from 'vscode';
-import { LookerApiError } from '../looker/errors';
+import { LookerApiError, fieldErrorPhrases } from '../looker/errors';
 
 /** True for errors that mean "the user cancelled": they are never reported. */
 export function isCancellation(err: unknown): boolean {
   return err instanceof vscode.CancellationError || (err instanceof LookerApiError && err.kind === 'cancelled');
 }
 
-/** Per-field validation messages of a 422, as "field: message" lines. */
-export function fieldMessages(err: LookerApiError): string[] {
-  return err.errors.map((e) => (e.field ? `${e.field}: ${e.message ?? e.code ?? ''}` : e.message ?? e.code ?? '')).filter(Boolean);
-}
 
 /**
  * One clear sentence (or two) for a Looker error: what happened and what to do. `action` names what was being
@@ -52,7 +48,7 @@ export function describeError(err: unknown, action?: string, where?: string): st
     case 409:
       return prefix + vscode.l10n.t('Conflict{0}: the value is already in use.', looker);
     case 422: {
-      const fields = fieldMessages(err);
+      const fields = fieldErrorPhrases(err.errors);
       return prefix + vscode.l10n.t('Looker rejected the values: {0}', fields.length ? fields.join('; ') : err.lookerMessage ?? err.message);
     }
     case 429:

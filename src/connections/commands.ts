@@ -9,7 +9,7 @@ import { confirmModal } from '../commands/prompt';
 import { sameInstance } from '../util/urls';
 import { parseLookerIni } from './ini';
 import type { ConnectionManager } from './manager';
-import { personName } from '../users/names';
+import { personName } from '../format/names';
 
 /** What the add/edit flow collects. The secret stays in memory only for the flow. */
 export interface ConnectionDraft {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { AuditConnection } from '../audit/log';
 import { hostOf } from '../util/urls';
 import { LookerClient } from '../looker/client';
+import { LookerApiError } from '../looker/errors';
 import type { ApiCallMeter } from '../looker/meter';
 import type { ConnectionProfile } from '../looker/profile';
 import type { Log } from '../log';
@@ -97,6 +98,17 @@ export class ConnectionManager implements vscode.Disposable {
 
   active(): ConnectionProfile | undefined {
     return this.store.active();
+  }
+
+  /**
+   * The active connection and its client, or the one "no active connection" error (a `config` error: commands report
+   * its message as it is).
+   */
+  requireClient(): { profile: ConnectionProfile; client: LookerClient } {
+    const profile = this.store.active();
+    const client = profile ? this.client(profile.id) : undefined;
+    if (!profile || !client) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('No active Looker connection. Add one with "Looker: Add Connection…".') });
+    return { profile, client };
   }
 
   /** The client of a connection (the active one by default), or undefined when there is none. */

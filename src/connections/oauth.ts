@@ -18,7 +18,7 @@ import type { Log } from '../log';
 import { describeError, isCancellation } from '../commands/errors';
 import { registerCommand, reportError } from '../commands/register';
 import { confirmModal } from '../commands/prompt';
-import { personName } from '../users/names';
+import { personName } from '../format/names';
 import { BACK, showInputStep } from './input';
 import type { ConnectionManager } from './manager';
 

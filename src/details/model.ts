@@ -5,7 +5,7 @@
 import type { IGroup, IRole, ISession, IUser, IUserAttribute, IUserAttributeWithValue, IUserLoginLockout } from '@looker/sdk';
 import { settablePerUser } from '../bulk/attributes';
 import { editableValues } from './diff';
-import { personName } from '../users/names';
+import { userLabel } from '../format/names';
 import type { AttributeRow, CredentialCard, CredentialKind, DetailsData, EmailCredential, LockoutInfo, NamedRef, Row, SessionRow } from './protocol';
 
 export type Localize = (message: string, ...args: (string | number | boolean)[]) => string;
@@ -71,10 +71,6 @@ export function formatDate(value: unknown, now: Date, locale?: string): string {
   return `${iso} (${rel})`;
 }
 
-/** A display name: display_name, else first + last, else email, else "User <id>". */
-export function userTitle(user: IUser, l10n: L10n): string {
-  return personName(user) || user.email || l10n.t('User {0}', String(user.id ?? ''));
-}
 
 function text(v: unknown, l10n: L10n): string {
   if (v === null || v === undefined || v === '') return '—';
@@ -284,7 +280,7 @@ export function buildDetails(input: ModelInput, l10n: L10n): DetailsData {
     connectionId: input.connectionId,
     connectionName: input.connectionName,
     userId: String(user.id ?? ''),
-    title: userTitle(user, l10n),
+    title: userLabel(user, l10n),
     values: editableValues(user as unknown as Record<string, unknown>),
     profile: profileRows(user, l10n, input.folderNames),
     credentials: credentials(user, l10n, now, locale),

@@ -8,7 +8,8 @@ import { reportError } from '../commands/register';
 import type { LookerClient } from '../looker/client';
 import { LookerApiError } from '../looker/errors';
 import { findConflicts, userDiff } from './diff';
-import { buildDetails, userJsonForCopy, userTitle, type ModelInput } from './model';
+import { buildDetails, userJsonForCopy, type ModelInput } from './model';
+import { userLabel } from '../format/names';
 import { attributeValues, openReads } from './reads';
 import {
   EDITABLE_FIELDS,
@@ -815,7 +816,7 @@ export class DetailsPanel implements vscode.Disposable {
   private async copyJson(): Promise<void> {
     const user = this.user ?? (await this.client().user(this.userId));
     await vscode.env.clipboard.writeText(userJsonForCopy(user));
-    vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0} as JSON', userTitle(user, vscode.l10n)), 3000);
+    vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0} as JSON', userLabel(user, vscode.l10n)), 3000);
   }
 
   reveal(): void {

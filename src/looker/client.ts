@@ -46,7 +46,7 @@ import type {
   IOauthClientApp,
 } from '@looker/sdk';
 import { builtinSurface, surfaceFromSpec, type ApiSurface } from './apiSurface';
-import { LookerApiError, fetchError, httpError, toLookerApiError } from './errors';
+import { LookerApiError, fetchError, httpError, isRetryableStatus, toLookerApiError } from './errors';
 import type { ConnectionProfile } from './profile';
 import { DEFAULT_RETRY, SYSTEM_CLOCK, abortable, backoffMs, isIdempotent, parseRetryAfter, type Clock, type RetryPolicy } from './retry';
 import { LookerSession } from './session';
@@ -392,7 +392,8 @@ export class LookerClient {
         continue;
       }
       const s = res.status;
-      const retryable = s === 429 || ((s === 502 || s === 503 || s === 504) && idempotent);
+      // The one retry policy (errors.ts); 429 means Looker refused before acting, so even a POST is sent again.
+      const retryable = isRetryableStatus(s) && (s === 429 || idempotent);
       if (!retryable) return res;
       const after = parseRetryAfter(res.headers['retry-after'], clock.now());
       wait = after !== undefined ? Math.ceil(after * 1000) : backoffMs(attempt, this.retry.baseDelayMs);

@@ -58,9 +58,26 @@ export class LookerApiError extends Error {
   }
 }
 
-/** Statuses that are worth trying again later (the request was not processed, or the server was overloaded). */
+/**
+ * The one retry policy. Statuses worth trying again later: 408, 429 and 503 mean Looker did not act on the request;
+ * after a 502 or 504 (a gateway gave up) it may have. Who may resend which request: {@link mayHaveActed}.
+ */
+export const RETRYABLE_STATUSES: readonly number[] = [408, 429, 502, 503, 504];
+
 export function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 429 || status === 502 || status === 503 || status === 504;
+  return RETRYABLE_STATUSES.includes(status);
+}
+
+/** A failure worth waiting for (retryable status, dropped connection, timeout), never a reason to give up on a user. */
+export function isTransient(err: unknown): boolean {
+  if (!(err instanceof LookerApiError)) return false;
+  if (err.kind === 'network' || err.kind === 'timeout') return true;
+  return err.kind === 'http' && err.status !== undefined && isRetryableStatus(err.status);
+}
+
+/** Looker's per-field validation errors (a 422's `errors`) as "field message" phrases; the one formatting of them. */
+export function fieldErrorPhrases(errors: readonly LookerFieldError[]): string[] {
+  return errors.map((e) => [e.field, e.message ?? e.code].filter(Boolean).join(' ')).filter(Boolean);
 }
 
 const REASONS: Record<number, string> = {
@@ -100,7 +117,7 @@ export function httpError(status: number, body: unknown, method: string, path: s
   let message: string;
   const detail = lookerMessage ? `: ${lookerMessage.replace(/\.$/, '')}` : '';
   if (status === 422 && errors.length) {
-    const fields = errors.map((e) => [e.field, e.message ?? e.code].filter(Boolean).join(' ')).join('; ');
+    const fields = fieldErrorPhrases(errors).join('; ');
     message = `Looker rejected the values (422 on ${what}): ${fields}.`;
   } else {
     message = `Looker answered ${status} ${REASONS[status] ?? 'Error'}${detail} (${what}).`;

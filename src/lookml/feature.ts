@@ -4,7 +4,7 @@ import type { ConnectionProfile } from '../looker/profile';
 import { registerCommand } from '../commands/register';
 import type { Log } from '../log';
 import { freeTextFilters, namesPattern } from '../users/query';
-import { userLabel } from '../users/tree';
+import { userLabel } from '../format/names';
 import { resolveModelAccess, type ModelAccess, type AccessGrantPath } from './access';
 import { apiAccessSource, loadGroupValues, loadPreviewData, type LookmlClient, type PreviewData } from './api';
 import { evaluateAccessGrant, resolvePreviewAttribute, type ResolvedValue } from './attributes';
@@ -22,6 +22,7 @@ export const LOOKML_COMMANDS = {
 export interface LookmlDeps {
   manager: {
     client(id?: string): LookmlClient | undefined;
+    requireClient(): { profile: ConnectionProfile; client: LookmlClient };
     active(): ConnectionProfile | undefined;
     onDidChangeActive: vscode.Event<ConnectionProfile | undefined>;
   };
@@ -119,8 +120,8 @@ export class LookmlFeature implements vscode.Disposable {
     const active = this.deps.manager.active();
     this.previewUserValue = user && active ? { connectionId: active.id, user } : undefined;
     if (this.previewUserValue) {
-      this.statusItem.text = `$(eye) ${userLabel(this.previewUserValue.user).replace(/\$\(/g, '$\u200b(')}`;
-      this.statusItem.tooltip = vscode.l10n.t('Looker: previewing LookML as {0}. Click to pick another user.', userLabel(this.previewUserValue.user));
+      this.statusItem.text = `$(eye) ${userLabel(this.previewUserValue.user, vscode.l10n).replace(/\$\(/g, '$\u200b(')}`;
+      this.statusItem.tooltip = vscode.l10n.t('Looker: previewing LookML as {0}. Click to pick another user.', userLabel(this.previewUserValue.user, vscode.l10n));
       this.statusItem.show();
     } else {
       this.statusItem.hide();
@@ -138,10 +139,8 @@ export class LookmlFeature implements vscode.Disposable {
   }
 
   private client(): { client: LookmlClient; connectionId: string } {
-    const active = this.deps.manager.active();
-    const client = active ? this.deps.manager.client(active.id) : undefined;
-    if (!active || !client) throw new Error(vscode.l10n.t('No active Looker connection.'));
-    return { client, connectionId: active.id };
+    const { profile, client } = this.deps.manager.requireClient();
+    return { client, connectionId: profile.id };
   }
 
   /** Who can access `model` on the active connection (cached per connection until refreshed). */
@@ -262,12 +261,12 @@ export class LookmlFeature implements vscode.Disposable {
     let abort: AbortController | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const toItem = (u: IUser): Item => ({
-      label: userLabel(u),
+      label: userLabel(u, vscode.l10n),
       description: u.email ?? undefined,
       detail: u.is_disabled ? vscode.l10n.t('ID {0} · disabled', String(u.id)) : vscode.l10n.t('ID {0}', String(u.id)),
       user: u,
     });
-    const clearItem: Item[] = this.previewUser ? [{ label: vscode.l10n.t('$(close) Stop previewing as {0}', userLabel(this.previewUser)), clear: true, alwaysShow: true }] : [];
+    const clearItem: Item[] = this.previewUser ? [{ label: vscode.l10n.t('$(close) Stop previewing as {0}', userLabel(this.previewUser, vscode.l10n)), clear: true, alwaysShow: true }] : [];
     const search = (value: string) => {
       abort?.abort();
       abort = new AbortController();
@@ -436,7 +435,7 @@ export class LookmlFeature implements vscode.Disposable {
     }
     const groupValues = def.id ? await this.attributeGroupValues(String(def.id)) : [];
     const attr = resolvePreviewAttribute(def, data.values.get(name) ?? [], groupValues, data.groupNames);
-    md.appendMarkdown(`\n\n---\n\n$(eye) **${text(userLabel(pu))}**: ${this.describeValue(attr.effective)}`);
+    md.appendMarkdown(`\n\n---\n\n$(eye) **${text(userLabel(pu, vscode.l10n))}**: ${this.describeValue(attr.effective)}`);
     for (const o of attr.overridden) md.appendMarkdown(`\n\n${text(vscode.l10n.t('overrides'))} ${this.describeValue(o)}`);
     if (hit.kind === 'accessGrant') {
       const ev = evaluateAccessGrant(hit.grant.allowedValues, attr);

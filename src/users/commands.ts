@@ -9,7 +9,8 @@ import { recordShownWarning } from '../commands/prompt';
 import { registerCommand } from '../commands/register';
 import { describeError } from '../commands/errors';
 import { QUERY_HELP, parseQuery } from './query';
-import { GroupNode, MoreNode, QueryError, UserNode, userLabel, type UsersTreeProvider } from './tree';
+import { GroupNode, MoreNode, QueryError, UserNode, type UsersTreeProvider } from './tree';
+import { userLabel } from '../format/names';
 
 const RECENT_KEY = 'looker.recentQueries';
 const RECENT_MAX = 20;
@@ -79,9 +80,7 @@ export class UserCommands {
   }
 
   private client(): LookerClient {
-    const c = this.manager.client();
-    if (!c) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('No active Looker connection. Add one with "Looker: Add Connection…".') });
-    return c;
+    return this.manager.requireClient().client;
   }
 
   private recent(): string[] {
@@ -295,7 +294,7 @@ export class UserCommands {
           const page = await client.searchUsersNames(pattern, { fields: 'id,first_name,last_name,display_name,email,is_disabled', sorts: 'last_name,first_name', limit: 50 }, abort.signal);
           if (mine !== generation) return;
           const found: Item[] = page.items.map((u) => ({
-            label: `$(${u.is_disabled ? 'circle-slash' : 'account'}) ${userLabel(u)}`,
+            label: `$(${u.is_disabled ? 'circle-slash' : 'account'}) ${userLabel(u, vscode.l10n)}`,
             description: u.email ?? '',
             detail: u.is_disabled ? vscode.l10n.t('ID {0} · disabled', String(u.id ?? '')) : vscode.l10n.t('ID {0}', String(u.id ?? '')),
             userId: String(u.id ?? ''),

@@ -67,9 +67,7 @@ export class ServiceAccountCommands {
 
   /** The active connection and its client, once the instance is known to have service accounts. */
   private async connection(): Promise<{ profile: ConnectionProfile; client: LookerClient }> {
-    const profile = this.manager.active();
-    const client = profile ? this.manager.client(profile.id) : undefined;
-    if (!profile || !client) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('No active Looker connection. Add one with "Looker: Add Connection…".') });
+    const { profile, client } = this.manager.requireClient();
     const surface = await client.apiSurface();
     if (!groupSupported('service', surface)) {
       throw new LookerApiError({

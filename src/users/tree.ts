@@ -8,7 +8,7 @@ import { shortRelease, type ApiSurface } from '../looker/apiSurface';
 import { readActivity } from './activity';
 import { LookerApiError } from '../looker/errors';
 import { describeQuery, parseQuery, resolveGroup, type UserQuery } from './query';
-import { personName } from './names';
+import { userLabel } from '../format/names';
 import { formatDateTime } from '../format/dates';
 import {
   SMART_SEARCHES,
@@ -108,11 +108,6 @@ export interface SavedSearch {
   query: string;
 }
 
-/** The user's display name, safe to show as plain text. */
-export function userLabel(u: IUser): string {
-  return personName(u) || u.email || vscode.l10n.t('User {0}', String(u.id ?? '?'));
-}
-
 /**
  * The Users view: the active connection's users under status groups that page server-side, plus the saved and
  * smart searches. A query (set by the Search command) narrows every group.
@@ -177,8 +172,7 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
       q = r.query;
     }
     if (q?.groupName !== undefined) {
-      if (!client) throw new Error(vscode.l10n.t('No active Looker connection.'));
-      const groups = await client.allGroups({ fields: 'id,name' });
+      const groups = await this.manager.requireClient().client.allGroups({ fields: 'id,name' });
       const r = resolveGroup(q, groups);
       if (!r.ok) throw new QueryError(r.error);
       q = r.query;
@@ -630,7 +624,7 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
 
   private userItem(n: UserNode): vscode.TreeItem {
     const u = n.user;
-    const item = new vscode.TreeItem(userLabel(u), vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(userLabel(u, vscode.l10n), vscode.TreeItemCollapsibleState.None);
     item.id = `${this.manager.active()?.id ?? ''}/${this.generation}/${n.parent.key}/${n.id}`;
     item.description = this.pinnedReason(n) ?? u.email ?? u.credentials_email?.email ?? '';
     const f = n.status.flags;
@@ -644,7 +638,7 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
     if (u.is_service_account) tokens.push('serviceAccount');
     item.contextValue = tokens.join(';') + ';';
     item.command = { command: 'looker.openUser', title: vscode.l10n.t('Open User'), arguments: [n] };
-    item.accessibilityInformation = { label: `${userLabel(u)}, ${item.description}, ${statusWords(n.status).join(', ')}` };
+    item.accessibilityInformation = { label: `${userLabel(u, vscode.l10n)}, ${item.description}, ${statusWords(n.status).join(', ')}` };
     return item;
   }
 
@@ -751,7 +745,7 @@ function userTooltip(n: UserNode): vscode.MarkdownString {
   md.isTrusted = false;
   md.supportHtml = false;
   md.appendMarkdown('**');
-  md.appendText(userLabel(u));
+  md.appendText(userLabel(u, vscode.l10n));
   md.appendMarkdown('**  \n');
   if (u.email) {
     md.appendText(u.email);

@@ -33,6 +33,17 @@ export async function reportError(log: Log, err: unknown, action?: string, retry
   else if (pick === again && retry) void retry();
 }
 
+/** Command handlers by command id: what a feature gives its {@link Registrar}. */
+export type Handlers = Readonly<Record<string, Handler>>;
+
+/** Registers a feature's commands (at activation, or behind the stubs of a feature loaded on first use). */
+export type Registrar = (handlers: Handlers) => void;
+
+/** A registrar that registers with VS Code directly, each handler wrapped by {@link wrapCommand}. */
+export function registerCommands(context: vscode.ExtensionContext, log: Log, handlers: Handlers): void {
+  for (const [id, handler] of Object.entries(handlers)) registerCommand(context, log, id, handler);
+}
+
 type Sink = (id: string, handler: Handler) => void;
 let sink: Sink | undefined;
 
@@ -49,7 +60,17 @@ export function captureCommands(s: Sink | undefined): void {
  * into VS Code (no unhandled rejection), but its value is returned to `executeCommand` callers (tests use it).
  */
 export function registerCommand(context: vscode.ExtensionContext, log: Log, id: string, handler: Handler): void {
-  const wrapped = async (...args: unknown[]): Promise<unknown> => {
+  const wrapped = wrapCommand(log, id, handler);
+  if (sink) sink(id, wrapped);
+  else context.subscriptions.push(vscode.commands.registerCommand(id, wrapped));
+}
+
+/**
+ * A command handler whose failures are reported by {@link reportError}: its promise never rejects into VS Code (no
+ * unhandled rejection), but its value is returned to `executeCommand` callers (tests use it).
+ */
+export function wrapCommand(log: Log, id: string, handler: Handler): (...args: unknown[]) => Promise<unknown> {
+  return async (...args: unknown[]): Promise<unknown> => {
     try {
       return await handler(...args);
     } catch (err) {
@@ -57,6 +78,4 @@ export function registerCommand(context: vscode.ExtensionContext, log: Log, id: 
       return undefined;
     }
   };
-  if (sink) sink(id, wrapped);
-  else context.subscriptions.push(vscode.commands.registerCommand(id, wrapped));
 }

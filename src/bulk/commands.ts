@@ -223,7 +223,6 @@ export class BulkCommands implements vscode.Disposable {
   private readonly running = new Map<string, Promise<BulkOutcome>>();
   /** This window, as the owner of the job locks (another window sees its jobs as running, not resumable). */
   private readonly owner = `${vscode.env.sessionId}-${process.pid}`;
-  private readonly apiUsers = new Map<string, { id: string; name: string }>();
   /** One client per connection for single changes (no login and logout per edit); dropped when connections change. */
   private readonly singleClients = new Map<string, LookerClient>();
   /** What Invite User… was given so far (a cancelled step loses nothing). */
@@ -305,20 +304,6 @@ export class BulkCommands implements vscode.Disposable {
   private identity(profile: ConnectionProfile, me: { id: string }): AuditConnection {
     const id = this.manager.identity(profile.id) ?? { id: profile.id, name: profile.name, url: profile.baseUrl, host: hostOf(profile.baseUrl) };
     return me.id ? { ...id, apiUserId: me.id } : id;
-  }
-
-  private async apiUser(profile: ConnectionProfile, client: LookerClient): Promise<{ id: string; name: string }> {
-    const known = this.apiUsers.get(profile.id);
-    if (known) return known;
-    const info = this.manager.connectedInfo(profile.id);
-    let who: { id: string; name: string };
-    if (info?.userId) who = { id: info.userId, name: info.userName };
-    else {
-      const me = await client.me('id,display_name,email');
-      who = { id: String(me.id ?? ''), name: me.display_name || me.email || String(me.id ?? '') };
-    }
-    this.apiUsers.set(profile.id, who);
-    return who;
   }
 
   /**
@@ -489,7 +474,7 @@ export class BulkCommands implements vscode.Disposable {
   private async dryRun(profile: ConnectionProfile, bulkClient: LookerClient, action: BulkAction, params: BulkParams, ids: string[], users?: IUser[]): Promise<Plan> {
     // Reads go through the connection's usual client, which retries a 429 on its own; only the writes are paced by the runner.
     const client = this.manager.client(profile.id) ?? bulkClient;
-    const me = await this.apiUser(profile, client);
+    const me = await this.manager.apiUser(profile.id);
     return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking {0}…', userCount(ids.length)), cancellable: true },
       (_p, token) => {
@@ -558,7 +543,7 @@ export class BulkCommands implements vscode.Disposable {
     }
     if (budget.needsConfirmation && !(await this.confirmBudget(profile, budget))) return undefined;
     const job = jobFromPlan(plan, profile.id, { undoOf: opts.undoOf });
-    job.instance = this.identity(profile, await this.apiUser(profile, client));
+    job.instance = this.identity(profile, await this.manager.apiUser(profile.id));
     await this.jobs.save(job);
     return this.execute(job, profile, client);
   }
@@ -584,7 +569,7 @@ export class BulkCommands implements vscode.Disposable {
     if (!profile) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('That connection no longer exists. Nothing was sent.') });
     const client = this.singleClient(profile);
     const reader = this.manager.client(profile.id) ?? client;
-    const me = await this.apiUser(profile, reader);
+    const me = await this.manager.apiUser(profile.id);
     const plan = await planJob(reader, action, params, [String(userId)], { apiUserId: me.id });
     const item = plan.items[0];
     if (item.kind !== 'change') return { status: item.kind === 'skip' ? 'skipped' : 'failed', message: item.reason, item };
@@ -639,7 +624,7 @@ export class BulkCommands implements vscode.Disposable {
   }
 
   private async executeClaimed(job: BulkJob, profile: ConnectionProfile, client: LookerClient, run: RunMode): Promise<BulkOutcome> {
-    const me = await this.apiUser(profile, client);
+    const me = await this.manager.apiUser(profile.id);
     const title = actionTitle(job.action);
     const result = await vscode.window.withProgress(
       { location: run.single ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification, title, cancellable: !run.single },

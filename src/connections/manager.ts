@@ -9,6 +9,12 @@ import type { Log } from '../log';
 import type { ConnectionStore } from './store';
 import type { RefreshTokenStore, SignInRequiredError } from '../looker/oauth';
 
+/** The API user a connection acts as: who the audit log and job files name. */
+export interface ApiUser {
+  id: string;
+  name: string;
+}
+
 export interface ConnectedInfo {
   userName: string;
   userId: string;
@@ -20,7 +26,7 @@ export interface ConnectedInfo {
  * secret drops that connection's client so the next call logs in with the new values.
  */
 export class ConnectionManager implements vscode.Disposable {
-  private readonly clients = new Map<string, { client: LookerClient; key: string; lastSecret?: string }>();
+  private readonly clients = new Map<string, { client: LookerClient; key: string; lastSecret?: string; apiUser?: Promise<ApiUser> }>();
   private readonly info = new Map<string, ConnectedInfo>();
   private readonly activeChanged = new vscode.EventEmitter<ConnectionProfile | undefined>();
   /** Fires when another connection became active, or the active one's profile or secret changed. */
@@ -107,7 +113,7 @@ export class ConnectionManager implements vscode.Disposable {
   requireClient(): { profile: ConnectionProfile; client: LookerClient } {
     const profile = this.store.active();
     const client = profile ? this.client(profile.id) : undefined;
-    if (!profile || !client) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('No active Looker connection. Add one with "Looker: Add Connection…".') });
+    if (!profile || !client) throw noConnection();
     return { profile, client };
   }
 
@@ -170,6 +176,26 @@ export class ConnectionManager implements vscode.Disposable {
     return out;
   }
 
+  /**
+   * The API user of a connection: what its last test found, else read once per client (`GET /user`) and kept until
+   * the profile or secret changes.
+   */
+  apiUser(id: string): Promise<ApiUser> {
+    const info = this.info.get(id);
+    if (info?.userId) return Promise.resolve({ id: info.userId, name: info.userName });
+    const client = this.client(id);
+    const entry = this.clients.get(id);
+    if (!client || !entry) return Promise.reject(noConnection());
+    entry.apiUser ??= client.me('id,display_name,email').then(
+      (me) => ({ id: String(me.id ?? ''), name: me.display_name || me.email || String(me.id ?? '') }),
+      (err) => {
+        entry.apiUser = undefined;
+        throw err;
+      },
+    );
+    return entry.apiUser;
+  }
+
   setConnectedInfo(id: string, info: ConnectedInfo): void {
     this.info.set(id, info);
   }
@@ -196,4 +222,9 @@ export class ConnectionManager implements vscode.Disposable {
     this.clients.clear();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** The one "no active connection" error: a `config` error, whose message commands show as it is. */
+function noConnection(): LookerApiError {
+  return new LookerApiError({ kind: 'config', message: vscode.l10n.t('No active Looker connection. Add one with "Looker: Add Connection…".') });
 }

@@ -202,15 +202,6 @@ export class UserDetailsController implements vscode.Disposable, Lookups {
     this.cache.set(`${connectionId}\u0000folder:${folderId}`, { at: Date.now(), value: Promise.resolve(name) });
   }
 
-  apiUser(connectionId: string, client: LookerClient): Promise<string> {
-    const known = this.deps.manager.connectedInfo(connectionId)?.userName;
-    if (known) return Promise.resolve(known);
-    return this.cached('me', connectionId, false, async () => {
-      const me = await client.me('id,display_name,email');
-      return `${me.display_name || me.email || 'API user'} (id ${me.id})`;
-    });
-  }
-
   private disposing = false;
 
   dispose(): void {

@@ -34,7 +34,6 @@ export interface Lookups {
   roles(connectionId: string, client: LookerClient, force?: boolean): Promise<Map<string, IRole>>;
   groups(connectionId: string, client: LookerClient, force?: boolean): Promise<Map<string, IGroup>>;
   attributeDefs(connectionId: string, client: LookerClient, force?: boolean): Promise<IUserAttribute[]>;
-  apiUser(connectionId: string, client: LookerClient): Promise<string>;
   folderName(connectionId: string, client: LookerClient, folderId: string): Promise<string | undefined>;
   knowFolder(connectionId: string, folderId: string, name: string): void;
 }

@@ -77,7 +77,6 @@ describe('adding a connection (UI)', function () {
     assert.ok(texts.some((t) => /^Active\s*[\d,]+/.test(t)), `rows: ${texts.slice(0, 5).join(' | ')}`);
     const status = page.locator('.statusbar-item', { hasText: 'Sandbox UI' });
     await status.first().waitFor({ timeout: 30000 });
-    await screenshot(page, 'tree');
     // Collapsed, every status group shows with its count.
     await treeRows(pane).filter({ hasText: /^Active/ }).first().click();
     await treeRows(pane).filter({ hasText: /^Service accounts/ }).first().waitFor({ timeout: 10000 });
@@ -85,6 +84,10 @@ describe('adding a connection (UI)', function () {
     for (const g of ['Active', 'Disabled', 'Embed', 'Service accounts']) {
       assert.ok(groups.some((t) => new RegExp(`^${g}\\s*[\\d,]+`).test(t)), `${g} row with a count in ${groups.join(' | ')}`);
     }
+    // The README picture: the groups at a glance, with the users of a small one (Locked out) unfolded.
+    await treeRows(pane).filter({ hasText: /^Locked out/ }).first().click();
+    await pane.locator('.monaco-list-row[aria-level="2"]').first().waitFor({ timeout: 30000 });
+    await screenshot(page, 'tree');
   });
 
   it('after a window reload the connection is still there and its users load (secret from SecretStorage)', async () => {

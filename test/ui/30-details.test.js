@@ -201,6 +201,9 @@ describe('user details webview (UI)', function () {
   });
 
   it('screenshot of the panel for the README', async () => {
+    // A workspace as an admin has it: the hostile fixtures of the scenarios above are closed first.
+    await runCommand(page, 'View: Close All Editors');
+    await page.locator('.tabs-container .tab').first().waitFor({ state: 'detached', timeout: 30000 });
     await openUser(page, '6');
     const u6 = sb.db.users.find((x) => x.id === '6');
     const f = await detailsFrame(page, [u6.first_name, u6.last_name].filter(Boolean).join(' '));

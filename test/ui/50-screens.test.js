@@ -52,6 +52,13 @@ describe('bulk preview and LookML CodeLens (UI)', function () {
     const text = await lens.innerText();
     const n = Number(/([\d,]+) users? can access/.exec(text)[1].replace(/,/g, ''));
     assert.ok(n > 0, text);
+    // The README picture shows a plain model file (thelook.model.lkml is full of the scanner's edge cases).
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input').fill('finance.model.lkml');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'finance.model.lkml' }).first().waitFor({ timeout: 30000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab.active', { hasText: 'finance.model.lkml' }).waitFor({ timeout: 30000 });
+    await page.locator('.codelens-decoration', { hasText: /users? can access/ }).first().waitFor({ timeout: 60000 });
     await screenshot(page, 'lookml-codelens');
   });
 });

@@ -30,8 +30,8 @@ describe('invite a user (UI)', function () {
 
   it('"…" menu → Invite User… → names, email, a role, a group, setup email → preview → Confirm: the user exists with them', async () => {
     const page = state.page;
-    // A new address per attempt (the UI tier retries a scenario once).
-    const email = `uma.ui-invite.${Date.now()}@example.org`;
+    // An address no seeded user has (the seed's names come from fixed lists; "Whitfield" is not among them).
+    const email = 'uma.whitfield@brightlane.io';
     const withEmail = () => sb.db.users.filter((u) => u.credentials_email && u.credentials_email.email === email);
     assert.strictEqual(withEmail().length, 0, 'not there yet');
     await openLookerView(page);
@@ -46,7 +46,7 @@ describe('invite a user (UI)', function () {
 
     await step(page, 1, 'Uma');
     await page.keyboard.press('Enter');
-    await step(page, 2, 'Interface');
+    await step(page, 2, 'Whitfield');
     await page.keyboard.press('Enter');
     await step(page, 3, email);
     await page.keyboard.press('Enter');
@@ -74,7 +74,7 @@ describe('invite a user (UI)', function () {
     const [u] = withEmail();
     const viewer = sb.db.roles.find((r) => r.name === 'Viewer');
     const marketing = sb.db.groups.find((g) => g.name === 'Marketing');
-    assert.deepStrictEqual([u.first_name, u.last_name], ['Uma', 'Interface']);
+    assert.deepStrictEqual([u.first_name, u.last_name], ['Uma', 'Whitfield']);
     assert.ok(u.role_ids.includes(viewer.id), 'with the Viewer role');
     assert.ok(u.group_ids.includes(marketing.id), 'in the Marketing group');
     // A create Looker refused (429/503: not acted on) may be retried; only one may have succeeded.

@@ -76,10 +76,18 @@ async function runCommand(page, title) {
   await page.keyboard.press('Enter');
 }
 
-/** Saves a screenshot as <dir>/<name>.png and returns its path. */
+/**
+ * Saves a screenshot as <dir>/<name>.png and returns its path. A README picture (no `dir`) is taken with the mouse
+ * parked on the empty title bar, so no hover, tooltip or hover highlight is left in it.
+ */
 async function screenshot(page, name, dir) {
   const d = dir || getSession().screenshotDir;
   fs.mkdirSync(d, { recursive: true });
+  if (!dir) {
+    const size = page.viewportSize();
+    if (size) await page.mouse.move(size.width - 200, 8);
+    await page.locator('.monaco-hover:visible, .workbench-hover-container:visible').first().waitFor({ state: 'detached', timeout: 3000 }).catch(() => undefined);
+  }
   const file = path.join(d, `${name}.png`);
   await page.screenshot({ path: file });
   return file;

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Writes src/looker/api-surface.json from the in-repo spec (test/fixtures/looker-api/Looker.4.0.oas.json) and the
-// release 24.20 lists of ../shared/looker-api/RELEASES.md (written out below). test/unit/looker/apiSurface.test.ts
-// fails when the file and the spec disagree; run `node scripts/gen-api-surface.js` after updating the spec.
+// Writes src/looker/api-surface.json from the in-repo spec (test/fixtures/looker-api/Looker.4.0.oas.json) and what
+// release 24.20 accepts (written out below, from Looker's API reference of that release).
+// test/unit/looker/conformance.test.ts fails when the file and the spec disagree; run `node scripts/gen-api-surface.js`
+// after updating the spec.
 const fs = require('fs');
 const path = require('path');
 
@@ -14,7 +15,7 @@ const user = {};
 for (const [k, v] of Object.entries(spec.components.schemas.User.properties)) user[k] = type(v);
 const current = { searchUsers: params('/users/search'), searchUsersNames: params('/users/search/names/{pattern}'), user };
 
-// RELEASES.md: search_users of 24.20 and User of 24.18 (the last one recorded before 24.20).
+// Release notes of the API reference: search_users of 24.20, and User of 24.18 (the last one recorded before 24.20).
 const SEARCH_24_20 = ['fields', 'page', 'per_page', 'limit', 'offset', 'sorts', 'first_name', 'last_name',
   'verified_looker_employee', 'embed_user', 'email', 'is_disabled', 'filter_or', 'content_metadata_id', 'group_id'];
 const USER_24_20 = ['can', 'avatar_url', 'avatar_url_without_sizing', 'credentials_api3', 'credentials_email',

@@ -75,9 +75,9 @@ export function isTransient(err: unknown): boolean {
   return err.kind === 'http' && err.status !== undefined && isRetryableStatus(err.status);
 }
 
-/** Looker's per-field validation errors (a 422's `errors`) as "field message" phrases; the one formatting of them. */
+/** Looker's per-field validation errors (a 422's `errors`) as "field: message" phrases; the one formatting of them. */
 export function fieldErrorPhrases(errors: readonly LookerFieldError[]): string[] {
-  return errors.map((e) => [e.field, e.message ?? e.code].filter(Boolean).join(' ')).filter(Boolean);
+  return errors.map((e) => [e.field, e.message ?? e.code].filter(Boolean).join(': ')).filter(Boolean);
 }
 
 const REASONS: Record<number, string> = {

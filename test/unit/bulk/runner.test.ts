@@ -207,7 +207,7 @@ describe('bulk runner against the sandbox', function () {
     assert.strictEqual(r.counts.done, 4);
     assert.strictEqual(r.counts.failed, 1);
     assert.strictEqual(j.state[ids[2]].status, 'failed');
-    assert.match(j.state[ids[2]].message ?? '', /422 Validation Failed \(is_disabled cannot be changed\)/);
+    assert.match(j.state[ids[2]].message ?? '', /422 Validation Failed \(is_disabled: cannot be changed\)/);
     assert.strictEqual(sb.db.user(ids[2]).is_disabled, false);
   });
 

@@ -26,7 +26,7 @@ describe('looker/errors mapping', () => {
     assert.strictEqual(e.retryable, false);
     assert.strictEqual(e.method, 'PATCH');
     assert.strictEqual(e.path, '/users/7');
-    assert.match(e.message, /email is not an email/);
+    assert.match(e.message, /email: is not an email/);
   });
 
   it('maps 404/403/429/503 with the Looker message and retryability', () => {

@@ -287,6 +287,25 @@ const GROUP_ATTRIBUTE_VALUES = [
  */
 
 /**
+ * A user with no name, credentials, roles or groups, enabled, in the Shared home folder, with a personal folder: the
+ * start of every seeded user and of one created through the API. `over` sets other properties.
+ * @param {string} id @param {string} createdAt @param {Partial<SeedUser>} [over] @returns {SeedUser}
+ */
+function blankUser(id, createdAt, over = {}) {
+  return {
+    id, first_name: null, last_name: null, locale: 'en', is_disabled: false, home_folder_id: '1',
+    personal_folder_id: String(100 + Number(id)), models_dir_validated: null, ui_state: null,
+    can_manage_api3_creds: false, is_service_account: false, service_account_name: null, verified_looker_employee: false,
+    roles_externally_managed: false, content_metadata_id: String(1000 + Number(id)), created_at: createdAt,
+    role_ids: [], group_ids: [], credentials_email: null, credentials_google: null, credentials_saml: null,
+    credentials_oidc: null, credentials_ldap: null, credentials_totp: null, credentials_looker_openid: null,
+    credentials_workforce: null, credentials_api3: [], credentials_embed: [], sessions: [], attribute_values: {},
+    embed_group_space_id: null, embed_group_folder_id: null,
+    ...over,
+  };
+}
+
+/**
  * @param {{ users?: number, seed?: number }} [opts]
  */
 function generate(opts = {}) {
@@ -307,18 +326,7 @@ function generate(opts = {}) {
   /** @param {string} id @param {string | null} first @param {string | null} last */
   function blank(id, first, last) {
     const created = pastTime(1500);
-    /** @type {SeedUser} */
-    const u = {
-      id, first_name: first, last_name: last, locale: 'en', is_disabled: false, home_folder_id: '1',
-      personal_folder_id: String(100 + Number(id)), models_dir_validated: null, ui_state: null,
-      can_manage_api3_creds: false, is_service_account: false, service_account_name: null, verified_looker_employee: false,
-      roles_externally_managed: false, content_metadata_id: String(1000 + Number(id)), created_at: iso(created),
-      role_ids: [], group_ids: ['1'], credentials_email: null, credentials_google: null, credentials_saml: null,
-      credentials_oidc: null, credentials_ldap: null, credentials_totp: null, credentials_looker_openid: null,
-      credentials_workforce: null, credentials_api3: [], credentials_embed: [], sessions: [], attribute_values: {},
-      embed_group_space_id: null, embed_group_folder_id: null,
-    };
-    return u;
+    return blankUser(id, iso(created), { first_name: first, last_name: last, group_ids: ['1'] });
   }
   /** @param {string} local */
   function uniqueEmail(local) {
@@ -680,4 +688,4 @@ function randomToken(n) {
   return crypto.randomBytes(n).toString('base64url').replace(/[-_]/g, 'x').slice(0, n);
 }
 
-module.exports = { generate, prng, iso, randomToken, DOMAIN, SEED_NOW };
+module.exports = { generate, blankUser, prng, iso, randomToken, DOMAIN, SEED_NOW };

@@ -23,6 +23,12 @@ function addCredentialRoutes(add, db) {
   const emailPath = '/users/{user_id}/credentials_email';
   /** @param {SeedUser} u */
   const needEmail = (u) => found(u.credentials_email);
+  /** A new password reset link (what the reset URL shows). @param {import('../seed').EmailCred} c @param {number | null} expiresAt */
+  const newResetLink = (c, expiresAt) => {
+    c.reset_token = db.rand.alnum(32);
+    c.reset_expired = false;
+    c.reset_expires_at = expiresAt;
+  };
 
   // --- get and delete of every one-of-a-kind login
   for (const kind of SINGLE_LOGINS) {
@@ -74,9 +80,7 @@ function addCredentialRoutes(add, db) {
     requireAdmin(ctx);
     const c = needEmail(u);
     const expires = boolParam(ctx, 'expires') ?? false;
-    c.reset_token = db.rand.alnum(32);
-    c.reset_expired = false;
-    c.reset_expires_at = expires ? Date.now() + 3600000 : null;
+    newResetLink(c, expires ? Date.now() + 3600000 : null);
     return ok(ctx, emailCredJson(db, u, ctx.admin));
   });
   add('send_user_credentials_email_password_reset', 'POST', `${emailPath}/send_password_reset`, (ctx) => {
@@ -87,11 +91,7 @@ function addCredentialRoutes(add, db) {
       c.setup_token = db.rand.alnum(32);
       c.setup_expired = false;
       c.setup_expires_at = Date.now() + 72 * 3600000;
-    } else {
-      c.reset_token = db.rand.alnum(32);
-      c.reset_expired = false;
-      c.reset_expires_at = Date.now() + 3600000;
-    }
+    } else newResetLink(c, Date.now() + 3600000);
     return ok(ctx, emailCredJson(db, u, ctx.admin));
   });
   add('search_credentials_email', 'GET', '/credentials_email/search', (ctx) => {

@@ -120,7 +120,7 @@ class Db {
     this.byId.set(u.id, u);
     this.touch(u);
   }
-  /** Removes a user and, as Looker does, their schedules (ENDPOINTS.md, delete_user). @param {SeedUser} u */
+  /** Removes a user and, as Looker does when it deletes a user, their schedules. @param {SeedUser} u */
   removeUser(u) {
     this.users.splice(this.users.indexOf(u), 1);
     this.byId.delete(u.id);

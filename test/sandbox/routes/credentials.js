@@ -111,7 +111,8 @@ function addCredentialRoutes(add, db) {
 
   // --- API keys: creating one returns its client_secret, the only time it is returned (CreateCredentialsApi3).
   addUserItems(add, db, { ops: ['all_user_credentials_api3s', 'user_credentials_api3', 'delete_user_credentials_api3'],
-    path: '/users/{user_id}/credentials_api3', param: 'credentials_api3_id', items: (u) => u.credentials_api3, json: (u, c) => api3Json(db, u, c) });
+    path: '/users/{user_id}/credentials_api3', param: 'credentials_api3_id', items: (u) => u.credentials_api3,
+    json: (u, c) => api3Json(db, u, c) });
   add('create_user_credentials_api3', 'POST', '/users/{user_id}/credentials_api3', (ctx) => {
     const u = pathUser(db, ctx);
     requireAdmin(ctx);
@@ -124,7 +125,8 @@ function addCredentialRoutes(add, db) {
 
   // --- embed credentials
   addUserItems(add, db, { ops: ['all_user_credentials_embeds', 'user_credentials_embed', 'delete_user_credentials_embed'],
-    path: '/users/{user_id}/credentials_embed', param: 'credentials_embed_id', items: (u) => u.credentials_embed, json: (u, c) => embedJson(db, u, c) });
+    path: '/users/{user_id}/credentials_embed', param: 'credentials_embed_id', items: (u) => u.credentials_embed,
+    json: (u, c) => embedJson(db, u, c) });
 }
 
 module.exports = { addCredentialRoutes };

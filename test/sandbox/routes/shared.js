@@ -160,8 +160,8 @@ function paged(db, ctx, rows, toJson) {
 }
 
 /**
- * Link and X-Total-Count in the form the SDK's pager parses (SDK-NOTES §5): absolute URLs, every original parameter kept
- * (commas percent-encoded), explicit limit and offset, rel first/next/prev/last.
+ * Link and X-Total-Count in the form the official SDK's pager parses (sdk.test.js drives it): absolute URLs, every
+ * original parameter kept (commas percent-encoded), explicit limit and offset, rel first/next/prev/last.
  * @param {Db} db @param {Ctx} ctx @param {number} total @param {number} limit @param {number} offset
  */
 function pagingHeaders(db, ctx, total, limit, offset) {

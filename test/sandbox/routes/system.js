@@ -31,7 +31,10 @@ function addSystemRoutes(add, db, auth) {
   }, { public: true });
 }
 
-/** run_inline_query, for the System Activity fields the extension reads (user facts). @param {import('./shared').AddRoute} add @param {import('../db').Db} db */
+/**
+ * run_inline_query, for the System Activity fields the extension reads (user facts).
+ * @param {import('./shared').AddRoute} add @param {import('../db').Db} db
+ */
 function addQueryRoutes(add, db) {
   add('run_inline_query', 'POST', '/queries/run/{result_format}', (ctx) => {
     const b = objectBody(ctx, true);

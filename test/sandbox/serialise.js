@@ -189,6 +189,6 @@ function attributeJson(a) {
 }
 
 module.exports = {
-  api, emailCredJson, SIMPLE_CREDS, simpleCredJson, api3Json, embedJson, sessionJson, avatar, userJson, permissionSetJson,
+  api, emailCredJson, simpleCredJson, api3Json, embedJson, sessionJson, avatar, userJson, permissionSetJson,
   modelSetJson, roleJson, groupJson, lockoutJson, attributeJson,
 };

@@ -264,5 +264,5 @@ function addUserItems(add, db, o) {
 
 module.exports = {
   HttpError, routeTable, notFound, found, invalid, rejectInvalid, forbidden, requireAdmin, pathUser, ownOrAdminUser,
-  docUrl, errorBody, ok, NO_CONTENT, boolParam, idSet, objectBody, paged, sortRows, sortById, searchRows, addUserItems,
+  errorBody, ok, NO_CONTENT, boolParam, idSet, objectBody, paged, sortRows, sortById, searchRows, addUserItems,
 };

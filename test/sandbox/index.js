@@ -93,7 +93,6 @@ async function startSandbox(options = {}) {
 
   const oauth = createOauth({ db, tokens, issued, isAdmin: (u) => db.isAdmin(u), accessTtlSeconds: opts.tokenTtlSeconds });
   const routes = buildRoutes(db, {
-    apiBase: () => url,
     login(ctx) {
       const form = /** @type {Record<string, string>} */ (ctx.body && typeof ctx.body === 'object' ? ctx.body : {});
       const id = form.client_id ?? ctx.query.client_id;

@@ -3,11 +3,13 @@
  * both directions, with runtime validators used on both sides. Imported by the page too: no `vscode` import here.
  */
 
+import { USER_VALUE_FIELDS, type UserValueField } from '../looker/userFields';
+
 export const VIEW_TYPE = 'looker.userDetails';
 
-/** User fields the page can edit inline (all writable in the spec's User schema). */
-export const EDITABLE_FIELDS = ['first_name', 'last_name', 'locale', 'home_folder_id', 'is_disabled', 'models_dir_validated', 'can_manage_api3_creds'] as const;
-export type EditableField = (typeof EDITABLE_FIELDS)[number];
+/** User fields the page can edit inline: the value fields of the spec's User schema that an admin may write. */
+export const EDITABLE_FIELDS = USER_VALUE_FIELDS;
+export type EditableField = UserValueField;
 /** Fields edited as booleans (checkboxes); the rest are text. */
 export const BOOLEAN_FIELDS: readonly EditableField[] = ['is_disabled', 'models_dir_validated', 'can_manage_api3_creds'];
 

@@ -1,34 +1,12 @@
 import * as vscode from 'vscode';
 import type { IGroup, IRole, IUserAttribute } from '@looker/sdk';
-import type { ConnectionManager } from '../connections/manager';
 import type { LookerClient } from '../looker/client';
 import { LookerApiError } from '../looker/errors';
-import type { Log } from '../log';
-import type { BulkAction, BulkParams } from '../bulk/types';
-import type { SingleOutcome } from '../bulk/commands';
 import { PromiseCache } from '../util/promiseCache';
 import { webviewOptions } from '../webview/shell';
-import type { Lookups } from './loader';
+import type { DetailsDeps, Lookups } from './deps';
 import { DetailsPanel } from './panel';
 import { VIEW_TYPE, isPageState, type Edits } from './protocol';
-
-export interface DetailsDeps {
-  manager: ConnectionManager;
-  log: Log;
-  extensionUri: vscode.Uri;
-  /** Called after a change to users, so the tree refreshes only them. */
-  onUsersChanged: (userIds: string[]) => void;
-  /**
-   * Runs a change through the bulk pipeline for these users of that connection (dry run, preview naming the
-   * connection and host, audit); resolves true when something changed. Used by actions the panel shares with the tree.
-   */
-  runJob?: (action: 'unlock' | 'setUserAttribute' | 'clearUserAttribute', userIds: string[], connectionId: string, params: BulkParams) => Promise<boolean>;
-  /**
-   * Runs one change of one user as a job of one through the write pipeline (dry run, confirmation naming the
-   * connection and host when destructive, runner, audit): every other write of the panel.
-   */
-  runOne?: (action: BulkAction, userId: string, connectionId: string, params: BulkParams) => Promise<SingleOutcome>;
-}
 
 /** How long role and group lists, attribute definitions and folder names are reused before being read again. */
 const LOOKUP_TTL_MS = 5 * 60 * 1000;

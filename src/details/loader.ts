@@ -1,19 +1,11 @@
 /** What a details panel reads to show a user (one open = three calls, attribute values once asked) and the model built from it. */
 import * as vscode from 'vscode';
 import type { IGroup, IRole, IUser, IUserAttribute, IUserAttributeWithValue } from '@looker/sdk';
+import type { Lookups } from './deps';
 import { describeError } from '../commands/errors';
 import type { LookerClient } from '../looker/client';
 import type { ModelInput } from './model';
 import { attributeValues, openReads } from './reads';
-
-/** Shared per-connection lookups (role and group lists, attribute definitions, folder names), owned by the controller. */
-export interface Lookups {
-  roles(connectionId: string, client: LookerClient, force?: boolean): Promise<Map<string, IRole>>;
-  groups(connectionId: string, client: LookerClient, force?: boolean): Promise<Map<string, IGroup>>;
-  attributeDefs(connectionId: string, client: LookerClient, force?: boolean): Promise<IUserAttribute[]>;
-  folderName(connectionId: string, client: LookerClient, folderId: string): Promise<string | undefined>;
-  knowFolder(connectionId: string, folderId: string, name: string): void;
-}
 
 /** Whose details are read, with what, and where a part that could not be read is logged. */
 export interface LoadContext {

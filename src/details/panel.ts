@@ -7,7 +7,7 @@ import type { LookerClient } from '../looker/client';
 import { LookerApiError } from '../looker/errors';
 import { buildDetails, userJsonForCopy, type ModelInput } from './model';
 import { userLabel } from '../format/names';
-import { modelOf, readAttributes, readUser, withAttributes, type LoadContext, type Lookups } from './loader';
+import { modelOf, readAttributes, readUser, withAttributes, type LoadContext } from './loader';
 import { pickFolder } from './folderPicker';
 import { jobHandlers, writeHandlers, type PanelJob, type PanelWrite, type WriteContext } from './writes';
 import { shellHtml, webviewOptions } from '../webview/shell';
@@ -21,7 +21,7 @@ import {
   type PageMessage,
 } from './protocol';
 import { pageStrings } from './strings';
-import type { DetailsDeps } from './controller';
+import type { DetailsDeps, Lookups } from './deps';
 import type { BulkAction, BulkParams } from '../bulk/types';
 import type { SingleOutcome } from '../bulk/commands';
 

@@ -123,8 +123,24 @@ export interface DetailsData {
   loadedAt: string;
 }
 
-/** Localized strings of the page, keyed by an English identifier. */
-export type Strings = Record<string, string>;
+/** The keys of the page's strings (the host localizes them, `strings.ts`; the page shows them by key). */
+export type PageStringKey =
+  | 'loading' | 'showAttributes' | 'attributesOnRequest' | 'refresh' | 'openInLooker' | 'copyJson' | 'disable'
+  | 'enable' | 'disabled' | 'lockedOut' | 'unlock' | 'change' | 'set' | 'clear' | 'newHiddenValue' | 'newValueOf'
+  | 'lockedOutAfter' | 'profile' | 'editable' | 'readOnly' | 'firstName' | 'lastName' | 'locale' | 'homeFolder'
+  | 'chooseFolder' | 'noFolder' | 'folderById' | 'idOf' | 'modelsDirValidated' | 'canManageApiKeys' | 'save'
+  | 'discardChanges' | 'unsavedChanges' | 'noChanges' | 'conflictIntro' | 'field' | 'whenLoaded' | 'yours'
+  | 'nowOnServer' | 'keepMine' | 'takeTheirs' | 'saveWithChoices' | 'cancel' | 'empty' | 'credentials' | 'noCredentials'
+  | 'delete' | 'loginEmail' | 'changeEmail' | 'forceReset' | 'sendReset' | 'createResetLink' | 'copyLink'
+  | 'createApiKey' | 'newApiKey' | 'copySecretNow' | 'copySecret' | 'done' | 'resetLinkCreated' | 'resetOutstanding'
+  | 'setupOutstanding' | 'loginNeverUsed' | 'setupLinkWaiting' | 'setupLinkExpired' | 'noSetupLink' | 'resendSetup'
+  | 'noEmailCredential' | 'addEmailCredential' | 'sessions' | 'noSessions' | 'endSession' | 'expired' | 'endAllSessions'
+  | 'browser' | 'os' | 'ipAddress' | 'location' | 'loginType' | 'created' | 'expires' | 'extended' | 'rolesAndGroups'
+  | 'roles' | 'rolesThroughGroups' | 'groups' | 'none' | 'addRole' | 'addToGroup' | 'removeNamed' | 'userAttributes'
+  | 'noAttributes' | 'attribute' | 'value' | 'source' | 'openDocs' | 'loadFailed' | 'tryAgain' | 'partsNotLoaded'
+  | 'loadedAt' | 'dismiss';
+/** The page's strings, localized: one for every key. */
+export type PageStrings = Record<PageStringKey, string>;
 
 export interface FieldError {
   field: ErrorField;
@@ -139,7 +155,7 @@ export interface ConflictField {
 }
 
 export type HostMessage =
-  | { type: 'init'; data: DetailsData; strings: Strings }
+  | { type: 'init'; data: DetailsData; strings: PageStrings }
   | { type: 'data'; data: DetailsData }
   | { type: 'loadError'; message: string }
   | { type: 'busy'; label: string | null }

@@ -11,7 +11,7 @@ import type { Log } from '../log';
 import { checkAttributeValue } from '../bulk/attributes';
 import type { BulkAction, BulkParams } from '../bulk/types';
 import type { SingleOutcome } from '../bulk/commands';
-import type { Lookups } from './loader';
+import type { Lookups } from './deps';
 import { findConflicts, userDiff } from './diff';
 import { EDITABLE_FIELDS, type DetailsData, type EditableField, type Edits, type ErrorField, type HostMessage, type PageMessage } from './protocol';
 

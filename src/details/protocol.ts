@@ -280,14 +280,19 @@ const PAGE_SHAPES: Record<PageMessage['type'], (o: Obj) => boolean> = {
   dirty: (o) => hasOnly(o, ['type', 'edits', 'base']) && isEdits(o.edits) && isEdits(o.base),
 };
 
-/** True when `x` is a well-formed message from the page (untrusted input). Never throws. */
-export function isPageMessage(x: unknown): x is PageMessage {
+/** True when `x` is an object whose `type` is one of `shapes` and that has its shape. Never throws. */
+function hasShape<T extends { type: string }>(shapes: Record<T['type'], (o: Obj) => boolean>, x: unknown): x is T {
   try {
-    if (!isObj(x) || typeof x.type !== 'string' || !Object.prototype.hasOwnProperty.call(PAGE_SHAPES, x.type)) return false;
-    return PAGE_SHAPES[x.type as PageMessage['type']](x);
+    if (!isObj(x) || typeof x.type !== 'string' || !Object.prototype.hasOwnProperty.call(shapes, x.type)) return false;
+    return shapes[x.type as T['type']](x);
   } catch {
     return false;
   }
+}
+
+/** True when `x` is a well-formed message from the page (untrusted input). Never throws. */
+export function isPageMessage(x: unknown): x is PageMessage {
+  return hasShape<PageMessage>(PAGE_SHAPES, x);
 }
 
 function isRow(x: unknown): boolean {
@@ -355,12 +360,7 @@ const HOST_SHAPES: Record<HostMessage['type'], (o: Obj) => boolean> = {
 
 /** True when `x` is a well-formed message from the host. Never throws. */
 export function isHostMessage(x: unknown): x is HostMessage {
-  try {
-    if (!isObj(x) || typeof x.type !== 'string' || !Object.prototype.hasOwnProperty.call(HOST_SHAPES, x.type)) return false;
-    return HOST_SHAPES[x.type as HostMessage['type']](x);
-  } catch {
-    return false;
-  }
+  return hasShape<HostMessage>(HOST_SHAPES, x);
 }
 
 /** What the page keeps with `setState` (survives hide/show and window reload; the serializer reads it). */

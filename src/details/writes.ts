@@ -134,6 +134,16 @@ async function saveEdits(c: WriteContext, edits: Edits, base: Edits): Promise<Pa
   };
 }
 
+/** The items picked in a multi-select quick pick; undefined when there is none to pick (`none` is shown) or none was picked. */
+async function pickMany<T extends vscode.QuickPickItem>(items: T[], none: string, placeHolder: string): Promise<T[] | undefined> {
+  if (!items.length) {
+    vscode.window.showInformationMessage(none);
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(items, { canPickMany: true, placeHolder });
+  return picked && picked.length ? picked : undefined;
+}
+
 /** Every write of the panel, by page message. */
 export const WRITES: { [T in WriteType]: Planner<T> } = {
   save: (m, c) => saveEdits(c, m.edits, m.base),
@@ -227,13 +237,8 @@ export const WRITES: { [T in WriteType]: Planner<T> } = {
     const items = [...all.values()]
       .filter((r) => r.id && !current.includes(String(r.id)))
       .map((r) => ({ label: r.name ?? String(r.id), description: r.permission_set?.name ?? undefined, id: String(r.id) }));
-    if (!items.length) {
-      vscode.window.showInformationMessage(vscode.l10n.t('{0} already has every role.', c.name()));
-      return undefined;
-    }
-    const picked = await vscode.window.showQuickPick(items, { canPickMany: true, placeHolder: vscode.l10n.t('Roles to give {0}', c.name()) });
-    if (!picked || !picked.length) return undefined;
-    return { action: 'addRole', label: vscode.l10n.t('Adding roles to {0}', c.name()), each: picked.map((p) => ({ roleId: p.id, roleName: p.label })) };
+    const picked = await pickMany(items, vscode.l10n.t('{0} already has every role.', c.name()), vscode.l10n.t('Roles to give {0}', c.name()));
+    return picked && { action: 'addRole', label: vscode.l10n.t('Adding roles to {0}', c.name()), each: picked.map((p) => ({ roleId: p.id, roleName: p.label })) };
   },
   removeRole: async (m, c) => {
     const all = await c.lookups.roles(c.connectionId, c.client());
@@ -246,13 +251,8 @@ export const WRITES: { [T in WriteType]: Planner<T> } = {
     const items = [...all.values()]
       .filter((g) => g.id && !current.includes(String(g.id)) && !g.externally_managed)
       .map((g) => ({ label: g.name ?? String(g.id), description: g.user_count !== null && g.user_count !== undefined ? vscode.l10n.t('{0} users', g.user_count) : undefined, id: String(g.id) }));
-    if (!items.length) {
-      vscode.window.showInformationMessage(vscode.l10n.t('There is no other group to add {0} to.', c.name()));
-      return undefined;
-    }
-    const picked = await vscode.window.showQuickPick(items, { canPickMany: true, placeHolder: vscode.l10n.t('Groups to add {0} to', c.name()) });
-    if (!picked || !picked.length) return undefined;
-    return { action: 'addToGroup', label: vscode.l10n.t('Adding {0} to groups', c.name()), each: picked.map((p) => ({ groupId: p.id, groupName: p.label })) };
+    const picked = await pickMany(items, vscode.l10n.t('There is no other group to add {0} to.', c.name()), vscode.l10n.t('Groups to add {0} to', c.name()));
+    return picked && { action: 'addToGroup', label: vscode.l10n.t('Adding {0} to groups', c.name()), each: picked.map((p) => ({ groupId: p.id, groupName: p.label })) };
   },
   removeGroup: async (m, c) => {
     const current = (c.user()?.group_ids ?? []).map(String);

@@ -4,6 +4,8 @@ import type { Owned, Plan, PlanItem } from './plan';
 import { describeChange, type ValueNames } from '../format/changes';
 import { parsePageMessage, type HostToPage, type PreviewData, type PreviewRow } from './protocol';
 
+declare const __TEST_HOOKS__: boolean;
+
 /** Reasons of plan.ts, localised (plan.ts has no vscode; its English text is the key). */
 const REASONS: Record<string, () => string> = {
   'User not found (deleted?).': () => vscode.l10n.t('User not found (deleted?).'),
@@ -111,9 +113,12 @@ export class BulkPreview implements vscode.Disposable {
     return this.open?.panel.title;
   }
 
-  /** Answers the open preview as if its button was pressed ('extra': the extra button). */
+  /**
+   * Answers the open preview as if its button was pressed ('extra': the extra button): for the in-host tests, so only
+   * in a test build (the production bundle answers nothing).
+   */
   respond(confirm: PreviewAnswer, typed?: string): boolean {
-    if (!this.open) return false;
+    if (typeof __TEST_HOOKS__ === 'undefined' || !__TEST_HOOKS__ || !this.open) return false;
     this.open.respond(confirm, typed);
     return true;
   }

@@ -3,6 +3,7 @@
  * action, user id, before → after of the changed fields. Secrets, tokens and reset/setup URLs are never written.
  */
 import { promises as fs } from 'fs';
+import { USER_VALUE_FIELDS } from '../looker/userFields';
 import * as path from 'path';
 import { INVERSE_ACTION } from '../bulk/types';
 import { hostOf } from '../util/urls';
@@ -184,7 +185,7 @@ export class AuditLog {
 }
 
 /** Fields of PATCH /users/{id} an undo may write back. */
-export const WRITABLE_USER_FIELDS = ['first_name', 'last_name', 'is_disabled', 'locale', 'home_folder_id', 'models_dir_validated', 'can_manage_api3_creds'];
+export const WRITABLE_USER_FIELDS: string[] = [...USER_VALUE_FIELDS];
 /** Fields of PATCH /users/{id}/credentials_email an undo may write back. */
 export const WRITABLE_EMAIL_FIELDS = ['email', 'forced_password_reset_at_next_login'];
 

@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
-import { nonce } from '../util/nonce';
+import { shellHtml, webviewOptions } from '../webview/shell';
 import type { Owned, Plan, PlanItem } from './plan';
 import { describeChange, type ValueNames } from '../format/changes';
 import { parsePageMessage, type HostToPage, type PreviewData, type PreviewRow } from './protocol';
+
+declare const __TEST_HOOKS__: boolean;
 
 /** Reasons of plan.ts, localised (plan.ts has no vscode; its English text is the key). */
 const REASONS: Record<string, () => string> = {
@@ -111,21 +113,19 @@ export class BulkPreview implements vscode.Disposable {
     return this.open?.panel.title;
   }
 
-  /** Answers the open preview as if its button was pressed ('extra': the extra button). */
+  /**
+   * Answers the open preview as if its button was pressed ('extra': the extra button): for the in-host tests, so only
+   * in a test build (the production bundle answers nothing).
+   */
   respond(confirm: PreviewAnswer, typed?: string): boolean {
-    if (!this.open) return false;
+    if (typeof __TEST_HOOKS__ === 'undefined' || !__TEST_HOOKS__ || !this.open) return false;
     this.open.respond(confirm, typed);
     return true;
   }
 
   show(plan: Plan, opts: PreviewOptions): Promise<PreviewAnswer> {
     this.open?.respond(false);
-    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
-    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist', 'media');
-    const panel = vscode.window.createWebviewPanel('looker.bulkPreview', opts.title, vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [media, dist],
-    });
+    const panel = vscode.window.createWebviewPanel('looker.bulkPreview', opts.title, vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
     const rows: PreviewRow[] = plan.items.map((i) => ({ userId: i.userId, label: i.label, kind: i.kind, detail: describeItem(i, opts.names) }));
     // Changes first, then skips, then the impossible ones.
     const order = { change: 0, impossible: 1, skip: 2 };
@@ -153,15 +153,8 @@ export class BulkPreview implements vscode.Disposable {
       data.typeToConfirm = opts.typeToConfirm;
       data.typePrompt = vscode.l10n.t('Type {0} to confirm:', opts.typeToConfirm);
     }
-    const n = nonce();
     const w = panel.webview;
-    const script = w.asWebviewUri(vscode.Uri.joinPath(dist, 'bulk.js'));
-    const style = w.asWebviewUri(vscode.Uri.joinPath(media, 'bulk.css'));
-    w.html = `<!DOCTYPE html><html lang="${vscode.env.language}"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${w.cspSource}; font-src ${w.cspSource}; img-src ${w.cspSource}; script-src 'nonce-${n}';">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}"><title></title></head>
-<body><main id="root"></main><script nonce="${n}" src="${script}"></script></body></html>`;
+    w.html = shellHtml(w, this.extensionUri, { style: 'bulk.css', script: 'bulk.js', rootId: 'root' });
     return new Promise<PreviewAnswer>((resolve) => {
       const subs: vscode.Disposable[] = [];
       let done = false;

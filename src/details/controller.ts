@@ -1,39 +1,15 @@
 import * as vscode from 'vscode';
 import type { IGroup, IRole, IUserAttribute } from '@looker/sdk';
-import type { ConnectionManager } from '../connections/manager';
 import type { LookerClient } from '../looker/client';
 import { LookerApiError } from '../looker/errors';
-import type { Log } from '../log';
-import type { BulkAction, BulkParams } from '../bulk/types';
-import type { SingleOutcome } from '../bulk/commands';
-import { DetailsPanel, webviewOptions, type Lookups } from './panel';
+import { PromiseCache } from '../util/promiseCache';
+import { webviewOptions } from '../webview/shell';
+import type { DetailsDeps, Lookups } from './deps';
+import { DetailsPanel } from './panel';
 import { VIEW_TYPE, isPageState, type Edits } from './protocol';
 
-export interface DetailsDeps {
-  manager: ConnectionManager;
-  log: Log;
-  extensionUri: vscode.Uri;
-  /** Called after a change to users, so the tree refreshes only them. */
-  onUsersChanged: (userIds: string[]) => void;
-  /**
-   * Runs a change through the bulk pipeline for these users of that connection (dry run, preview naming the
-   * connection and host, audit); resolves true when something changed. Used by actions the panel shares with the tree.
-   */
-  runJob?: (action: 'unlock' | 'setUserAttribute' | 'clearUserAttribute', userIds: string[], connectionId: string, params: BulkParams) => Promise<boolean>;
-  /**
-   * Runs one change of one user as a job of one through the write pipeline (dry run, confirmation naming the
-   * connection and host when destructive, runner, audit): every other write of the panel.
-   */
-  runOne?: (action: BulkAction, userId: string, connectionId: string, params: BulkParams) => Promise<SingleOutcome>;
-}
-
-/** How long role/group names and the API user's name are reused before being read again. */
+/** How long role and group lists, attribute definitions and folder names are reused before being read again. */
 const LOOKUP_TTL_MS = 5 * 60 * 1000;
-
-interface Cached<T> {
-  at: number;
-  value: Promise<T>;
-}
 
 /**
  * Opens and keeps the user details panels: one per (connection, user); re-opening reveals the existing one. Panels
@@ -43,16 +19,18 @@ export class UserDetailsController implements vscode.Disposable, Lookups {
   private readonly panels = new Map<string, DetailsPanel>();
   /** Unsaved edits of closed tabs, by (connection, user): offered again when the user is reopened. */
   private readonly drafts = new Map<string, { edits: Edits; base: Edits; title: string }>();
-  private readonly cache = new Map<string, Cached<unknown>>();
+  /** Per-connection lookups (folders by connection and id): shared while loading, read again after {@link LOOKUP_TTL_MS}. */
+  private readonly roleCache = new PromiseCache<Map<string, IRole>>(LOOKUP_TTL_MS);
+  private readonly groupCache = new PromiseCache<Map<string, IGroup>>(LOOKUP_TTL_MS);
+  private readonly attributeDefCache = new PromiseCache<IUserAttribute[]>(LOOKUP_TTL_MS);
+  private readonly folderCache = new PromiseCache<string | undefined>(LOOKUP_TTL_MS);
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly deps: DetailsDeps) {
-    this.disposables.push(deps.manager.store.onDidChange(() => this.cache.clear()));
-  }
-
-  register(context: vscode.ExtensionContext): void {
-    context.subscriptions.push(
-      vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, { deserializeWebviewPanel: (panel, state) => this.deserialize(panel, state) }),
+    this.disposables.push(
+      deps.manager.store.onDidChange(() => {
+        for (const c of [this.roleCache, this.groupCache, this.attributeDefCache, this.folderCache]) c.clear();
+      }),
     );
   }
 
@@ -151,35 +129,23 @@ export class UserDetailsController implements vscode.Disposable, Lookups {
     return [...this.panels.values()];
   }
 
-  private cached<T>(name: string, connectionId: string, force: boolean, read: () => Promise<T>): Promise<T> {
-    const k = `${connectionId}\u0000${name}`;
-    const hit = this.cache.get(k) as Cached<T> | undefined;
-    if (hit && !force && Date.now() - hit.at < LOOKUP_TTL_MS) return hit.value;
-    const value = read();
-    this.cache.set(k, { at: Date.now(), value });
-    value.catch(() => {
-      if (this.cache.get(k)?.value === value) this.cache.delete(k);
-    });
-    return value;
-  }
-
   roles(connectionId: string, client: LookerClient, force = false): Promise<Map<string, IRole>> {
-    return this.cached('roles', connectionId, force, async () => {
+    return this.roleCache.get(connectionId, async () => {
       const list = await client.allRoles('id,name,permission_set(name)');
       return new Map(list.filter((r) => r.id).map((r) => [String(r.id), r]));
-    });
+    }, force);
   }
 
   /** User attribute definitions (type, system, user-editable, hidden): cached like the role and group names. */
   attributeDefs(connectionId: string, client: LookerClient, force = false): Promise<IUserAttribute[]> {
-    return this.cached('attributeDefs', connectionId, force, () => client.allUserAttributes('id,name,type,is_system,user_can_edit,value_is_hidden'));
+    return this.attributeDefCache.get(connectionId, () => client.allUserAttributes('id,name,type,is_system,user_can_edit,value_is_hidden'), force);
   }
 
   groups(connectionId: string, client: LookerClient, force = false): Promise<Map<string, IGroup>> {
-    return this.cached('groups', connectionId, force, async () => {
+    return this.groupCache.get(connectionId, async () => {
       const list = await client.allGroups({ fields: 'id,name,user_count,externally_managed' });
       return new Map(list.filter((g) => g.id).map((g) => [String(g.id), g]));
-    });
+    }, force);
   }
 
   /**
@@ -187,7 +153,7 @@ export class UserDetailsController implements vscode.Disposable, Lookups {
    * it cannot be read (deleted, or not visible to the API user).
    */
   folderName(connectionId: string, client: LookerClient, folderId: string): Promise<string | undefined> {
-    return this.cached(`folder:${folderId}`, connectionId, false, async () => {
+    return this.folderCache.get(key(connectionId, folderId), async () => {
       try {
         return (await client.folder(folderId, 'id,name')).name ?? undefined;
       } catch (err) {
@@ -199,7 +165,7 @@ export class UserDetailsController implements vscode.Disposable, Lookups {
 
   /** Remembers a folder's name seen in a search (the picker), so showing the picked folder reads nothing more. */
   knowFolder(connectionId: string, folderId: string, name: string): void {
-    this.cache.set(`${connectionId}\u0000folder:${folderId}`, { at: Date.now(), value: Promise.resolve(name) });
+    this.folderCache.set(key(connectionId, folderId), Promise.resolve(name));
   }
 
   private disposing = false;
@@ -212,6 +178,7 @@ export class UserDetailsController implements vscode.Disposable, Lookups {
   }
 }
 
-function key(connectionId: string, userId: string): string {
-  return `${connectionId}\u0000${userId}`;
+/** A map key of a user (panels, drafts) or a folder (names) of a connection. */
+function key(connectionId: string, id: string): string {
+  return `${connectionId}\u0000${id}`;
 }

@@ -1,13 +1,8 @@
 /**
- * The edit diff of the details panel and its conflict check. Pure: no vscode, no I/O.
- *
- * Writable fields come from the User schema of the Looker 4.0 spec (properties without `readOnly: true`), leaving
- * out the `credentials_*` objects, which are changed through their own endpoints.
+ * The edit diff of the details panel and its conflict check. Pure: no vscode, no I/O. The fields it may send are the
+ * editable ones (`looker/userFields.ts`, from the spec's User schema).
  */
 import { BOOLEAN_FIELDS, EDITABLE_FIELDS, type ConflictField, type EditValue, type EditableField, type Edits } from './protocol';
-
-/** Scalar writable fields of the spec's User schema that `update_user` may receive from this panel. */
-export const WRITABLE_USER_FIELDS: readonly string[] = [...EDITABLE_FIELDS, 'ui_state'];
 
 export type UserLike = Record<string, unknown>;
 

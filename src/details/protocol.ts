@@ -3,11 +3,13 @@
  * both directions, with runtime validators used on both sides. Imported by the page too: no `vscode` import here.
  */
 
+import { USER_VALUE_FIELDS, type UserValueField } from '../looker/userFields';
+
 export const VIEW_TYPE = 'looker.userDetails';
 
-/** User fields the page can edit inline (all writable in the spec's User schema). */
-export const EDITABLE_FIELDS = ['first_name', 'last_name', 'locale', 'home_folder_id', 'is_disabled', 'models_dir_validated', 'can_manage_api3_creds'] as const;
-export type EditableField = (typeof EDITABLE_FIELDS)[number];
+/** User fields the page can edit inline: the value fields of the spec's User schema that an admin may write. */
+export const EDITABLE_FIELDS = USER_VALUE_FIELDS;
+export type EditableField = UserValueField;
 /** Fields edited as booleans (checkboxes); the rest are text. */
 export const BOOLEAN_FIELDS: readonly EditableField[] = ['is_disabled', 'models_dir_validated', 'can_manage_api3_creds'];
 
@@ -121,8 +123,24 @@ export interface DetailsData {
   loadedAt: string;
 }
 
-/** Localized strings of the page, keyed by an English identifier. */
-export type Strings = Record<string, string>;
+/** The keys of the page's strings (the host localizes them, `strings.ts`; the page shows them by key). */
+export type PageStringKey =
+  | 'loading' | 'showAttributes' | 'attributesOnRequest' | 'refresh' | 'openInLooker' | 'copyJson' | 'disable'
+  | 'enable' | 'disabled' | 'lockedOut' | 'unlock' | 'change' | 'set' | 'clear' | 'newHiddenValue' | 'newValueOf'
+  | 'lockedOutAfter' | 'profile' | 'editable' | 'readOnly' | 'firstName' | 'lastName' | 'locale' | 'homeFolder'
+  | 'chooseFolder' | 'noFolder' | 'folderById' | 'idOf' | 'modelsDirValidated' | 'canManageApiKeys' | 'save'
+  | 'discardChanges' | 'unsavedChanges' | 'noChanges' | 'conflictIntro' | 'field' | 'whenLoaded' | 'yours'
+  | 'nowOnServer' | 'keepMine' | 'takeTheirs' | 'saveWithChoices' | 'cancel' | 'empty' | 'credentials' | 'noCredentials'
+  | 'delete' | 'loginEmail' | 'changeEmail' | 'forceReset' | 'sendReset' | 'createResetLink' | 'copyLink'
+  | 'createApiKey' | 'newApiKey' | 'copySecretNow' | 'copySecret' | 'done' | 'resetLinkCreated' | 'resetOutstanding'
+  | 'setupOutstanding' | 'loginNeverUsed' | 'setupLinkWaiting' | 'setupLinkExpired' | 'noSetupLink' | 'resendSetup'
+  | 'noEmailCredential' | 'addEmailCredential' | 'sessions' | 'noSessions' | 'endSession' | 'expired' | 'endAllSessions'
+  | 'browser' | 'os' | 'ipAddress' | 'location' | 'loginType' | 'created' | 'expires' | 'extended' | 'rolesAndGroups'
+  | 'roles' | 'rolesThroughGroups' | 'groups' | 'none' | 'addRole' | 'addToGroup' | 'removeNamed' | 'userAttributes'
+  | 'noAttributes' | 'attribute' | 'value' | 'source' | 'openDocs' | 'loadFailed' | 'tryAgain' | 'partsNotLoaded'
+  | 'loadedAt' | 'dismiss';
+/** The page's strings, localized: one for every key. */
+export type PageStrings = Record<PageStringKey, string>;
 
 export interface FieldError {
   field: ErrorField;
@@ -137,7 +155,7 @@ export interface ConflictField {
 }
 
 export type HostMessage =
-  | { type: 'init'; data: DetailsData; strings: Strings }
+  | { type: 'init'; data: DetailsData; strings: PageStrings }
   | { type: 'data'; data: DetailsData }
   | { type: 'loadError'; message: string }
   | { type: 'busy'; label: string | null }
@@ -262,14 +280,19 @@ const PAGE_SHAPES: Record<PageMessage['type'], (o: Obj) => boolean> = {
   dirty: (o) => hasOnly(o, ['type', 'edits', 'base']) && isEdits(o.edits) && isEdits(o.base),
 };
 
-/** True when `x` is a well-formed message from the page (untrusted input). Never throws. */
-export function isPageMessage(x: unknown): x is PageMessage {
+/** True when `x` is an object whose `type` is one of `shapes` and that has its shape. Never throws. */
+function hasShape<T extends { type: string }>(shapes: Record<T['type'], (o: Obj) => boolean>, x: unknown): x is T {
   try {
-    if (!isObj(x) || typeof x.type !== 'string' || !Object.prototype.hasOwnProperty.call(PAGE_SHAPES, x.type)) return false;
-    return PAGE_SHAPES[x.type as PageMessage['type']](x);
+    if (!isObj(x) || typeof x.type !== 'string' || !Object.prototype.hasOwnProperty.call(shapes, x.type)) return false;
+    return shapes[x.type as T['type']](x);
   } catch {
     return false;
   }
+}
+
+/** True when `x` is a well-formed message from the page (untrusted input). Never throws. */
+export function isPageMessage(x: unknown): x is PageMessage {
+  return hasShape<PageMessage>(PAGE_SHAPES, x);
 }
 
 function isRow(x: unknown): boolean {
@@ -337,12 +360,7 @@ const HOST_SHAPES: Record<HostMessage['type'], (o: Obj) => boolean> = {
 
 /** True when `x` is a well-formed message from the host. Never throws. */
 export function isHostMessage(x: unknown): x is HostMessage {
-  try {
-    if (!isObj(x) || typeof x.type !== 'string' || !Object.prototype.hasOwnProperty.call(HOST_SHAPES, x.type)) return false;
-    return HOST_SHAPES[x.type as HostMessage['type']](x);
-  } catch {
-    return false;
-  }
+  return hasShape<HostMessage>(HOST_SHAPES, x);
 }
 
 /** What the page keeps with `setState` (survives hide/show and window reload; the serializer reads it). */

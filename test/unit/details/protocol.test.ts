@@ -12,6 +12,7 @@ import {
   type DetailsData,
   type HostMessage,
   type PageMessage,
+  type PageStrings,
 } from '../../../src/details/protocol';
 
 const VALID_PAGE: PageMessage[] = [
@@ -195,7 +196,7 @@ const VALID_TYPES = new Set(VALID_PAGE.map((m) => m.type));
 
 describe('details protocol: host → page validation', () => {
   const valid: HostMessage[] = [
-    { type: 'init', data: sampleData(), strings: { Save: 'Speichern' } },
+    { type: 'init', data: sampleData(), strings: { save: 'Speichern' } as PageStrings },
     { type: 'data', data: sampleData() },
     { type: 'loadError', message: 'x' },
     { type: 'busy', label: 'Saving' },

@@ -1,28 +1,14 @@
 import type { HttpMethod, IApiSettings, IRawResponse, IRequestProps } from '@looker/sdk-rtl';
 import type {
-  IApiSession,
   IApiVersion,
   ICreateCredentialsApi3,
-  ICredentialsApi3,
   IFolder,
   ICredentialsEmail,
-  ICredentialsEmailSearch,
-  ICredentialsEmbed,
-  ICredentialsGoogle,
-  ICredentialsLDAP,
-  ICredentialsLookerOpenid,
-  ICredentialsOIDC,
-  ICredentialsSaml,
-  ICredentialsTotp,
   IGroup,
   IRequestAllGroupUsers,
   IRequestAllGroups,
   IRequestAllUsers,
-  IRequestSearchCredentialsEmail,
-  IRequestSearchGroups,
   IRequestSearchFolders,
-  IRequestSearchRoles,
-  IRequestSearchUserLoginLockouts,
   IRequestSearchUsers,
   IRequestSearchUsersNames,
   IRequestUserAttributeUserValues,
@@ -71,7 +57,6 @@ export interface ClientOptions {
 
 /** What the client needs from either session kind (API key or OAuth). */
 interface TokenSource {
-  loginCount: number;
   isAuthenticated(): boolean;
   getToken(): Promise<string>;
   invalidate(token: string): void;
@@ -89,17 +74,8 @@ export interface Page<T> {
 /** `credential_type` values of `user_for_credential`. */
 export type CredentialType = 'email' | 'google' | 'saml' | 'oidc' | 'ldap' | 'api' | 'api3' | 'embed' | 'looker_openid';
 
-/** Single (non-list) credential kinds of a user, and their models. */
-export interface SingleCredentialModels {
-  email: ICredentialsEmail;
-  totp: ICredentialsTotp;
-  ldap: ICredentialsLDAP;
-  google: ICredentialsGoogle;
-  saml: ICredentialsSaml;
-  oidc: ICredentialsOIDC;
-  looker_openid: ICredentialsLookerOpenid;
-}
-export type SingleCredentialKind = keyof SingleCredentialModels;
+/** Single (non-list) credential kinds of a user: `/users/{id}/credentials_{kind}`. */
+export type SingleCredentialKind = 'email' | 'totp' | 'ldap' | 'google' | 'saml' | 'oidc' | 'looker_openid';
 
 type Query = Record<string, unknown>;
 
@@ -268,19 +244,12 @@ export class LookerClient {
       return;
     }
     this.session = new LookerSession(
-      settings,
-      this.transport,
       { clientId: profile.clientId, getSecret: options.getSecret, name: profile.name || this.host },
       {
         login: (form) => this.send({ method: 'POST', path: '/login', body: form, auth: false, idempotent: true }),
-        logout: (token) => this.send({ method: 'DELETE', path: '/logout', auth: false }, token),
+        logout,
       },
     );
-  }
-
-  /** Login requests sent so far (diagnostics). */
-  get loginCount(): number {
-    return this.session.loginCount;
   }
 
   /** True while a token is held that has not reached its renewal time. */
@@ -579,11 +548,6 @@ export class LookerClient {
     return builtinSurface(release);
   }
 
-  /** GET /session (API session of the API user). */
-  apiSession(signal?: AbortSignal): Promise<IApiSession> {
-    return this.json({ method: 'GET', path: '/session', signal });
-  }
-
   /** DELETE /logout if logged in; never throws. */
   async logout(): Promise<void> {
     try {
@@ -657,11 +621,6 @@ export class LookerClient {
     return this.none({ method: 'DELETE', path: `/users/${seg(id)}`, signal });
   }
 
-  /** POST /users/{id}/update_emails: overwrites the email of all credentials of a disabled user. */
-  wipeoutUserEmails(id: string, email: string, fields?: string, signal?: AbortSignal): Promise<IUser> {
-    return this.json({ method: 'POST', path: `/users/${seg(id)}/update_emails`, query: { fields }, body: { email }, signal });
-  }
-
   // ---------------------------------------------------------------------------------------------------------------
   // Email credential
 
@@ -691,29 +650,12 @@ export class LookerClient {
     return this.json({ method: 'POST', path: `/users/${seg(id)}/credentials_email/send_password_reset`, query: { fields }, signal });
   }
 
-  searchCredentialsEmail(req: IRequestSearchCredentialsEmail, signal?: AbortSignal): Promise<ICredentialsEmailSearch[]> {
-    return this.list({ method: 'GET', path: '/credentials_email/search', query: { ...req }, signal });
-  }
-
   // ---------------------------------------------------------------------------------------------------------------
   // Other credentials
-
-  /** GET /users/{id}/credentials_{kind} (404 when the user has none). */
-  userCredential<K extends SingleCredentialKind>(id: string, kind: K, fields?: string, signal?: AbortSignal): Promise<SingleCredentialModels[K]> {
-    return this.json({ method: 'GET', path: `/users/${seg(id)}/credentials_${kind}`, query: { fields }, signal });
-  }
 
   /** DELETE /users/{id}/credentials_{kind} */
   deleteUserCredential(id: string, kind: SingleCredentialKind, signal?: AbortSignal): Promise<void> {
     return this.none({ method: 'DELETE', path: `/users/${seg(id)}/credentials_${kind}`, signal });
-  }
-
-  userCredentialsApi3(id: string, fields?: string, signal?: AbortSignal): Promise<ICredentialsApi3[]> {
-    return this.list({ method: 'GET', path: `/users/${seg(id)}/credentials_api3`, query: { fields }, signal });
-  }
-
-  userCredentialApi3(id: string, credentialId: string, fields?: string, signal?: AbortSignal): Promise<ICredentialsApi3> {
-    return this.json({ method: 'GET', path: `/users/${seg(id)}/credentials_api3/${seg(credentialId)}`, query: { fields }, signal });
   }
 
   /**
@@ -728,14 +670,6 @@ export class LookerClient {
     return this.none({ method: 'DELETE', path: `/users/${seg(id)}/credentials_api3/${seg(credentialId)}`, signal });
   }
 
-  userCredentialsEmbed(id: string, fields?: string, signal?: AbortSignal): Promise<ICredentialsEmbed[]> {
-    return this.list({ method: 'GET', path: `/users/${seg(id)}/credentials_embed`, query: { fields }, signal });
-  }
-
-  userCredentialEmbed(id: string, credentialId: string, fields?: string, signal?: AbortSignal): Promise<ICredentialsEmbed> {
-    return this.json({ method: 'GET', path: `/users/${seg(id)}/credentials_embed/${seg(credentialId)}`, query: { fields }, signal });
-  }
-
   deleteUserCredentialEmbed(id: string, credentialId: string, signal?: AbortSignal): Promise<void> {
     return this.none({ method: 'DELETE', path: `/users/${seg(id)}/credentials_embed/${seg(credentialId)}`, signal });
   }
@@ -747,10 +681,6 @@ export class LookerClient {
     return this.list({ method: 'GET', path: `/users/${seg(id)}/sessions`, query: { fields }, signal });
   }
 
-  userSession(id: string, sessionId: string, fields?: string, signal?: AbortSignal): Promise<ISession> {
-    return this.json({ method: 'GET', path: `/users/${seg(id)}/sessions/${seg(sessionId)}`, query: { fields }, signal });
-  }
-
   deleteUserSession(id: string, sessionId: string, signal?: AbortSignal): Promise<void> {
     return this.none({ method: 'DELETE', path: `/users/${seg(id)}/sessions/${seg(sessionId)}`, signal });
   }
@@ -760,10 +690,6 @@ export class LookerClient {
 
   allRoles(fields?: string, signal?: AbortSignal): Promise<IRole[]> {
     return this.list({ method: 'GET', path: '/roles', query: { fields }, signal });
-  }
-
-  searchRoles(req: IRequestSearchRoles, signal?: AbortSignal): Promise<IRole[]> {
-    return this.list({ method: 'GET', path: '/roles/search', query: { ...req }, signal });
   }
 
   /** GET /users/{id}/roles; `directAssociationOnly` leaves out roles inherited through groups. */
@@ -820,10 +746,6 @@ export class LookerClient {
     return this.list({ method: 'GET', path: '/groups', query: { ...req }, signal });
   }
 
-  searchGroups(req: IRequestSearchGroups, signal?: AbortSignal): Promise<IGroup[]> {
-    return this.list({ method: 'GET', path: '/groups/search', query: { ...req }, signal });
-  }
-
   /** GET /groups/{id}/users (direct members). */
   groupUsers(groupId: string, req: Omit<IRequestAllGroupUsers, 'group_id'> = {}, signal?: AbortSignal): Promise<IUser[]> {
     const { group_id: _ignored, ...rest } = req as IRequestAllGroupUsers;
@@ -862,10 +784,6 @@ export class LookerClient {
 
   allLoginLockouts(fields?: string, signal?: AbortSignal): Promise<IUserLoginLockout[]> {
     return this.list({ method: 'GET', path: '/user_login_lockouts', query: { fields }, signal });
-  }
-
-  searchLoginLockouts(req: IRequestSearchUserLoginLockouts, signal?: AbortSignal): Promise<IUserLoginLockout[]> {
-    return this.list({ method: 'GET', path: '/user_login_lockouts/search', query: { ...req }, signal });
   }
 
   /** DELETE /user_login_lockout/{key} (singular path segment). */

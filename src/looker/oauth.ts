@@ -101,10 +101,6 @@ export class SignInRequiredError extends LookerApiError {
   }
 }
 
-export function isSignInRequired(err: unknown): err is SignInRequiredError {
-  return err instanceof SignInRequiredError || (err instanceof LookerApiError && err.code === 'SIGN_IN_REQUIRED');
-}
-
 /** Where the refresh token lives (SecretStorage in the extension). */
 export interface RefreshTokenStore {
   get(): Promise<string | undefined>;
@@ -146,8 +142,6 @@ export function tokenError(body: unknown): { error?: string; description?: strin
 export class OAuthSession {
   private readonly token = new AuthToken();
   private inflight: Promise<string> | undefined;
-  /** Refresh requests sent (diagnostics and tests). */
-  loginCount = 0;
 
   constructor(
     private readonly clientId: string,
@@ -203,10 +197,6 @@ export class OAuthSession {
     if (this.token.access_token === token) this.token.reset();
   }
 
-  reset(): void {
-    this.token.reset();
-  }
-
   /** Ends the access token at Looker (DELETE /logout) when one is held. Never throws. */
   async logout(): Promise<boolean> {
     return endToken(this.token, this.inflight, (t) => this.exchange.logout(t));
@@ -220,7 +210,6 @@ export class OAuthSession {
       refreshToken = undefined;
     }
     if (!refreshToken) throw new SignInRequiredError(this.name, 'missing');
-    this.loginCount++;
     const res = await this.exchange.token(
       new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: this.clientId }),
     );

@@ -1,7 +1,6 @@
-import { AuthSession, AuthToken } from '@looker/sdk-rtl';
-import type { IAccessToken, IApiSettings, IRequestProps } from '@looker/sdk-rtl';
+import { AuthToken } from '@looker/sdk-rtl';
+import type { IAccessToken } from '@looker/sdk-rtl';
 import { LookerApiError, httpError, parseErrorBody } from './errors';
-import type { LookerTransport } from './transport';
 
 /**
  * Ends a held access token at Looker (DELETE /logout) after any login in flight, and forgets it; never throws.
@@ -47,41 +46,28 @@ const REJECTED_MEMORY_MS = 15_000;
  * of concurrent callers, renews shortly before the token expires, and lets the client invalidate a token the server
  * rejected (401) so the next call logs in again.
  */
-export class LookerSession extends AuthSession {
+export class LookerSession {
   private readonly token = new AuthToken();
   private inflight: Promise<string> | undefined;
   private rejected: { fingerprint: string; at: number; error: LookerApiError } | undefined;
-  /** Number of login requests sent (for diagnostics and tests). */
-  loginCount = 0;
 
   constructor(
-    settings: IApiSettings,
-    transport: LookerTransport,
     private readonly creds: SessionCredentials,
     private readonly exchange: SessionExchange,
-  ) {
-    super(settings, transport);
-  }
+  ) {}
 
-  override isAuthenticated(): boolean {
+  isAuthenticated(): boolean {
     return this.token.isActive();
   }
 
-  /** Adds the bearer token to a request, logging in first when needed. */
-  override async authenticate(props: IRequestProps): Promise<IRequestProps> {
-    const token = await this.getToken();
-    props.headers = { ...(props.headers ?? {}), Authorization: `Bearer ${token}` };
-    return props;
-  }
-
   /** The current access token (a string), logging in when there is none or it is about to expire. */
-  override async getToken(): Promise<string> {
+  async getToken(): Promise<string> {
     if (this.token.isActive()) return this.token.access_token;
     return this.login();
   }
 
   /** Logs in with the API key; concurrent callers share one request. Sudo is not supported. */
-  override login(_sudoId?: string | number): Promise<string> {
+  login(): Promise<string> {
     if (!this.inflight) {
       this.inflight = this.doLogin().finally(() => {
         this.inflight = undefined;
@@ -95,13 +81,8 @@ export class LookerSession extends AuthSession {
     if (this.token.access_token === token) this.token.reset();
   }
 
-  override reset(): void {
-    super.reset();
-    this.token.reset();
-  }
-
   /** DELETE /logout when logged in; never throws. Resolves true when Looker confirmed the logout. */
-  override async logout(): Promise<boolean> {
+  async logout(): Promise<boolean> {
     return endToken(this.token, this.inflight, (t) => this.exchange.logout(t));
   }
 
@@ -129,7 +110,6 @@ export class LookerSession extends AuthSession {
     const known = this.rejected;
     if (known && known.fingerprint === fingerprint && Date.now() - known.at < REJECTED_MEMORY_MS) throw known.error;
 
-    this.loginCount++;
     const res = await this.exchange.login(new URLSearchParams({ client_id: clientId, client_secret: secret }));
     secret = undefined;
     if (res.status >= 200 && res.status < 300) {

@@ -112,13 +112,6 @@ export function surfaceFromSpec(spec: unknown, release: string): ApiSurface | un
   return fromLists(release, 'spec', { searchUsers, searchUsersNames, user });
 }
 
-/** The surface as plain sorted lists (the shape of api-surface.json). */
-export function surfaceLists(s: ApiSurface): SurfaceLists {
-  const user: Record<string, FieldType> = {};
-  for (const [k, v] of s.user) user[k] = v;
-  return { searchUsers: [...s.searchUsers], searchUsersNames: [...s.searchUsersNames], user };
-}
-
 const SCALAR: ReadonlySet<FieldType> = new Set(['string', 'boolean', 'integer', 'number']);
 
 /** User properties that `sorts` may name: the scalar ones. */

@@ -5,7 +5,7 @@
  *
  * `api-surface.json` next to this file is that derivation for the spec this extension is built against (26.12,
  * the in-repo `test/fixtures/looker-api/Looker.4.0.oas.json`; a unit test keeps the two equal) plus release 24.20
- * as its reference pages record it (RELEASES.md), used when an instance's spec cannot be read. The sandbox server
+ * as Looker's release notes record it (scripts/gen-api-surface.js writes those lists out), used when an instance's spec cannot be read. The sandbox server
  * serves the same lists, so client and sandbox derive them once. Pure code: no `vscode` import, no file access.
  */
 import surfaceJson from './api-surface.json';

@@ -4,8 +4,8 @@ import { LookerApiError, httpError } from './errors';
 import { endToken } from './session';
 
 /**
- * Sign in with Looker: OAuth 2 authorization code with PKCE (S256), as Looker documents it
- * (`/work/shared/looker-api/OAUTH.md`): the browser opens the web server's `/auth`, Looker redirects to the
+ * Sign in with Looker: OAuth 2 authorization code with PKCE (S256), as Looker documents it for OAuth client
+ * apps (`register_oauth_client_app`): the browser opens the web server's `/auth`, Looker redirects to the
  * registered `redirect_uri` with `code` and `state`, the code is exchanged at the API server's `/api/token`,
  * and `grant_type=refresh_token` renews the access token. No vscode import here.
  */

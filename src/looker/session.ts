@@ -42,7 +42,7 @@ export interface SessionCredentials {
 const REJECTED_MEMORY_MS = 15_000;
 
 /**
- * API-key session (SDK-NOTES.md §2.5 B): reads the secret asynchronously at each login, logs in once for any number
+ * API-key session (POST /login with the client ID and secret): reads the secret asynchronously at each login, logs in once for any number
  * of concurrent callers, renews shortly before the token expires, and lets the client invalidate a token the server
  * rejected (401) so the next call logs in again.
  */

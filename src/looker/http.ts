@@ -8,7 +8,7 @@ import type { HttpMethod, IApiSettings, IRawResponse, IRequestProps } from '@loo
 import { LookerApiError, fetchError, httpError, isRetryableStatus, toLookerApiError } from './errors';
 import { DEFAULT_TIMEOUT_SECONDS, type ConnectionProfile } from './profile';
 import { DEFAULT_RETRY, SYSTEM_CLOCK, abortable, backoffMs, isIdempotent, parseRetryAfter, type Clock, type RetryPolicy } from './retry';
-import { LookerSession } from './session';
+import { LookerSession, type TokenSession } from './session';
 import { OAuthSession, type RefreshTokenStore, type SignInRequiredError } from './oauth';
 import { closeDispatcher, createInsecureDispatcher, type Dispatcher } from './tls';
 import { LookerTransport } from './transport';
@@ -26,14 +26,6 @@ export interface ClientOptions {
   refreshTokens?: RefreshTokenStore;
   /** Called when an OAuth connection needs a new browser sign-in (the call also rejects with that error). */
   onSignInRequired?: (err: SignInRequiredError) => void;
-}
-
-/** What the client needs from either session kind (API key or OAuth). */
-interface TokenSource {
-  isAuthenticated(): boolean;
-  getToken(): Promise<string>;
-  invalidate(token: string): void;
-  logout(): Promise<boolean>;
 }
 
 /** One page of a list, with the total from `X-Total-Count` when Looker sent it. */
@@ -142,7 +134,8 @@ export class LookerHttp {
   private readonly options: ClientOptions;
   private readonly retry: RetryPolicy;
   private readonly transport: LookerTransport;
-  private readonly session: TokenSource;
+  /** The API-key or the OAuth session. */
+  private readonly session: TokenSession;
   private readonly host: string;
   private dispatcher: Promise<Dispatcher> | undefined;
   private disposed = false;

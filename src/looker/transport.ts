@@ -14,9 +14,8 @@ import { nodeRequest, type Dispatcher } from './tls';
 export class LookerTransport extends BrowserTransport {
   private dispatcher: Dispatcher | undefined;
 
-  constructor(settings: ITransportSettings, dispatcher?: Dispatcher) {
+  constructor(settings: ITransportSettings) {
     super({ ...settings, maxTries: 1 });
-    this.dispatcher = dispatcher;
   }
 
   setDispatcher(dispatcher: Dispatcher | undefined): void {

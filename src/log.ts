@@ -1,12 +1,15 @@
 import * as vscode from 'vscode';
 
+/** Replaced by esbuild (see testMode.ts): false in the production bundle, where the guarded code is removed. */
+declare const __TEST_HOOKS__: boolean;
+
 /**
  * The extension's log channel. Every line passes through a redactor that removes known secrets, so a
  * secret that slipped into an error message from elsewhere still never reaches the Output panel.
  */
 export class Log implements vscode.Disposable {
   private readonly secrets = new Set<string>();
-  /** The last lines written (already redacted), for "what happened" checks and diagnostics. */
+  /** Test builds only: the last lines written (already redacted), for the in-host tests' "what happened" checks. */
   private readonly recent: string[] = [];
 
   constructor(private readonly channel: vscode.LogOutputChannel) {}
@@ -35,12 +38,14 @@ export class Log implements vscode.Disposable {
   }
 
   private keep(line: string): string {
-    this.recent.push(line);
-    if (this.recent.length > 2000) this.recent.splice(0, this.recent.length - 2000);
+    if (typeof __TEST_HOOKS__ !== 'undefined' && __TEST_HOOKS__) {
+      this.recent.push(line);
+      if (this.recent.length > 2000) this.recent.splice(0, this.recent.length - 2000);
+    }
     return line;
   }
 
-  /** The most recent log lines, oldest first. */
+  /** The most recent log lines, oldest first; always empty in the production bundle. */
   recentLines(): readonly string[] {
     return this.recent;
   }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { sameInstance } from '../util/urls';
-import type { ConnectionProfile } from '../looker/profile';
+import { DEFAULT_TIMEOUT_SECONDS, type ConnectionProfile } from '../looker/profile';
 import type { Log } from '../log';
 
 const SETTING = 'connections';
@@ -8,9 +8,6 @@ const ACTIVE_KEY = 'looker.activeConnection';
 const secretKey = (id: string) => `looker.clientSecret.${id}`;
 const REFRESH_PREFIX = 'looker.oauthRefreshToken.';
 const refreshKey = (id: string) => `${REFRESH_PREFIX}${id}`;
-
-/** Defaults for fields a hand-edited settings entry may lack. */
-const DEFAULT_TIMEOUT_SECONDS = 60;
 
 function sanitize(raw: unknown): ConnectionProfile | undefined {
   if (!raw || typeof raw !== 'object') return undefined;

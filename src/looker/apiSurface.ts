@@ -5,7 +5,7 @@
  *
  * `api-surface.json` next to this file is that derivation for the spec this extension is built against (26.12,
  * the in-repo `test/fixtures/looker-api/Looker.4.0.oas.json`; a unit test keeps the two equal) plus release 24.20
- * as its reference pages record it (RELEASES.md), used when an instance's spec cannot be read. The sandbox server
+ * as Looker's release notes record it (scripts/gen-api-surface.js writes those lists out), used when an instance's spec cannot be read. The sandbox server
  * serves the same lists, so client and sandbox derive them once. Pure code: no `vscode` import, no file access.
  */
 import surfaceJson from './api-surface.json';
@@ -110,13 +110,6 @@ export function surfaceFromSpec(spec: unknown, release: string): ApiSurface | un
   const user: Record<string, FieldType> = {};
   for (const [name, p] of Object.entries(props)) user[name] = fieldType(obj(p) ?? {});
   return fromLists(release, 'spec', { searchUsers, searchUsersNames, user });
-}
-
-/** The surface as plain sorted lists (the shape of api-surface.json). */
-export function surfaceLists(s: ApiSurface): SurfaceLists {
-  const user: Record<string, FieldType> = {};
-  for (const [k, v] of s.user) user[k] = v;
-  return { searchUsers: [...s.searchUsers], searchUsersNames: [...s.searchUsersNames], user };
 }
 
 const SCALAR: ReadonlySet<FieldType> = new Set(['string', 'boolean', 'integer', 'number']);

@@ -1,11 +1,10 @@
-import { AuthToken } from '@looker/sdk-rtl';
 import type { IAccessToken } from '@looker/sdk-rtl';
 import { LookerApiError, httpError } from './errors';
-import { endToken } from './session';
+import { TokenSession } from './session';
 
 /**
- * Sign in with Looker: OAuth 2 authorization code with PKCE (S256), as Looker documents it
- * (`/work/shared/looker-api/OAUTH.md`): the browser opens the web server's `/auth`, Looker redirects to the
+ * Sign in with Looker: OAuth 2 authorization code with PKCE (S256), as Looker documents it for OAuth client
+ * apps (`register_oauth_client_app`): the browser opens the web server's `/auth`, Looker redirects to the
  * registered `redirect_uri` with `code` and `state`, the code is exchanged at the API server's `/api/token`,
  * and `grant_type=refresh_token` renews the access token. No vscode import here.
  */
@@ -101,10 +100,6 @@ export class SignInRequiredError extends LookerApiError {
   }
 }
 
-export function isSignInRequired(err: unknown): err is SignInRequiredError {
-  return err instanceof SignInRequiredError || (err instanceof LookerApiError && err.code === 'SIGN_IN_REQUIRED');
-}
-
 /** Where the refresh token lives (SecretStorage in the extension). */
 export interface RefreshTokenStore {
   get(): Promise<string | undefined>;
@@ -143,46 +138,29 @@ export function tokenError(body: unknown): { error?: string; description?: strin
  * number of concurrent callers), and after a 401 when the client invalidates the token. A refused refresh token is
  * removed from the store and surfaces as {@link SignInRequiredError}; network trouble does not remove it.
  */
-export class OAuthSession {
-  private readonly token = new AuthToken();
-  private inflight: Promise<string> | undefined;
-  /** Refresh requests sent (diagnostics and tests). */
-  loginCount = 0;
-
+export class OAuthSession extends TokenSession {
   constructor(
     private readonly clientId: string,
     private readonly store: RefreshTokenStore,
     private readonly exchange: TokenExchange,
     private readonly name: string,
     private readonly onSignInRequired?: (err: SignInRequiredError) => void,
-  ) {}
-
-  isAuthenticated(): boolean {
-    return this.token.isActive();
+  ) {
+    super(exchange);
   }
 
-  async getToken(): Promise<string> {
-    if (this.token.isActive()) return this.token.access_token;
-    return this.login();
-  }
-
-  /** Renews the access token with the stored refresh token. */
-  login(): Promise<string> {
-    if (!this.inflight) {
-      this.inflight = this.refresh().catch((e: unknown) => {
-        if (e instanceof SignInRequiredError) {
-          try {
-            this.onSignInRequired?.(e);
-          } catch {
-            // a listener's failure must not hide the error
-          }
+  /** Renews the access token with the stored refresh token; tells `onSignInRequired` when that is refused. */
+  protected obtain(): Promise<string> {
+    return this.refresh().catch((e: unknown) => {
+      if (e instanceof SignInRequiredError) {
+        try {
+          this.onSignInRequired?.(e);
+        } catch {
+          // a listener's failure must not hide the error
         }
-        throw e;
-      }).finally(() => {
-        this.inflight = undefined;
-      });
-    }
-    return this.inflight;
+      }
+      throw e;
+    });
   }
 
   /** Takes the tokens of a code exchange (or a refresh): keeps the access token, stores the refresh token. */
@@ -191,25 +169,9 @@ export class OAuthSession {
     if (!t) {
       throw new LookerApiError({ kind: 'config', code: 'NOT_LOOKER', method: 'POST', path: '/api/token', message: 'Looker answered the token request without an access token.' });
     }
-    const expires = Number(t.expires_in) || 0;
-    this.token.lagTime = Math.min(10, Math.floor(expires / 4));
-    this.token.setToken({ access_token: t.access_token, token_type: t.token_type ?? 'Bearer', expires_in: expires });
+    this.hold({ access_token: t.access_token, token_type: t.token_type ?? 'Bearer', expires_in: Number(t.expires_in) || 0 });
     if (typeof t.refresh_token === 'string' && t.refresh_token) await this.store.set(t.refresh_token);
     return this.token.access_token;
-  }
-
-  /** Forgets an access token the server refused, unless a newer one was obtained meanwhile. */
-  invalidate(token: string): void {
-    if (this.token.access_token === token) this.token.reset();
-  }
-
-  reset(): void {
-    this.token.reset();
-  }
-
-  /** Ends the access token at Looker (DELETE /logout) when one is held. Never throws. */
-  async logout(): Promise<boolean> {
-    return endToken(this.token, this.inflight, (t) => this.exchange.logout(t));
   }
 
   private async refresh(): Promise<string> {
@@ -220,7 +182,6 @@ export class OAuthSession {
       refreshToken = undefined;
     }
     if (!refreshToken) throw new SignInRequiredError(this.name, 'missing');
-    this.loginCount++;
     const res = await this.exchange.token(
       new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: this.clientId }),
     );

@@ -1,25 +1,78 @@
-import { AuthSession, AuthToken } from '@looker/sdk-rtl';
-import type { IAccessToken, IApiSettings, IRequestProps } from '@looker/sdk-rtl';
+import { AuthToken } from '@looker/sdk-rtl';
+import type { IAccessToken } from '@looker/sdk-rtl';
 import { LookerApiError, httpError, parseErrorBody } from './errors';
-import type { LookerTransport } from './transport';
+
+/** The part of a token exchange that ends a token: DELETE /logout with it. */
+interface LogoutExchange {
+  logout(accessToken: string): Promise<{ status: number }>;
+}
 
 /**
- * Ends a held access token at Looker (DELETE /logout) after any login in flight, and forgets it; never throws.
- * Resolves true when Looker confirmed. Shared by the API-key and the OAuth sessions.
+ * What the API-key session ({@link LookerSession}) and the OAuth session share: one held access token, renewed shortly
+ * before it expires by one request for any number of concurrent callers ({@link TokenSession.obtain}, the only part
+ * that differs), forgotten when the server refused it (401), and ended at Looker on logout.
  */
-export async function endToken(token: AuthToken, inflight: Promise<unknown> | undefined, logout: (accessToken: string) => Promise<{ status: number }>): Promise<boolean> {
-  if (inflight) await inflight.catch(() => undefined);
-  if (!token.isActive()) {
-    token.reset();
-    return false;
+export abstract class TokenSession {
+  protected readonly token = new AuthToken();
+  private inflight: Promise<string> | undefined;
+
+  constructor(private readonly ender: LogoutExchange) {}
+
+  isAuthenticated(): boolean {
+    return this.token.isActive();
   }
-  const access = token.access_token;
-  token.reset();
-  try {
-    const res = await logout(access);
-    return res.status >= 200 && res.status < 300;
-  } catch {
-    return false;
+
+  /** The current access token (a string), obtaining one when there is none or it is about to expire. */
+  async getToken(): Promise<string> {
+    if (this.token.isActive()) return this.token.access_token;
+    return this.login();
+  }
+
+  /** Obtains a new access token; concurrent callers share one request. */
+  login(): Promise<string> {
+    if (!this.inflight) {
+      this.inflight = this.obtain().finally(() => {
+        this.inflight = undefined;
+      });
+    }
+    return this.inflight;
+  }
+
+  /** Forgets a token the server no longer accepts, unless a newer one was obtained meanwhile. */
+  invalidate(token: string): void {
+    if (this.token.access_token === token) this.token.reset();
+  }
+
+  /**
+   * Ends a held access token at Looker (DELETE /logout) after any login in flight, and forgets it; never throws.
+   * Resolves true when Looker confirmed.
+   */
+  async logout(): Promise<boolean> {
+    if (this.inflight) await this.inflight.catch(() => undefined);
+    if (!this.token.isActive()) {
+      this.token.reset();
+      return false;
+    }
+    const access = this.token.access_token;
+    this.token.reset();
+    try {
+      const res = await this.ender.logout(access);
+      return res.status >= 200 && res.status < 300;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Asks Looker for a new access token and keeps it with {@link hold}; resolves with it. */
+  protected abstract obtain(): Promise<string>;
+
+  /** Keeps a new access token; returns its string. */
+  protected hold(t: IAccessToken): string {
+    const expires = Number(t.expires_in) || 0;
+    // The SDK renews 10 s before expiry; keep that for normal tokens and scale it down for very short ones.
+    this.token.lagTime = Math.min(10, Math.floor(expires / 4));
+    this.token.setToken(t);
+    return this.token.access_token;
   }
 }
 
@@ -43,69 +96,20 @@ export interface SessionCredentials {
 const REJECTED_MEMORY_MS = 15_000;
 
 /**
- * API-key session (SDK-NOTES.md §2.5 B): reads the secret asynchronously at each login, logs in once for any number
- * of concurrent callers, renews shortly before the token expires, and lets the client invalidate a token the server
- * rejected (401) so the next call logs in again.
+ * API-key session (POST /login with the client ID and secret): reads the secret asynchronously at each login and
+ * answers a pair Looker just rejected from memory for a moment. The rest is {@link TokenSession}'s.
  */
-export class LookerSession extends AuthSession {
-  private readonly token = new AuthToken();
-  private inflight: Promise<string> | undefined;
+export class LookerSession extends TokenSession {
   private rejected: { fingerprint: string; at: number; error: LookerApiError } | undefined;
-  /** Number of login requests sent (for diagnostics and tests). */
-  loginCount = 0;
 
   constructor(
-    settings: IApiSettings,
-    transport: LookerTransport,
     private readonly creds: SessionCredentials,
     private readonly exchange: SessionExchange,
   ) {
-    super(settings, transport);
+    super(exchange);
   }
 
-  override isAuthenticated(): boolean {
-    return this.token.isActive();
-  }
-
-  /** Adds the bearer token to a request, logging in first when needed. */
-  override async authenticate(props: IRequestProps): Promise<IRequestProps> {
-    const token = await this.getToken();
-    props.headers = { ...(props.headers ?? {}), Authorization: `Bearer ${token}` };
-    return props;
-  }
-
-  /** The current access token (a string), logging in when there is none or it is about to expire. */
-  override async getToken(): Promise<string> {
-    if (this.token.isActive()) return this.token.access_token;
-    return this.login();
-  }
-
-  /** Logs in with the API key; concurrent callers share one request. Sudo is not supported. */
-  override login(_sudoId?: string | number): Promise<string> {
-    if (!this.inflight) {
-      this.inflight = this.doLogin().finally(() => {
-        this.inflight = undefined;
-      });
-    }
-    return this.inflight;
-  }
-
-  /** Forgets a token the server no longer accepts, unless a newer one was obtained meanwhile. */
-  invalidate(token: string): void {
-    if (this.token.access_token === token) this.token.reset();
-  }
-
-  override reset(): void {
-    super.reset();
-    this.token.reset();
-  }
-
-  /** DELETE /logout when logged in; never throws. Resolves true when Looker confirmed the logout. */
-  override async logout(): Promise<boolean> {
-    return endToken(this.token, this.inflight, (t) => this.exchange.logout(t));
-  }
-
-  private async doLogin(): Promise<string> {
+  protected async obtain(): Promise<string> {
     const clientId = this.creds.clientId.trim();
     let secret: string | undefined;
     try {
@@ -129,7 +133,6 @@ export class LookerSession extends AuthSession {
     const known = this.rejected;
     if (known && known.fingerprint === fingerprint && Date.now() - known.at < REJECTED_MEMORY_MS) throw known.error;
 
-    this.loginCount++;
     const res = await this.exchange.login(new URLSearchParams({ client_id: clientId, client_secret: secret }));
     secret = undefined;
     if (res.status >= 200 && res.status < 300) {
@@ -140,12 +143,9 @@ export class LookerSession extends AuthSession {
           message: 'The server answered the login without an access token; check that the URL is the Looker API URL.',
         });
       }
-      const expires = Number(body.expires_in) || 0;
-      // The SDK renews 10 s before expiry; keep that for normal tokens and scale it down for very short ones.
-      this.token.lagTime = Math.min(10, Math.floor(expires / 4));
-      this.token.setToken(body);
+      const token = this.hold(body);
       this.rejected = undefined;
-      return this.token.access_token;
+      return token;
     }
     const err = loginError(res.status, res.body);
     if (err.kind === 'credentials') this.rejected = { fingerprint, at: Date.now(), error: err };

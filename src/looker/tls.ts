@@ -3,7 +3,7 @@
  * checks are off sends its requests through Node's `https` module with an agent of its own
  * (`rejectUnauthorized: false`), and every other request keeps using the verifying global `fetch`.
  *
- * Why not an undici dispatcher passed to `fetch` (SDK-NOTES.md §9)? It works in plain Node, but VS Code's extension
+ * Why not an undici dispatcher passed to `fetch`? It works in plain Node, but VS Code's extension
  * host replaces `fetch` (for proxy support) and ignores the `dispatcher` option; an explicit `https` agent is
  * honoured there (verified by test/vscode/tls.test.ts in the real extension host).
  */

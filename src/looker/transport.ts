@@ -3,19 +3,19 @@ import type { Authenticator, HttpMethod, IRawResponse, IRequestProps, ITransport
 import { nodeRequest, type Dispatcher } from './tls';
 
 /**
- * The SDK's fetch-based transport with two fixes (SDK-NOTES.md §3, §9):
+ * The SDK's fetch-based transport (`@looker/sdk-rtl`'s BrowserTransport) with two fixes:
  * - the timeout and the caller's abort signal are really applied (21.6.5 drops both: `initRequest` shadows its
  *   signal variable), also while the body is read;
  * - a connection with "verify TLS: off" sends through Node's `https` with an agent of its own (see tls.ts); all
  *   others use `fetch`.
- * The SDK's own retry loop stays off (`maxTries: 1`); {@link LookerClient} retries with its own policy.
+ * The SDK's own retry loop stays off (`maxTries: 1`); the client (`LookerHttp.send`, http.ts) retries with its own
+ * policy.
  */
 export class LookerTransport extends BrowserTransport {
   private dispatcher: Dispatcher | undefined;
 
-  constructor(settings: ITransportSettings, dispatcher?: Dispatcher) {
+  constructor(settings: ITransportSettings) {
     super({ ...settings, maxTries: 1 });
-    this.dispatcher = dispatcher;
   }
 
   setDispatcher(dispatcher: Dispatcher | undefined): void {

@@ -17,11 +17,24 @@ export type RetrySafety = 'idempotent' | 'reread' | 'never';
 export interface ActionSpec {
   /** The kind of change that reverses this one, when there is one. */
   inverse?: ActionName;
+  /** Without an inverse: undone by writing the `before` values of these fields back (a field edit). */
+  restore?: Restore;
   retry: RetrySafety;
   destructive: boolean;
   /** The Looker API write (spec operation id). */
   operation: string;
 }
+
+/** A field edit's undo: a PATCH of the user (`update_user`) or of its email login, with the fields it may write back. */
+export interface Restore {
+  via: 'user' | 'credentialsEmail';
+  fields: readonly string[];
+}
+
+/** Fields of PATCH /users/{id} an undo may write back. */
+const RESTORE_USER: Restore = { via: 'user', fields: ['first_name', 'last_name', 'is_disabled', 'locale', 'home_folder_id', 'models_dir_validated', 'can_manage_api3_creds'] };
+/** Fields of PATCH /users/{id}/credentials_email an undo may write back. */
+const RESTORE_EMAIL: Restore = { via: 'credentialsEmail', fields: ['email', 'forced_password_reset_at_next_login'] };
 
 /** The name of each kind of change; it is also its label in the audit log. */
 export type ActionName =
@@ -57,13 +70,13 @@ export type ActionName =
 
 export const ACTIONS: Readonly<Record<ActionName, ActionSpec>> = {
   // Field edits of the details panel: undone by writing the `before` values back (after checking `after` still holds).
-  updateUser: { retry: 'idempotent', destructive: false, operation: 'update_user' },
+  updateUser: { restore: RESTORE_USER, retry: 'idempotent', destructive: false, operation: 'update_user' },
   disable: { inverse: 'enable', retry: 'idempotent', destructive: true, operation: 'update_user' },
   enable: { inverse: 'disable', retry: 'idempotent', destructive: false, operation: 'update_user' },
   // Legacy audit labels of panel writes made before they became jobs (the panel now uses updateEmail, force/clear
   // reset, add/remove role); kept so those entries still read and undo.
-  updateCredentialsEmail: { retry: 'idempotent', destructive: false, operation: 'update_user_credentials_email' },
-  updateEmail: { retry: 'idempotent', destructive: false, operation: 'update_user_credentials_email' },
+  updateCredentialsEmail: { restore: RESTORE_EMAIL, retry: 'idempotent', destructive: false, operation: 'update_user_credentials_email' },
+  updateEmail: { restore: RESTORE_EMAIL, retry: 'idempotent', destructive: false, operation: 'update_user_credentials_email' },
   createCredentialsEmail: { retry: 'reread', destructive: false, operation: 'create_user_credentials_email' },
   forcePasswordReset: { inverse: 'clearPasswordReset', retry: 'idempotent', destructive: false, operation: 'update_user_credentials_email' },
   clearPasswordReset: { inverse: 'forcePasswordReset', retry: 'idempotent', destructive: false, operation: 'update_user_credentials_email' },
@@ -103,6 +116,11 @@ export function isActionName(v: unknown): v is ActionName {
 /** The kind that reverses `name`, if any. */
 export function inverseOf(name: string): ActionName | undefined {
   return isActionName(name) ? ACTIONS[name].inverse : undefined;
+}
+
+/** How a field edit of kind `name` is undone (the fields written back), if it is one. */
+export function restoreOf(name: string): Restore | undefined {
+  return isActionName(name) ? ACTIONS[name].restore : undefined;
 }
 
 /** True when a write of this kind must not be sent again after an attempt that may have reached Looker. */

@@ -7,9 +7,10 @@
  * and halves the concurrency; successes raise it again by one per `RECOVER_AFTER` × limit users.
  */
 import { LookerApiError, fieldErrorPhrases, isTransient, mayHaveActed } from '../looker/errors';
+import { neverRepeat } from '../actions/table';
 import { SYSTEM_CLOCK, backoffMs, type Clock } from '../looker/retry';
 import { applyAction, type ActionOutcome, type ApplyOptions, type BulkClient } from './actions';
-import { NOT_REPEATABLE, jobCounts, type BulkJob, type JobCounts, type UserState } from './types';
+import { jobCounts, type BulkJob, type JobCounts, type UserState } from './types';
 
 export const DEFAULT_CONCURRENCY = 4;
 export const MAX_CONCURRENCY = 16;
@@ -162,7 +163,7 @@ export function prepareResume(job: BulkJob): void {
   for (const id of job.userIds) {
     const s = job.state[id];
     if (s?.status !== 'running') continue;
-    if (NOT_REPEATABLE.has(job.action)) {
+    if (neverRepeat(job.action)) {
       job.state[id] = { ...s, status: 'failed', message: 'Interrupted while this user was being processed; it may or may not have been done. Use "Retry failed" to do it again.' };
     } else {
       job.state[id] = { ...s, status: 'pending', recheck: true };

@@ -2,7 +2,8 @@
 import type { LookerClient } from '../looker/client';
 import { LookerApiError } from '../looker/errors';
 import type { BulkAction, BulkParams, FieldValues } from './types';
-import { attributeNow, credentialField, hasCredential, shownValue } from './plan';
+import { credentialField, hasCredential, shownValue } from './classify';
+import { attributeNow } from './plan';
 import type { IWriteUser } from '@looker/sdk';
 import type { SingleCredentialKind } from '../looker/client';
 import { applyInvite } from './invite';

@@ -14,19 +14,7 @@ import { LookerApiError, isTransient, mayHaveActed } from '../looker/errors';
 import { mapLimit } from '../util/concurrency';
 import { personName } from '../format/names';
 import { EMAIL, parseCsv, type BadRow } from './csv';
-import type { BulkParams, FieldValues } from './types';
-
-/** One user to invite. Role and group ids are Looker's; names are for display only. */
-export interface Invite {
-  firstName: string;
-  lastName: string;
-  email: string;
-  roleIds: string[];
-  groupIds: string[];
-  sendSetupEmail: boolean;
-  /** The CSV line it came from. */
-  line?: number;
-}
+import type { BulkParams, FieldValues, Invite } from './types';
 
 /** The CSV columns of "Invite Users from CSV…" (a header row is required; the order is free). */
 export const INVITE_COLUMNS = ['first_name', 'last_name', 'email', 'roles', 'groups', 'send_setup_email'] as const;

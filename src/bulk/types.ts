@@ -1,5 +1,4 @@
 /** Bulk jobs: the actions, their parameters and a job's persisted state. No `vscode` import (plain Node). */
-import type { Invite } from './invite';
 
 export const BULK_ACTIONS = [
   'disable',
@@ -36,6 +35,18 @@ export type BulkAction = (typeof BULK_ACTIONS)[number];
 
 export function isBulkAction(v: unknown): v is BulkAction {
   return typeof v === 'string' && (BULK_ACTIONS as readonly string[]).includes(v);
+}
+
+/** One user to invite (`createUser`). Role and group ids are Looker's; names are for display only. */
+export interface Invite {
+  firstName: string;
+  lastName: string;
+  email: string;
+  roleIds: string[];
+  groupIds: string[];
+  sendSetupEmail: boolean;
+  /** The CSV line it came from. */
+  line?: number;
 }
 
 export interface BulkParams {

@@ -3,12 +3,12 @@
 import * as assert from 'assert';
 import * as path from 'path';
 import { LookerClient } from '../../../src/looker/client';
-import { applyInvite, inviteKey, parseInviteCsv, planInvites, type Invite } from '../../../src/bulk/invite';
+import { applyInvite, inviteKey, parseInviteCsv, planInvites } from '../../../src/bulk/invite';
 import { planJob } from '../../../src/bulk/plan';
 import { runJob } from '../../../src/bulk/runner';
 import { jobCost } from '../../../src/bulk/cost';
 import { ACTIONS, inverseOf } from '../../../src/actions/table';
-import { newJobId, type BulkJob } from '../../../src/bulk/types';
+import { newJobId, type BulkJob, type Invite } from '../../../src/bulk/types';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startSandbox } = require(path.resolve(__dirname, '../../../../test/sandbox'));

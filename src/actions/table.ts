@@ -3,9 +3,10 @@
  * once — its audit label, the kind that reverses it, what a retry after a timeout may do, and whether it is
  * destructive (a single one is confirmed in a modal naming the connection and host; every bulk job in the preview, a
  * delete with the typed count). Bulk jobs (src/bulk), the details panel, CSV email
- * migration and Undo take these facts from here; adding a kind of change starts with adding one entry. Each kind run
- * as a job (all but the two legacy labels below) is planned by its `case` in `classify` (src/bulk/plan.ts) and applied
- * by its `case` in `applyAction` (src/bulk/actions.ts); the panel runs it as a job of one (`BulkCommands.runOne`).
+ * migration, Undo and the audit log take these facts from here; adding a kind of change starts with adding one entry.
+ * Each kind run as a job (all but the two legacy labels below) is planned by its `case` in `classify`
+ * (src/bulk/classify.ts) and applied by its `case` in `applyAction` (src/bulk/actions.ts); the panel runs it as a job
+ * of one (src/bulk/runOne.ts).
  *
  * Retry safety after a timeout or a broken connection (the request may have been done):
  *  - `idempotent`: sending it again gives the same result (PATCH/PUT of values, DELETE of a session);

@@ -54,7 +54,7 @@ export interface ActionOutcome {
 }
 
 /** How long a reset link made with `expires=true` stays valid (Looker: 60 minutes). */
-export const RESET_LINK_MINUTES = 60;
+const RESET_LINK_MINUTES = 60;
 
 function need(value: string | undefined, what: string): string {
   if (!value) throw new LookerApiError({ kind: 'config', message: `The job has no ${what}.` });

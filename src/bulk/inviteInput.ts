@@ -14,7 +14,7 @@ export interface InviteDraft {
 }
 
 /** The localised text of a check of invite.ts (its English text is the key). */
-export function inviteMessage(key: string): string {
+function inviteMessage(key: string): string {
   switch (key) {
     case 'An email address is required.': return vscode.l10n.t('An email address is required.');
     case "The email starts with ' (a spreadsheet formula guard): remove it.": return vscode.l10n.t("The email starts with ' (a spreadsheet formula guard): remove it.");

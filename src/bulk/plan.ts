@@ -45,10 +45,10 @@ export const PLAN_USER_FIELDS =
 const SERVICE_ACCOUNT_FIELDS = 'is_service_account,service_account_name';
 
 /** What the dry run reads of every schedule: one request for all owners (`all_users`). */
-export const SCHEDULE_FIELDS = 'id,name,title,user_id';
+const SCHEDULE_FIELDS = 'id,name,title,user_id';
 
 /** Every schedule of the instance by owner (one request; the caller needs see_schedules, which admins have). */
-export async function schedulesByOwner(client: Pick<LookerClient, 'scheduledPlans'>, signal?: AbortSignal): Promise<Map<string, { id: string; name: string }[]>> {
+async function schedulesByOwner(client: Pick<LookerClient, 'scheduledPlans'>, signal?: AbortSignal): Promise<Map<string, { id: string; name: string }[]>> {
   const out = new Map<string, { id: string; name: string }[]>();
   for (const p of await client.scheduledPlans({ allUsers: true, fields: SCHEDULE_FIELDS }, signal)) {
     const owner = String(p.user_id ?? '');

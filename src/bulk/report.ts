@@ -51,7 +51,7 @@ export async function showReport(job: BulkJob, result: RunResult, profile: Conne
 }
 
 /** The report as CSV: user id, user, status, message, before, after. */
-export function reportCsv(job: BulkJob): string {
+function reportCsv(job: BulkJob): string {
   return toCsv(
     ['user_id', 'user', 'status', 'message', 'before', 'after'],
     job.userIds.map((id) => {
@@ -62,7 +62,7 @@ export function reportCsv(job: BulkJob): string {
 }
 
 /** The report as a Markdown document: the counts, then one row per user. */
-export async function openReport(job: BulkJob): Promise<vscode.TextDocument> {
+async function openReport(job: BulkJob): Promise<vscode.TextDocument> {
   const c = jobCounts(job);
   const lines = [
     `# ${actionTitle(job.action)} — ${job.id}`,

@@ -13,7 +13,7 @@ import { applyAction, type ActionOutcome, type ApplyOptions, type BulkClient } f
 import { jobCounts, type BulkJob, type JobCounts, type UserState } from './types';
 
 export const DEFAULT_CONCURRENCY = 4;
-export const MAX_CONCURRENCY = 16;
+const MAX_CONCURRENCY = 16;
 const RECOVER_AFTER = 10;
 
 export interface RunProgress extends JobCounts {
@@ -66,13 +66,13 @@ export interface RunResult {
 
 
 /** Failures that are not about one user: the job stops and can be resumed after the cause is fixed. */
-export function isFatal(err: unknown): boolean {
+function isFatal(err: unknown): boolean {
   if (!(err instanceof LookerApiError)) return false;
   return err.kind === 'credentials' || err.kind === 'tls' || err.kind === 'config' || err.kind === 'cancelled' || err.status === 401;
 }
 
 /** The message recorded for a failed user: Looker's own words when it sent some. */
-export function failureMessage(err: unknown): string {
+function failureMessage(err: unknown): string {
   if (err instanceof LookerApiError) {
     const fields = fieldErrorPhrases(err.errors);
     const base = err.lookerMessage ?? err.message;

@@ -39,7 +39,8 @@ export interface BulkDeps {
   context: vscode.ExtensionContext;
   /** The core audit log (built in extension.ts). */
   audit: AuditLog;
-  view?: vscode.TreeView<unknown>;
+  /** The Users view: its selection is a command's target when no item was clicked. */
+  view: vscode.TreeView<unknown>;
 }
 
 export interface BulkOutcome {

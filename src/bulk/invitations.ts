@@ -32,14 +32,9 @@ export class InviteCommands {
       if (!inv) return undefined;
     }
     const key = inviteKey(inv.email);
-    const client = this.flow.bulkClient(profile);
-    try {
-      const outcome = await this.flow.planAndRun(profile, client, 'createUser', { invites: { [key]: inv } }, [key]);
-      if (outcome?.job.state[key]?.status === 'done') this.draft = {};
-      return outcome;
-    } finally {
-      client.dispose();
-    }
+    const outcome = await this.flow.withClient(profile, (client) => this.flow.planAndRun(profile, client, 'createUser', { invites: { [key]: inv } }, [key]));
+    if (outcome?.job.state[key]?.status === 'done') this.draft = {};
+    return outcome;
   }
 
   /**
@@ -61,11 +56,6 @@ export class InviteCommands {
       return undefined;
     }
     const byKey = Object.fromEntries(invites.map((i) => [inviteKey(i.email), i]));
-    const client = this.flow.bulkClient(profile);
-    try {
-      return await this.flow.planAndRun(profile, client, 'createUser', { invites: byKey }, Object.keys(byKey));
-    } finally {
-      client.dispose();
-    }
+    return this.flow.withClient(profile, (client) => this.flow.planAndRun(profile, client, 'createUser', { invites: byKey }, Object.keys(byKey)));
   }
 }

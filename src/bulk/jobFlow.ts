@@ -100,6 +100,16 @@ export class JobFlow {
     });
   }
 
+  /** Runs `fn` with a bulk client of its own (see {@link bulkClient}), disposed when `fn` ends. */
+  async withClient<T>(profile: ConnectionProfile, fn: (client: LookerClient) => Promise<T>): Promise<T> {
+    const client = this.bulkClient(profile);
+    try {
+      return await fn(client);
+    } finally {
+      client.dispose();
+    }
+  }
+
   /** The instance identity a job and its audit entries carry. */
   identity(profile: ConnectionProfile, me: { id: string }): AuditConnection {
     const id = this.deps.manager.identity(profile.id) ?? { id: profile.id, name: profile.name, url: profile.baseUrl, host: hostOf(profile.baseUrl) };
@@ -133,14 +143,11 @@ export class JobFlow {
     const { manager } = this.deps;
     const profile = req.connectionId ? manager.store.get(req.connectionId) : manager.requireClient().profile;
     if (!profile) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('That connection no longer exists. Nothing was sent.') });
-    const client = this.bulkClient(profile);
-    try {
+    return this.withClient(profile, async (client) => {
       const params = await askParams(manager.client(profile.id) ?? client, action, req.params ?? {});
       if (!params) return undefined;
-      return await this.planAndRun(profile, client, action, params, ids, { users: req.users });
-    } finally {
-      client.dispose();
-    }
+      return this.planAndRun(profile, client, action, params, ids, { users: req.users });
+    });
   }
 
   private async dryRun(profile: ConnectionProfile, bulkClient: LookerClient, action: BulkAction, params: BulkParams, ids: string[], users?: IUser[]): Promise<Plan> {

@@ -16,12 +16,7 @@ export async function retryFailed(flow: JobFlow, job: BulkJob, profile?: Connect
   if (!failed.length) return undefined;
   const p = profile ?? flow.deps.manager.store.get(job.connectionId);
   if (!p) throw new LookerApiError({ kind: 'config', message: vscode.l10n.t('The connection of this job no longer exists.') });
-  const client = flow.bulkClient(p);
-  try {
-    return await flow.planAndRun(p, client, job.action, job.params, failed);
-  } finally {
-    client.dispose();
-  }
+  return flow.withClient(p, (client) => flow.planAndRun(p, client, job.action, job.params, failed));
 }
 
 /** Resumes a cancelled or interrupted job (picked from a list when no id is given). */
@@ -52,9 +47,8 @@ export async function resume(flow: JobFlow, jobId?: string): Promise<BulkOutcome
   refuseOtherInstance(profile, job.instance?.url);
   // Another window may be running it (or resuming it): never both.
   const old = job;
-  return flow.locked(old.id, async () => {
-    const client = flow.bulkClient(profile);
-    try {
+  return flow.locked(old.id, () =>
+    flow.withClient(profile, async (client) => {
       // The job may be days old: its users are planned again and the preview shown again before anything is sent.
       const pending = old.userIds.filter((id) => (old.state[id]?.status ?? 'pending') === 'pending');
       if (!pending.length) {
@@ -64,10 +58,8 @@ export async function resume(flow: JobFlow, jobId?: string): Promise<BulkOutcome
       const outcome = await flow.planAndRun(profile, client, old.action, old.params, pending, { undoOf: old.undoOf });
       if (outcome) await jobs.remove(old.id).catch(() => undefined);
       return outcome;
-    } finally {
-      client.dispose();
-    }
-  });
+    }),
+  );
 }
 
 /** At start-up: offers to resume the first job this window left unfinished, or to discard it. */

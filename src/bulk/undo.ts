@@ -69,12 +69,8 @@ export async function undo(flow: JobFlow, single: SingleChanges, pick?: { jobId?
     refuseOtherInstance(profile, j.url);
     if (!isBulkAction(j.inverse)) return undefined;
     // The undo is a job like any other: dry run, then the preview is its confirmation.
-    const client = flow.bulkClient(profile);
-    try {
-      return await flow.planAndRun(profile, client, j.inverse, { ...(j.params ?? {}) }, j.userIds, { undoOf: j.jobId });
-    } finally {
-      client.dispose();
-    }
+    const inverse = j.inverse;
+    return flow.withClient(profile, (client) => flow.planAndRun(profile, client, inverse, { ...(j.params ?? {}) }, j.userIds, { undoOf: j.jobId }));
   }
   return undoEntry(flow, single, choice.entry!);
 }
@@ -90,12 +86,8 @@ async function undoEntry(flow: JobFlow, single: SingleChanges, e: AuditEntry): P
   if (!client) return undefined;
   if (step.kind === 'action') {
     if (!isBulkAction(step.action)) return undefined;
-    const bulk = flow.bulkClient(profile);
-    try {
-      return await flow.planAndRun(profile, bulk, step.action, { ...(step.params ?? {}) }, [step.userId], { undoOf: e.id });
-    } finally {
-      bulk.dispose();
-    }
+    const action = step.action;
+    return flow.withClient(profile, (bulk) => flow.planAndRun(profile, bulk, action, { ...(step.params ?? {}) }, [step.userId], { undoOf: e.id }));
   }
   // The user must still have the values this change left, else someone changed them since: a conflict, not an undo.
   const keys = Object.keys(step.body);

@@ -11,8 +11,7 @@ export async function updateEmailsFromCsv(flow: JobFlow, file?: vscode.Uri | str
   if (text === undefined) return undefined;
   const { rows, bad } = parseEmailCsv(text);
   const profile = flow.deps.manager.requireClient().profile;
-  const client = flow.bulkClient(profile);
-  try {
+  return flow.withClient(profile, async (client) => {
     const emails: Record<string, string> = {};
     const unresolved: BadRow[] = [...bad];
     for (const row of rows) {
@@ -36,8 +35,6 @@ export async function updateEmailsFromCsv(flow: JobFlow, file?: vscode.Uri | str
     }
     if (unresolved.length && !(await goOnWithoutBadRows(unresolved.sort((a, b) => a.line - b.line), Object.keys(emails).length > 0))) return undefined;
     if (!Object.keys(emails).length) return undefined;
-    return await flow.planAndRun(profile, client, 'updateEmail', { emails }, Object.keys(emails));
-  } finally {
-    client.dispose();
-  }
+    return flow.planAndRun(profile, client, 'updateEmail', { emails }, Object.keys(emails));
+  });
 }

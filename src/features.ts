@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type * as BulkModule from './bulk/commands';
 import type * as DetailsModule from './details/controller';
 import type * as LookmlModule from './lookml/feature';
-import { captureCommands, registerCommand, type Handler } from './commands/register';
+import { captureCommands, registerCommand, registerCommands, type Handler } from './commands/register';
 import type { ConnectionManager } from './connections/manager';
 import type { Log } from './log';
 import type { AuditLog } from './audit/log';
@@ -161,8 +161,8 @@ export class Features implements vscode.Disposable {
     if (!this.bulkValue) {
       const { BulkCommands } = this.load<typeof BulkModule>('bulk');
       const { manager, tree, log, context, view, audit } = this.deps;
-      const bulk = new BulkCommands(manager, tree, log, context, audit, view);
-      this.capture(() => bulk.register());
+      const bulk = new BulkCommands({ manager, tree, log, context, audit, view });
+      this.capture(() => bulk.register((handlers) => registerCommands(context, log, handlers)));
       this.bulkValue = bulk;
       this.disposables.push(bulk);
     }

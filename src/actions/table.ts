@@ -3,25 +3,40 @@
  * once — its audit label, the kind that reverses it, what a retry after a timeout may do, and whether it is
  * destructive (a single one is confirmed in a modal naming the connection and host; every bulk job in the preview, a
  * delete with the typed count). Bulk jobs (src/bulk), the details panel, CSV email
- * migration and Undo take these facts from here; adding a kind of change starts with adding one entry. Each kind run
- * as a job (all but the two legacy labels below) is planned by its `case` in `classify` (src/bulk/plan.ts) and applied
- * by its `case` in `applyAction` (src/bulk/actions.ts); the panel runs it as a job of one (`BulkCommands.runOne`).
+ * migration, Undo and the audit log take these facts from here; adding a kind of change starts with adding one entry.
+ * Each kind run as a job (all but the two legacy labels below) is planned by its `case` in `classify`
+ * (src/bulk/classify.ts) and applied by its `case` in `applyAction` (src/bulk/actions.ts); the panel runs it as a job
+ * of one (src/bulk/runOne.ts).
  *
  * Retry safety after a timeout or a broken connection (the request may have been done):
  *  - `idempotent`: sending it again gives the same result (PATCH/PUT of values, DELETE of a session);
  *  - `reread`: read the state first, and write only if it is not done yet (delete user, group membership);
  *  - `never`: the effect cannot be read back (an email): never sent a second time, reported instead.
  */
+import { USER_VALUE_FIELDS } from '../looker/userFields';
 export type RetrySafety = 'idempotent' | 'reread' | 'never';
 
 export interface ActionSpec {
   /** The kind of change that reverses this one, when there is one. */
   inverse?: ActionName;
+  /** Without an inverse: undone by writing the `before` values of these fields back (a field edit). */
+  restore?: Restore;
   retry: RetrySafety;
   destructive: boolean;
   /** The Looker API write (spec operation id). */
   operation: string;
 }
+
+/** A field edit's undo: a PATCH of the user (`update_user`) or of its email login, with the fields it may write back. */
+export interface Restore {
+  via: 'user' | 'credentialsEmail';
+  fields: readonly string[];
+}
+
+/** Fields of PATCH /users/{id} an undo may write back. */
+const RESTORE_USER: Restore = { via: 'user', fields: USER_VALUE_FIELDS };
+/** Fields of PATCH /users/{id}/credentials_email an undo may write back. */
+const RESTORE_EMAIL: Restore = { via: 'credentialsEmail', fields: ['email', 'forced_password_reset_at_next_login'] };
 
 /** The name of each kind of change; it is also its label in the audit log. */
 export type ActionName =
@@ -57,13 +72,13 @@ export type ActionName =
 
 export const ACTIONS: Readonly<Record<ActionName, ActionSpec>> = {
   // Field edits of the details panel: undone by writing the `before` values back (after checking `after` still holds).
-  updateUser: { retry: 'idempotent', destructive: false, operation: 'update_user' },
+  updateUser: { restore: RESTORE_USER, retry: 'idempotent', destructive: false, operation: 'update_user' },
   disable: { inverse: 'enable', retry: 'idempotent', destructive: true, operation: 'update_user' },
   enable: { inverse: 'disable', retry: 'idempotent', destructive: false, operation: 'update_user' },
   // Legacy audit labels of panel writes made before they became jobs (the panel now uses updateEmail, force/clear
   // reset, add/remove role); kept so those entries still read and undo.
-  updateCredentialsEmail: { retry: 'idempotent', destructive: false, operation: 'update_user_credentials_email' },
-  updateEmail: { retry: 'idempotent', destructive: false, operation: 'update_user_credentials_email' },
+  updateCredentialsEmail: { restore: RESTORE_EMAIL, retry: 'idempotent', destructive: false, operation: 'update_user_credentials_email' },
+  updateEmail: { restore: RESTORE_EMAIL, retry: 'idempotent', destructive: false, operation: 'update_user_credentials_email' },
   createCredentialsEmail: { retry: 'reread', destructive: false, operation: 'create_user_credentials_email' },
   forcePasswordReset: { inverse: 'clearPasswordReset', retry: 'idempotent', destructive: false, operation: 'update_user_credentials_email' },
   clearPasswordReset: { inverse: 'forcePasswordReset', retry: 'idempotent', destructive: false, operation: 'update_user_credentials_email' },
@@ -103,6 +118,11 @@ export function isActionName(v: unknown): v is ActionName {
 /** The kind that reverses `name`, if any. */
 export function inverseOf(name: string): ActionName | undefined {
   return isActionName(name) ? ACTIONS[name].inverse : undefined;
+}
+
+/** How a field edit of kind `name` is undone (the fields written back), if it is one. */
+export function restoreOf(name: string): Restore | undefined {
+  return isActionName(name) ? ACTIONS[name].restore : undefined;
 }
 
 /** True when a write of this kind must not be sent again after an attempt that may have reached Looker. */

@@ -3,9 +3,8 @@
  * action, user id, before → after of the changed fields. Secrets, tokens and reset/setup URLs are never written.
  */
 import { promises as fs } from 'fs';
-import { USER_VALUE_FIELDS } from '../looker/userFields';
 import * as path from 'path';
-import { INVERSE_ACTION } from '../bulk/types';
+import { inverseOf, restoreOf } from '../actions/table';
 import { hostOf } from '../util/urls';
 
 export type AuditValues = Record<string, unknown>;
@@ -184,40 +183,30 @@ export class AuditLog {
   }
 }
 
-/** Fields of PATCH /users/{id} an undo may write back. */
-export const WRITABLE_USER_FIELDS: string[] = [...USER_VALUE_FIELDS];
-/** Fields of PATCH /users/{id}/credentials_email an undo may write back. */
-export const WRITABLE_EMAIL_FIELDS = ['email', 'forced_password_reset_at_next_login'];
-
-/** Inverse of each reversible bulk action, by action name. */
-const INVERSE: Readonly<Record<string, string | undefined>> = INVERSE_ACTION;
-
 /** How to reverse one entry: a bulk action on the same user, or a PATCH writing the `before` values back. */
 export type UndoStep =
   | { kind: 'action'; action: string; userId: string; params?: AuditEntry['params'] }
   | { kind: 'patchUser'; userId: string; body: AuditValues }
   | { kind: 'patchCredentialsEmail'; userId: string; body: AuditValues };
 
-function pick(values: AuditValues | undefined, keys: string[]): AuditValues | undefined {
+function pick(values: AuditValues | undefined, keys: readonly string[]): AuditValues | undefined {
   if (!values) return undefined;
   const out: AuditValues = {};
   for (const k of keys) if (k in values) out[k] = values[k];
   return Object.keys(out).length ? out : undefined;
 }
 
-/** The undo of one entry, or undefined when it cannot be reversed (delete, sent email, ended sessions…). */
+/**
+ * The undo of one entry, from the write table: its inverse kind, or the `before` values written back (a field edit);
+ * undefined when it cannot be reversed (delete, sent email, ended sessions…).
+ */
 export function undoStep(e: AuditEntry): UndoStep | undefined {
-  const inverse = INVERSE[e.action];
+  const inverse = inverseOf(e.action);
   if (inverse) return { kind: 'action', action: inverse, userId: e.userId, params: e.params };
-  if (e.action === 'updateUser') {
-    const body = pick(e.before, WRITABLE_USER_FIELDS);
-    return body ? { kind: 'patchUser', userId: e.userId, body } : undefined;
-  }
-  if (e.action === 'updateCredentialsEmail' || e.action === 'updateEmail') {
-    const body = pick(e.before, WRITABLE_EMAIL_FIELDS);
-    return body ? { kind: 'patchCredentialsEmail', userId: e.userId, body } : undefined;
-  }
-  return undefined;
+  const restore = restoreOf(e.action);
+  const body = restore && pick(e.before, restore.fields);
+  if (!restore || !body) return undefined;
+  return { kind: restore.via === 'user' ? 'patchUser' : 'patchCredentialsEmail', userId: e.userId, body };
 }
 
 export interface UndoableJob {
@@ -240,7 +229,7 @@ export function undoableJobs(entries: AuditEntry[]): UndoableJob[] {
   const undone = new Set(entries.map((e) => e.undoOf).filter((x): x is string => !!x));
   const jobs = new Map<string, UndoableJob>();
   for (const e of entries) {
-    const inverse = INVERSE[e.action];
+    const inverse = inverseOf(e.action);
     if (!e.jobId || undone.has(e.jobId) || !inverse) continue;
     let j = jobs.get(e.jobId);
     if (!j) {

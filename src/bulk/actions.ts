@@ -2,7 +2,8 @@
 import type { LookerClient } from '../looker/client';
 import { LookerApiError } from '../looker/errors';
 import type { BulkAction, BulkParams, FieldValues } from './types';
-import { attributeNow, credentialField, hasCredential, shownValue } from './plan';
+import { credentialField, hasCredential, shownValue } from './classify';
+import { attributeNow } from './plan';
 import type { IWriteUser } from '@looker/sdk';
 import type { SingleCredentialKind } from '../looker/client';
 import { applyInvite } from './invite';
@@ -53,7 +54,7 @@ export interface ActionOutcome {
 }
 
 /** How long a reset link made with `expires=true` stays valid (Looker: 60 minutes). */
-export const RESET_LINK_MINUTES = 60;
+const RESET_LINK_MINUTES = 60;
 
 function need(value: string | undefined, what: string): string {
   if (!value) throw new LookerApiError({ kind: 'config', message: `The job has no ${what}.` });

@@ -9,7 +9,7 @@ export interface L10n {
 }
 
 /** Longest value accepted (Looker stores attribute values as text; a megabyte is a mistake). */
-export const MAX_ATTRIBUTE_VALUE = 4000;
+const MAX_ATTRIBUTE_VALUE = 4000;
 
 /** The attribute can be set per user: not a system attribute (email, names), unless users may edit it (locale). */
 export function settablePerUser(a: Pick<IUserAttribute, 'is_system' | 'user_can_edit'>): boolean {

@@ -73,18 +73,20 @@ export function usersToCsv(users: IUser[], paths: string[]): string {
 
 /** JSON export: each user reduced to the chosen paths (nested objects kept nested). */
 export function usersToJson(users: IUser[], paths: string[]): string {
-  const out = users.map((u) => {
-    const o: Record<string, unknown> = {};
-    for (const p of paths) {
-      const keys = p.split('.');
-      let dst = o;
-      for (const k of keys.slice(0, -1)) dst = (dst[k] ??= {}) as Record<string, unknown>;
-      const v = valueAt(u, p);
-      dst[keys[keys.length - 1]] = v === undefined ? null : v;
-    }
-    return o;
-  });
-  return JSON.stringify(out, null, 2) + '\n';
+  return JSON.stringify(users.map((u) => pickPaths(u, paths)), null, 2) + '\n';
+}
+
+/** One user reduced to the chosen dotted paths (nested objects kept nested; missing values null). */
+export function pickPaths(user: IUser, paths: string[]): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (const p of paths) {
+    const keys = p.split('.');
+    let dst = o;
+    for (const k of keys.slice(0, -1)) dst = (dst[k] ??= {}) as Record<string, unknown>;
+    const v = valueAt(user, p);
+    dst[keys[keys.length - 1]] = v === undefined ? null : v;
+  }
+  return o;
 }
 
 /** RFC 4180 parser: quoted fields with "" escapes, commas and newlines inside quotes; a BOM is dropped. */

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import type { IUser } from '@looker/sdk';
 import type { Page } from '../looker/client';
-import { csvCell } from './csv';
+import { csvCell, pickPaths, valueAt } from './csv';
 
 /** Users per request for reads nobody waits to see page by page (Looker's maximum `limit`). */
 export const BATCH_LIMIT = 1000;
@@ -36,26 +36,8 @@ export async function* idChunks(ids: string[], read: (ids: string[]) => Promise<
   for (let i = 0; i < ids.length; i += perRequest) yield await read(ids.slice(i, i + perRequest));
 }
 
-/** One user reduced to the chosen dotted paths (nested objects kept nested; missing values null). */
-export function pickPaths(user: IUser, paths: string[]): Record<string, unknown> {
-  const o: Record<string, unknown> = {};
-  for (const p of paths) {
-    const keys = p.split('.');
-    let dst = o;
-    for (const k of keys.slice(0, -1)) dst = (dst[k] ??= {}) as Record<string, unknown>;
-    let v: unknown = user;
-    for (const k of keys) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
-    dst[keys[keys.length - 1]] = v === undefined ? null : v;
-  }
-  return o;
-}
-
 function csvRow(user: IUser, paths: string[]): string {
-  return paths.map((p) => {
-    let v: unknown = user;
-    for (const k of p.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
-    return csvCell(v);
-  }).join(',');
+  return paths.map((p) => csvCell(valueAt(user, p))).join(',');
 }
 
 /**

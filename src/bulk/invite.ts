@@ -14,19 +14,7 @@ import { LookerApiError, isTransient, mayHaveActed } from '../looker/errors';
 import { mapLimit } from '../util/concurrency';
 import { personName } from '../format/names';
 import { EMAIL, parseCsv, type BadRow } from './csv';
-import type { BulkParams, FieldValues } from './types';
-
-/** One user to invite. Role and group ids are Looker's; names are for display only. */
-export interface Invite {
-  firstName: string;
-  lastName: string;
-  email: string;
-  roleIds: string[];
-  groupIds: string[];
-  sendSetupEmail: boolean;
-  /** The CSV line it came from. */
-  line?: number;
-}
+import type { BulkParams, FieldValues, Invite } from './types';
 
 /** The CSV columns of "Invite Users from CSV…" (a header row is required; the order is free). */
 export const INVITE_COLUMNS = ['first_name', 'last_name', 'email', 'roles', 'groups', 'send_setup_email'] as const;
@@ -36,7 +24,7 @@ export function inviteKey(email: string): string {
   return email.trim().toLowerCase();
 }
 
-export function inviteLabel(i: Invite): string {
+function inviteLabel(i: Invite): string {
   const name = `${i.firstName} ${i.lastName}`.trim();
   return name ? `${name} <${i.email}>` : i.email;
 }
@@ -147,7 +135,7 @@ export function parseInviteCsv(text: string, roles: Named[], groups: Named[]): {
 }
 
 /** What the email lookup reads of a user: its name, primary email and every credential's email. */
-export const EXISTING_FIELDS =
+const EXISTING_FIELDS =
   'id,first_name,last_name,display_name,email,is_disabled,role_ids,group_ids,credentials_email(email),credentials_saml(email),credentials_google(email),credentials_oidc(email),credentials_ldap(email),credentials_looker_openid(email)';
 
 /** Every email a user is known by (primary and per credential), lower case. */
@@ -160,19 +148,19 @@ function emailsOf(u: IUser): string[] {
  * The user who already has this email (on any credential), or undefined. search_users' `email` is a LIKE pattern (a
  * `_` in an address matches any character), so the hits are compared exactly here.
  */
-export async function findByEmail(client: Pick<LookerClient, 'searchUsers'>, email: string, signal?: AbortSignal): Promise<IUser | undefined> {
+async function findByEmail(client: Pick<LookerClient, 'searchUsers'>, email: string, signal?: AbortSignal): Promise<IUser | undefined> {
   const want = email.trim().toLowerCase();
   const page = await client.searchUsers({ email: email.trim(), fields: EXISTING_FIELDS, limit: 50 }, signal);
   return page.items.find((u) => emailsOf(u).includes(want));
 }
 
-export function existingLabel(u: IUser): string {
+function existingLabel(u: IUser): string {
   const name = personName(u);
   return name ? `${name} (#${u.id})` : `#${u.id}`;
 }
 
 /** What the preview and the report show for an invitation that will be created. */
-export function inviteAfter(i: Invite): FieldValues {
+function inviteAfter(i: Invite): FieldValues {
   return { first_name: i.firstName, last_name: i.lastName, email: i.email, role_ids: i.roleIds, group_ids: i.groupIds, setup_email: i.sendSetupEmail };
 }
 

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { IGroup, IRole } from '@looker/sdk';
-import { checkEmail, checkName, type Invite } from './invite';
+import { checkEmail, checkName } from './invite';
+import type { Invite } from './types';
 
 /** What was typed in "Invite User…" so far: kept when a step is cancelled, offered again next time. */
 export interface InviteDraft {
@@ -13,7 +14,7 @@ export interface InviteDraft {
 }
 
 /** The localised text of a check of invite.ts (its English text is the key). */
-export function inviteMessage(key: string): string {
+function inviteMessage(key: string): string {
   switch (key) {
     case 'An email address is required.': return vscode.l10n.t('An email address is required.');
     case "The email starts with ' (a spreadsheet formula guard): remove it.": return vscode.l10n.t("The email starts with ' (a spreadsheet formula guard): remove it.");

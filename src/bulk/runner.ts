@@ -7,12 +7,13 @@
  * and halves the concurrency; successes raise it again by one per `RECOVER_AFTER` × limit users.
  */
 import { LookerApiError, fieldErrorPhrases, isTransient, mayHaveActed } from '../looker/errors';
+import { neverRepeat } from '../actions/table';
 import { SYSTEM_CLOCK, backoffMs, type Clock } from '../looker/retry';
 import { applyAction, type ActionOutcome, type ApplyOptions, type BulkClient } from './actions';
-import { NOT_REPEATABLE, jobCounts, type BulkJob, type JobCounts, type UserState } from './types';
+import { jobCounts, type BulkJob, type JobCounts, type UserState } from './types';
 
 export const DEFAULT_CONCURRENCY = 4;
-export const MAX_CONCURRENCY = 16;
+const MAX_CONCURRENCY = 16;
 const RECOVER_AFTER = 10;
 
 export interface RunProgress extends JobCounts {
@@ -65,13 +66,13 @@ export interface RunResult {
 
 
 /** Failures that are not about one user: the job stops and can be resumed after the cause is fixed. */
-export function isFatal(err: unknown): boolean {
+function isFatal(err: unknown): boolean {
   if (!(err instanceof LookerApiError)) return false;
   return err.kind === 'credentials' || err.kind === 'tls' || err.kind === 'config' || err.kind === 'cancelled' || err.status === 401;
 }
 
 /** The message recorded for a failed user: Looker's own words when it sent some. */
-export function failureMessage(err: unknown): string {
+function failureMessage(err: unknown): string {
   if (err instanceof LookerApiError) {
     const fields = fieldErrorPhrases(err.errors);
     const base = err.lookerMessage ?? err.message;
@@ -162,7 +163,7 @@ export function prepareResume(job: BulkJob): void {
   for (const id of job.userIds) {
     const s = job.state[id];
     if (s?.status !== 'running') continue;
-    if (NOT_REPEATABLE.has(job.action)) {
+    if (neverRepeat(job.action)) {
       job.state[id] = { ...s, status: 'failed', message: 'Interrupted while this user was being processed; it may or may not have been done. Use "Retry failed" to do it again.' };
     } else {
       job.state[id] = { ...s, status: 'pending', recheck: true };

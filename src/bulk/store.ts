@@ -6,7 +6,7 @@ import { isBulkAction, jobCounts, type BulkJob } from './types';
 let tmpCounter = 0;
 
 /** Writes `text` to `file` so that a reader sees the old or the new content, never a torn one. */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
+async function writeFileAtomic(file: string, text: string): Promise<void> {
   const tmp = `${file}.${process.pid}.${++tmpCounter}.tmp`;
   try {
     await fs.writeFile(tmp, text, 'utf8');

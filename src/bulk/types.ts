@@ -1,6 +1,4 @@
 /** Bulk jobs: the actions, their parameters and a job's persisted state. No `vscode` import (plain Node). */
-import { ACTIONS } from '../actions/table';
-import type { Invite } from './invite';
 
 export const BULK_ACTIONS = [
   'disable',
@@ -37,6 +35,18 @@ export type BulkAction = (typeof BULK_ACTIONS)[number];
 
 export function isBulkAction(v: unknown): v is BulkAction {
   return typeof v === 'string' && (BULK_ACTIONS as readonly string[]).includes(v);
+}
+
+/** One user to invite (`createUser`). Role and group ids are Looker's; names are for display only. */
+export interface Invite {
+  firstName: string;
+  lastName: string;
+  email: string;
+  roleIds: string[];
+  groupIds: string[];
+  sendSetupEmail: boolean;
+  /** The CSV line it came from. */
+  line?: number;
 }
 
 export interface BulkParams {
@@ -132,17 +142,6 @@ export function jobCounts(job: BulkJob): JobCounts {
   }
   return c;
 }
-
-/** Actions whose effect can be reversed by another bulk action (and the action that does it), from the write table. */
-export const INVERSE_ACTION: Partial<Record<BulkAction, BulkAction>> = Object.fromEntries(
-  BULK_ACTIONS.flatMap((a) => {
-    const inv = ACTIONS[a].inverse;
-    return inv && isBulkAction(inv) ? [[a, inv]] : [];
-  }),
-);
-
-/** Actions that must not be repeated after an interruption (the first attempt may have happened), from the write table. */
-export const NOT_REPEATABLE: ReadonlySet<BulkAction> = new Set<BulkAction>(BULK_ACTIONS.filter((a) => ACTIONS[a].retry === 'never'));
 
 /** A new job id: time-ordered and unique enough for one machine. */
 export function newJobId(now = Date.now()): string {

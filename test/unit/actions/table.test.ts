@@ -1,6 +1,6 @@
 import * as assert from 'assert';
-import { ACTIONS, inverseOf, isActionName, neverRepeat } from '../../../src/actions/table';
-import { BULK_ACTIONS, INVERSE_ACTION, NOT_REPEATABLE } from '../../../src/bulk/types';
+import { ACTIONS, inverseOf, isActionName, neverRepeat, restoreOf } from '../../../src/actions/table';
+import { BULK_ACTIONS } from '../../../src/bulk/types';
 import { undoStep, type AuditEntry } from '../../../src/audit/log';
 
 describe('the write table', () => {
@@ -12,9 +12,13 @@ describe('the write table', () => {
       if (back.inverse === undefined && back.destructive) assert.strictEqual(name, 'createUser', `only a creation is undone by ${spec.inverse}`);
       else assert.strictEqual(back.inverse, name, `${name} ↔ ${spec.inverse}`);
     }
-    assert.strictEqual(INVERSE_ACTION.createUser, 'delete', 'an invited user is undone by Delete (with its typed-count preview)');
-    assert.strictEqual(INVERSE_ACTION.disable, 'enable');
-    assert.strictEqual(INVERSE_ACTION.delete, undefined, 'a delete cannot be undone');
+    assert.strictEqual(inverseOf('createUser'), 'delete', 'an invited user is undone by Delete (with its typed-count preview)');
+    assert.strictEqual(inverseOf('disable'), 'enable');
+    assert.strictEqual(inverseOf('delete'), undefined, 'a delete cannot be undone');
+    assert.strictEqual(inverseOf('constructor'), undefined, 'only names of the table');
+    for (const [name, spec] of Object.entries(ACTIONS)) {
+      if (spec.inverse) assert.ok((BULK_ACTIONS as readonly string[]).includes(spec.inverse), `${name}'s inverse ${spec.inverse} runs as a job`);
+    }
     assert.strictEqual(inverseOf('removeFromGroup'), 'addToGroup');
   });
 
@@ -23,7 +27,7 @@ describe('the write table', () => {
     assert.ok(neverRepeat('createPasswordResetLink'));
     assert.ok(neverRepeat('createApiKey'), 'a second key would be made (and its secret lost)');
     assert.ok(!neverRepeat('disable'));
-    assert.deepStrictEqual([...NOT_REPEATABLE], ['sendPasswordReset', 'createPasswordResetLink', 'createApiKey', 'createServiceAccount']);
+    assert.deepStrictEqual(BULK_ACTIONS.filter(neverRepeat), ['sendPasswordReset', 'createPasswordResetLink', 'createApiKey', 'createServiceAccount']);
     assert.strictEqual(ACTIONS.delete.retry, 'reread', 'a delete re-reads before it is sent again');
   });
 
@@ -31,5 +35,15 @@ describe('the write table', () => {
     const e: AuditEntry = { id: 'x', time: '', connection: { id: 'c', name: 'n', url: 'https://h' }, apiUser: 'a', action: 'addToGroup', userId: '5', params: { groupId: '3' } };
     assert.deepStrictEqual(undoStep(e), { kind: 'action', action: 'removeFromGroup', userId: '5', params: { groupId: '3' } });
     assert.strictEqual(undoStep({ ...e, action: 'sendPasswordReset' }), undefined);
+  });
+
+  it('says which fields the undo of a field edit writes back, and nothing else', () => {
+    assert.deepStrictEqual(restoreOf('updateUser')?.via, 'user');
+    assert.deepStrictEqual([restoreOf('updateEmail')?.via, restoreOf('updateCredentialsEmail')?.via], ['credentialsEmail', 'credentialsEmail']);
+    assert.strictEqual(restoreOf('disable'), undefined, 'a kind with an inverse is undone by it');
+    const e: AuditEntry = { id: 'x', time: '', connection: { id: 'c', name: 'n', url: 'https://h' }, apiUser: 'a', action: 'updateUser', userId: '5', before: { first_name: 'Old', ui_state: 'x' } };
+    assert.deepStrictEqual(undoStep(e), { kind: 'patchUser', userId: '5', body: { first_name: 'Old' } }, 'a field outside the list is not written back');
+    assert.strictEqual(undoStep({ ...e, before: { ui_state: 'x' } }), undefined);
+    assert.deepStrictEqual(undoStep({ ...e, action: 'updateEmail', before: { email: 'a@x.io', first_name: 'Old' } }), { kind: 'patchCredentialsEmail', userId: '5', body: { email: 'a@x.io' } });
   });
 });

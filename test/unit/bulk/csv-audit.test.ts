@@ -5,7 +5,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { AuditLog, scrub, undoStep, undoableEntries, undoableJobs, userOfLabel, type AuditInput } from '../../../src/audit/log';
 import { apiFields, csvCell, parseCsv, parseEmailCsv, usersToCsv, usersToJson } from '../../../src/bulk/csv';
-import { classify, jobFromPlan } from '../../../src/bulk/plan';
+import { classify } from '../../../src/bulk/classify';
+import { jobFromPlan } from '../../../src/bulk/plan';
 import { JobStore, STALE_LOCK_MS } from '../../../src/bulk/store';
 import { jobCounts, newJobId, type BulkJob } from '../../../src/bulk/types';
 

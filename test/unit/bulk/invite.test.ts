@@ -3,12 +3,12 @@
 import * as assert from 'assert';
 import * as path from 'path';
 import { LookerClient } from '../../../src/looker/client';
-import { applyInvite, inviteKey, parseInviteCsv, planInvites, type Invite } from '../../../src/bulk/invite';
+import { applyInvite, inviteKey, parseInviteCsv, planInvites } from '../../../src/bulk/invite';
 import { planJob } from '../../../src/bulk/plan';
 import { runJob } from '../../../src/bulk/runner';
 import { jobCost } from '../../../src/bulk/cost';
-import { ACTIONS } from '../../../src/actions/table';
-import { INVERSE_ACTION, newJobId, type BulkJob } from '../../../src/bulk/types';
+import { ACTIONS, inverseOf } from '../../../src/actions/table';
+import { newJobId, type BulkJob, type Invite } from '../../../src/bulk/types';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startSandbox } = require(path.resolve(__dirname, '../../../../test/sandbox'));
@@ -107,7 +107,7 @@ describe('invite CSV', () => {
 
   it('is a kind of change of the write table: re-read after a timeout, undone by Delete', () => {
     assert.deepStrictEqual(ACTIONS.createUser, { inverse: 'delete', retry: 'reread', destructive: false, operation: 'create_user' });
-    assert.strictEqual(INVERSE_ACTION.createUser, 'delete');
+    assert.strictEqual(inverseOf('createUser'), 'delete');
   });
 });
 

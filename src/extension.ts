@@ -11,7 +11,6 @@ import type { UserDetailsController } from './details/controller';
 import { dialogTestHooks } from './commands/prompt';
 import { Log } from './log';
 import { ApiCallMeter } from './looker/meter';
-import type { LookmlFeature } from './lookml/feature';
 import { Features } from './features';
 import { UserCommands } from './users/commands';
 import { ServiceAccountCommands } from './users/serviceAccounts';
@@ -36,10 +35,9 @@ export interface ExtensionApi {
   oauth: LookerOAuth;
   users: UserCommands;
   serviceAccounts: ServiceAccountCommands;
-  /** Loaded on first use (see Features). */
+  /** Built when first needed (see Features). */
   readonly details: UserDetailsController;
-  readonly bulk: BulkCommands;
-  readonly lookml: LookmlFeature;
+  bulk: BulkCommands;
   statusBar: ConnectionStatusBar;
   log: Log;
   audit: AuditLog;
@@ -104,14 +102,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   if (typeof __TEST_HOOKS__ === 'undefined' || !__TEST_HOOKS__ || !testMode) return undefined;
   return {
     store, manager, tree, view, connections, oauth, users, serviceAccounts, statusBar, log, context, audit, dialogs: dialogTestHooks,
+    bulk: features.bulk,
     get details() {
       return features.details;
-    },
-    get bulk() {
-      return features.bulk;
-    },
-    get lookml() {
-      return features.lookml;
     },
   };
 }

@@ -1,17 +1,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type * as BulkModule from './bulk/commands';
-import type * as DetailsModule from './details/controller';
-import type * as LookmlModule from './lookml/feature';
-import { captureCommands, registerCommand, type Handler } from './commands/register';
+import { BulkCommands } from './bulk/commands';
+import { UserDetailsController } from './details/controller';
+import { LookmlFeature } from './lookml/feature';
+import { registerCommand, registerCommands, wrapCommand, type Registrar } from './commands/register';
 import type { ConnectionManager } from './connections/manager';
 import type { Log } from './log';
 import type { AuditLog } from './audit/log';
 import type { UsersNode, UsersTreeProvider } from './users/tree';
-
-/** Commands of the bulk feature that do not start with `looker.bulk.`. */
-const BULK_COMMANDS = new Set(['looker.disableUsers', 'looker.enableUsers', 'looker.exportUsers', 'looker.openAuditLog', 'looker.undo']);
 
 export interface FeatureDeps {
   context: vscode.ExtensionContext;
@@ -23,65 +20,62 @@ export interface FeatureDeps {
 }
 
 /**
- * The user details panel, bulk jobs and the LookML helpers are separate bundles next to dist/extension.js, loaded on
- * first use so activation reads only what the Users view needs. Their commands are registered at activation as stubs
- * (from package.json) that load the feature and call its handler; the details serializer and the LookML providers
- * load their feature when VS Code needs them.
+ * The user details panel, bulk jobs and the LookML helpers: built at activation (the details controller when first
+ * needed), each registering its commands with one handler map; and the context keys of their menus.
  */
 export class Features implements vscode.Disposable {
-  private readonly handlers = new Map<string, Handler>();
-  private bulkValue: BulkModule.BulkCommands | undefined;
-  private detailsValue: DetailsModule.UserDetailsController | undefined;
-  private lookmlValue: LookmlModule.LookmlFeature | undefined;
+  readonly bulk: BulkCommands;
+  readonly lookml: LookmlFeature;
+  private detailsValue: UserDetailsController | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly deps: FeatureDeps) {}
+  constructor(private readonly deps: FeatureDeps) {
+    const { manager, tree, log, context, view, audit } = deps;
+    this.bulk = new BulkCommands(manager, tree, log, context, audit, view);
+    this.lookml = new LookmlFeature({ manager, tree, log });
+  }
 
-  /** Registers the stubs and the load triggers. */
+  /** Registers the features' commands, the details panel's serializer, and keeps the menus' context keys current. */
   register(): void {
-    const { context } = this.deps;
-    const ids: string[] = (context.extension.packageJSON?.contributes?.commands ?? []).map((c: { command: string }) => c.command);
-    for (const id of ids) {
-      const feature = id.startsWith('looker.bulk.') || BULK_COMMANDS.has(id) ? 'bulk' : id.startsWith('looker.lookml.') ? 'lookml' : undefined;
-      if (!feature) continue;
-      context.subscriptions.push(
-        vscode.commands.registerCommand(id, (...args: unknown[]) => {
-          if (feature === 'bulk') void this.bulk;
-          else void this.lookml;
-          const h = this.handlers.get(id);
-          if (!h) throw new Error(`command ${id} is not provided by the ${feature} feature`);
-          const out = h(...args);
-          // A bulk command may have written to the audit log or left a job to resume: update the menus' keys.
-          if (feature === 'bulk') void Promise.resolve(out).finally(() => this.updateContextKeys());
-          return out;
-        }),
-      );
-    }
-    // Keep Open (the details tab's title bar): only a loaded details feature has preview panels to pin.
-    registerCommand(context, this.deps.log, 'looker.keepUserOpen', () => this.detailsValue?.keepOpen());
+    const { context, log } = this.deps;
+    this.bulk.register(this.bulkRegistrar());
+    this.disposables.push(this.bulk);
+    this.lookml.register(context, (handlers) => registerCommands(context, log, handlers));
+    // Keep Open (the details tab's title bar): only an existing details controller has preview panels to pin.
+    registerCommand(context, log, 'looker.keepUserOpen', () => this.detailsValue?.keepOpen());
     context.subscriptions.push(
       vscode.window.registerWebviewPanelSerializer('looker.userDetails', { deserializeWebviewPanel: (panel, state) => this.details.deserialize(panel, state) }),
-      vscode.workspace.onDidOpenTextDocument((doc) => this.lookmlFor(doc)),
       this,
     );
-    for (const doc of vscode.workspace.textDocuments) this.lookmlFor(doc);
     this.updateContextKeys();
     // Every write is audited: the first one makes Undo applicable.
     const recorded = this.deps.audit.onDidRecord(() => this.updateContextKeys());
     this.disposables.push({ dispose: () => recorded.dispose() });
     this.watchLookml();
-    // An interrupted bulk job is offered for resuming: only then is the bulk feature loaded at start-up.
-    const jobs = path.join(context.globalStorageUri.fsPath, 'bulk-jobs');
-    try {
-      if (fs.existsSync(jobs) && fs.readdirSync(jobs).some((f) => f.endsWith('.json'))) void this.bulk;
-    } catch {
-      // not readable: nothing to resume
-    }
+  }
+
+  /**
+   * Registers the bulk commands, each wrapped by {@link wrapCommand}: a bulk command may have written to the audit
+   * log or left a job to resume, so the menus' context keys are updated once it has finished.
+   */
+  private bulkRegistrar(): Registrar {
+    return (handlers) => {
+      for (const [id, handler] of Object.entries(handlers)) {
+        const wrapped = wrapCommand(this.deps.log, id, handler);
+        this.deps.context.subscriptions.push(
+          vscode.commands.registerCommand(id, (...args: unknown[]) => {
+            const out = wrapped(...args);
+            void out.finally(() => this.updateContextKeys());
+            return out;
+          }),
+        );
+      }
+    };
   }
 
   /**
    * Context keys that hide menu entries that cannot apply: Undo with nothing in the audit log, Resume without an
-   * interrupted job. Read from the files the bulk feature writes, so the feature itself need not load.
+   * interrupted job. Read from the files the bulk feature writes.
    */
   updateContextKeys(): void {
     const dir = this.deps.context.globalStorageUri.fsPath;
@@ -113,36 +107,9 @@ export class Features implements vscode.Disposable {
     this.disposables.push(watcher, watcher.onDidCreate(() => void check()), watcher.onDidDelete(() => void check()));
   }
 
-  private lookmlFor(doc: vscode.TextDocument): void {
-    if (!this.lookmlValue && (doc.languageId === 'lookml' || doc.uri.path.endsWith('.lkml'))) void this.lookml;
-  }
-
-  /** Requires a feature bundle built next to this one (dist/<name>.js). */
-  private load<T>(name: string): T {
-    return require(path.join(__dirname, `${name}.js`)) as T; // eslint-disable-line @typescript-eslint/no-require-imports
-  }
-
-  /** Runs a feature's registration with its commands routed to the stubs. */
-  private capture(register: () => void): void {
-    const unstubbed: string[] = [];
-    captureCommands((id, h) => {
-      this.handlers.set(id, h);
-      if (!this.deps.context.extension.packageJSON?.contributes?.commands?.some((c: { command: string }) => c.command === id)) unstubbed.push(id);
-    });
-    try {
-      register();
-    } finally {
-      captureCommands(undefined);
-    }
-    for (const id of unstubbed) {
-      // Not contributed in package.json (an internal command): register it for real.
-      this.deps.context.subscriptions.push(vscode.commands.registerCommand(id, (...a: unknown[]) => this.handlers.get(id)?.(...a)));
-    }
-  }
-
-  get details(): DetailsModule.UserDetailsController {
+  /** The details panels' controller, built when first needed. */
+  get details(): UserDetailsController {
     if (!this.detailsValue) {
-      const { UserDetailsController } = this.load<typeof DetailsModule>('details');
       const { manager, log, context, tree } = this.deps;
       this.detailsValue = new UserDetailsController({
         manager,
@@ -155,31 +122,6 @@ export class Features implements vscode.Disposable {
       this.disposables.push(this.detailsValue);
     }
     return this.detailsValue;
-  }
-
-  get bulk(): BulkModule.BulkCommands {
-    if (!this.bulkValue) {
-      const { BulkCommands } = this.load<typeof BulkModule>('bulk');
-      const { manager, tree, log, context, view, audit } = this.deps;
-      const bulk = new BulkCommands(manager, tree, log, context, audit, view);
-      this.capture(() => bulk.register());
-      this.bulkValue = bulk;
-      this.disposables.push(bulk);
-    }
-    return this.bulkValue;
-  }
-
-  get lookml(): LookmlModule.LookmlFeature {
-    if (!this.lookmlValue) {
-      const { registerLookml } = this.load<typeof LookmlModule>('lookml');
-      const { manager, tree, log, context } = this.deps;
-      let feature: LookmlModule.LookmlFeature | undefined;
-      this.capture(() => {
-        feature = registerLookml(context, { manager, tree, log });
-      });
-      this.lookmlValue = feature!;
-    }
-    return this.lookmlValue;
   }
 
   dispose(): void {

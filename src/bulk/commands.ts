@@ -8,7 +8,7 @@ import { LookerClient } from '../looker/client';
 import { LookerApiError } from '../looker/errors';
 import type { ConnectionProfile } from '../looker/profile';
 import type { Log } from '../log';
-import { registerCommand } from '../commands/register';
+import type { Registrar } from '../commands/register';
 import { describeError } from '../commands/errors';
 import { confirmModal } from '../commands/prompt';
 import { hostOf, sameInstance } from '../util/urls';
@@ -266,8 +266,8 @@ export class BulkCommands implements vscode.Disposable {
     this.view = view;
   }
 
-  register(): void {
-    const r = (id: string, h: (...a: any[]) => unknown) => registerCommand(this.context, this.log, id, h); // eslint-disable-line @typescript-eslint/no-explicit-any
+  register(registrar: Registrar): void {
+    const r = (id: string, h: (...a: any[]) => unknown) => registrar({ [id]: h }); // eslint-disable-line @typescript-eslint/no-explicit-any
     // Commands are a public API (other extensions, command links): their arguments only say which tree items were
     // clicked. Ids, parameters, targets and fields from anywhere else never reach a write or skip a dialog.
     for (const [id, action] of ACTION_COMMANDS) {

@@ -187,28 +187,3 @@ function compareIds(a: string, b: string): number {
   const nb = Number(b);
   return Number.isFinite(na) && Number.isFinite(nb) ? na - nb : a.localeCompare(b);
 }
-
-/** An in-memory {@link AccessSource} (tests, and callers that already hold the data). */
-export function staticAccessSource(data: {
-  modelSets: ModelSetData[];
-  roles: RoleData[];
-  roleUsers?: Record<string, UserData[]>;
-  roleGroups?: Record<string, GroupData[]>;
-  groupUsers?: Record<string, UserData[]>;
-  groupGroups?: Record<string, GroupData[]>;
-}): AccessSource & { calls: string[] } {
-  const calls: string[] = [];
-  const get = <T>(kind: string, m: Record<string, T[]> | undefined, id: string) => {
-    calls.push(`${kind}:${id}`);
-    return Promise.resolve(m?.[id] ?? []);
-  };
-  return {
-    calls,
-    modelSets: () => Promise.resolve(data.modelSets),
-    roles: () => Promise.resolve(data.roles),
-    roleUsers: (id) => get('roleUsers', data.roleUsers, id),
-    roleGroups: (id) => get('roleGroups', data.roleGroups, id),
-    groupUsers: (id) => get('groupUsers', data.groupUsers, id),
-    groupGroups: (id) => get('groupGroups', data.groupGroups, id),
-  };
-}

@@ -25,7 +25,7 @@ export interface FeatureDeps {
  */
 export class Features implements vscode.Disposable {
   readonly bulk: BulkCommands;
-  readonly lookml: LookmlFeature;
+  private readonly lookml: LookmlFeature;
   private detailsValue: UserDetailsController | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 

@@ -35,9 +35,9 @@ export interface ExtensionApi {
   oauth: LookerOAuth;
   users: UserCommands;
   serviceAccounts: ServiceAccountCommands;
-  /** Built when first needed (see Features). */
+  /** Built on first use (see Features). */
   readonly details: UserDetailsController;
-  bulk: BulkCommands;
+  readonly bulk: BulkCommands;
   statusBar: ConnectionStatusBar;
   log: Log;
   audit: AuditLog;
@@ -102,9 +102,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   if (typeof __TEST_HOOKS__ === 'undefined' || !__TEST_HOOKS__ || !testMode) return undefined;
   return {
     store, manager, tree, view, connections, oauth, users, serviceAccounts, statusBar, log, context, audit, dialogs: dialogTestHooks,
-    bulk: features.bulk,
     get details() {
       return features.details;
+    },
+    get bulk() {
+      return features.bulk;
     },
   };
 }

@@ -1,14 +1,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { BulkCommands } from './bulk/commands';
-import { UserDetailsController } from './details/controller';
-import { LookmlFeature } from './lookml/feature';
-import { registerCommand, registerCommands, wrapCommand, type Registrar } from './commands/register';
+import type * as BulkModule from './bulk/commands';
+import type * as DetailsModule from './details/controller';
+import type * as LookmlModule from './lookml/feature';
+import { registerCommand, wrapCommand, type Handler, type Registrar } from './commands/register';
 import type { ConnectionManager } from './connections/manager';
 import type { Log } from './log';
 import type { AuditLog } from './audit/log';
 import type { UsersNode, UsersTreeProvider } from './users/tree';
+import { FEATURE_COMMANDS, type FeatureName } from './features.manifest';
 
 export interface FeatureDeps {
   context: vscode.ExtensionContext;
@@ -20,62 +21,65 @@ export interface FeatureDeps {
 }
 
 /**
- * The user details panel, bulk jobs and the LookML helpers: built at activation (the details controller when first
- * needed), each registering its commands with one handler map; and the context keys of their menus.
+ * The user details panel, bulk jobs and the LookML helpers are built on first use, and their modules run only then
+ * (esbuild keeps a module reached by `require()` dormant until that call), so activation runs only what the Users
+ * view needs. Their commands are registered at activation as stubs (from features.manifest.ts) that build the
+ * feature and call its handler; the details serializer and the LookML providers build their feature when VS Code
+ * needs them.
  */
 export class Features implements vscode.Disposable {
-  readonly bulk: BulkCommands;
-  private readonly lookml: LookmlFeature;
-  private detailsValue: UserDetailsController | undefined;
+  private readonly handlers = new Map<string, Handler>();
+  private bulkValue: BulkModule.BulkCommands | undefined;
+  private detailsValue: DetailsModule.UserDetailsController | undefined;
+  private lookmlValue: LookmlModule.LookmlFeature | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly deps: FeatureDeps) {
-    const { manager, tree, log, context, view, audit } = deps;
-    this.bulk = new BulkCommands(manager, tree, log, context, audit, view);
-    this.lookml = new LookmlFeature({ manager, tree, log });
-  }
+  constructor(private readonly deps: FeatureDeps) {}
 
-  /** Registers the features' commands, the details panel's serializer, and keeps the menus' context keys current. */
+  /** Registers the stubs and the load triggers. */
   register(): void {
-    const { context, log } = this.deps;
-    this.bulk.register(this.bulkRegistrar());
-    this.disposables.push(this.bulk);
-    this.lookml.register(context, (handlers) => registerCommands(context, log, handlers));
-    // Keep Open (the details tab's title bar): only an existing details controller has preview panels to pin.
-    registerCommand(context, log, 'looker.keepUserOpen', () => this.detailsValue?.keepOpen());
+    const { context } = this.deps;
+    for (const feature of Object.keys(FEATURE_COMMANDS) as FeatureName[]) {
+      for (const id of FEATURE_COMMANDS[feature]) {
+        context.subscriptions.push(
+          vscode.commands.registerCommand(id, (...args: unknown[]) => {
+            if (feature === 'bulk') void this.bulk;
+            else void this.lookml;
+            const h = this.handlers.get(id);
+            if (!h) throw new Error(`command ${id} is not provided by the ${feature} feature`);
+            const out = h(...args);
+            // A bulk command may have written to the audit log or left a job to resume: update the menus' keys.
+            if (feature === 'bulk') void Promise.resolve(out).finally(() => this.updateContextKeys());
+            return out;
+          }),
+        );
+      }
+    }
+    // Keep Open (the details tab's title bar): only a built details feature has preview panels to pin.
+    registerCommand(context, this.deps.log, 'looker.keepUserOpen', () => this.detailsValue?.keepOpen());
     context.subscriptions.push(
       vscode.window.registerWebviewPanelSerializer('looker.userDetails', { deserializeWebviewPanel: (panel, state) => this.details.deserialize(panel, state) }),
+      vscode.workspace.onDidOpenTextDocument((doc) => this.lookmlFor(doc)),
       this,
     );
+    for (const doc of vscode.workspace.textDocuments) this.lookmlFor(doc);
     this.updateContextKeys();
     // Every write is audited: the first one makes Undo applicable.
     const recorded = this.deps.audit.onDidRecord(() => this.updateContextKeys());
     this.disposables.push({ dispose: () => recorded.dispose() });
     this.watchLookml();
-  }
-
-  /**
-   * Registers the bulk commands, each wrapped by {@link wrapCommand}: a bulk command may have written to the audit
-   * log or left a job to resume, so the menus' context keys are updated once it has finished.
-   */
-  private bulkRegistrar(): Registrar {
-    return (handlers) => {
-      for (const [id, handler] of Object.entries(handlers)) {
-        const wrapped = wrapCommand(this.deps.log, id, handler);
-        this.deps.context.subscriptions.push(
-          vscode.commands.registerCommand(id, (...args: unknown[]) => {
-            const out = wrapped(...args);
-            void out.finally(() => this.updateContextKeys());
-            return out;
-          }),
-        );
-      }
-    };
+    // An interrupted bulk job is offered for resuming: only then is the bulk feature built at start-up.
+    const jobs = path.join(context.globalStorageUri.fsPath, 'bulk-jobs');
+    try {
+      if (fs.existsSync(jobs) && fs.readdirSync(jobs).some((f) => f.endsWith('.json'))) void this.bulk;
+    } catch {
+      // not readable: nothing to resume
+    }
   }
 
   /**
    * Context keys that hide menu entries that cannot apply: Undo with nothing in the audit log, Resume without an
-   * interrupted job. Read from the files the bulk feature writes.
+   * interrupted job. Read from the files the bulk feature writes, so the feature itself need not be built.
    */
   updateContextKeys(): void {
     const dir = this.deps.context.globalStorageUri.fsPath;
@@ -107,9 +111,28 @@ export class Features implements vscode.Disposable {
     this.disposables.push(watcher, watcher.onDidCreate(() => void check()), watcher.onDidDelete(() => void check()));
   }
 
-  /** The details panels' controller, built when first needed. */
-  get details(): UserDetailsController {
+  private lookmlFor(doc: vscode.TextDocument): void {
+    if (!this.lookmlValue && (doc.languageId === 'lookml' || doc.uri.path.endsWith('.lkml'))) void this.lookml;
+  }
+
+  /**
+   * The registrar a feature is built with: a command of the manifest is routed to by its stub; any other (an
+   * internal command) is registered with VS Code. Each is wrapped by {@link wrapCommand}.
+   */
+  private registrar(feature: FeatureName): Registrar {
+    const stubbed = new Set<string>(FEATURE_COMMANDS[feature]);
+    return (handlers) => {
+      for (const [id, handler] of Object.entries(handlers)) {
+        const wrapped = wrapCommand(this.deps.log, id, handler);
+        if (stubbed.has(id)) this.handlers.set(id, wrapped);
+        else this.deps.context.subscriptions.push(vscode.commands.registerCommand(id, wrapped));
+      }
+    };
+  }
+
+  get details(): DetailsModule.UserDetailsController {
     if (!this.detailsValue) {
+      const { UserDetailsController } = require('./details/controller') as typeof DetailsModule; // eslint-disable-line @typescript-eslint/no-require-imports
       const { manager, log, context, tree } = this.deps;
       this.detailsValue = new UserDetailsController({
         manager,
@@ -122,6 +145,29 @@ export class Features implements vscode.Disposable {
       this.disposables.push(this.detailsValue);
     }
     return this.detailsValue;
+  }
+
+  get bulk(): BulkModule.BulkCommands {
+    if (!this.bulkValue) {
+      const { BulkCommands } = require('./bulk/commands') as typeof BulkModule; // eslint-disable-line @typescript-eslint/no-require-imports
+      const { manager, tree, log, context, view, audit } = this.deps;
+      const bulk = new BulkCommands(manager, tree, log, context, audit, view);
+      bulk.register(this.registrar('bulk'));
+      this.bulkValue = bulk;
+      this.disposables.push(bulk);
+    }
+    return this.bulkValue;
+  }
+
+  private get lookml(): LookmlModule.LookmlFeature {
+    if (!this.lookmlValue) {
+      const { LookmlFeature } = require('./lookml/feature') as typeof LookmlModule; // eslint-disable-line @typescript-eslint/no-require-imports
+      const { manager, tree, log, context } = this.deps;
+      const feature = new LookmlFeature({ manager, tree, log });
+      feature.register(context, this.registrar('lookml'));
+      this.lookmlValue = feature;
+    }
+    return this.lookmlValue;
   }
 
   dispose(): void {

@@ -21,8 +21,8 @@ const problemMatcherPlugin = {
 };
 
 /**
- * @looker/sdk's ESM index re-exports a type-only name from an empty module, which esbuild rejects
- * (SDK-NOTES.md §6). We only import types from @looker/sdk, but keep the fix so a value import cannot break the build.
+ * @looker/sdk's ESM index re-exports a type-only name from an empty module, which esbuild rejects. We only import
+ * types from @looker/sdk, but keep the fix so a value import cannot break the build.
  */
 const lookerSdkEsmFix = {
   name: 'looker-sdk-esm-fix',

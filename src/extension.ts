@@ -11,7 +11,6 @@ import type { UserDetailsController } from './details/controller';
 import { dialogTestHooks } from './commands/prompt';
 import { Log } from './log';
 import { ApiCallMeter } from './looker/meter';
-import type { LookmlFeature } from './lookml/feature';
 import { Features } from './features';
 import { UserCommands } from './users/commands';
 import { ServiceAccountCommands } from './users/serviceAccounts';
@@ -36,10 +35,9 @@ export interface ExtensionApi {
   oauth: LookerOAuth;
   users: UserCommands;
   serviceAccounts: ServiceAccountCommands;
-  /** Loaded on first use (see Features). */
+  /** Built on first use (see Features). */
   readonly details: UserDetailsController;
   readonly bulk: BulkCommands;
-  readonly lookml: LookmlFeature;
   statusBar: ConnectionStatusBar;
   log: Log;
   audit: AuditLog;
@@ -109,9 +107,6 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     },
     get bulk() {
       return features.bulk;
-    },
-    get lookml() {
-      return features.lookml;
     },
   };
 }

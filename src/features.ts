@@ -4,14 +4,12 @@ import * as vscode from 'vscode';
 import type * as BulkModule from './bulk/commands';
 import type * as DetailsModule from './details/controller';
 import type * as LookmlModule from './lookml/feature';
-import { captureCommands, registerCommand, registerCommands, type Handler } from './commands/register';
+import { registerCommand, wrapCommand, type Handler, type Registrar } from './commands/register';
 import type { ConnectionManager } from './connections/manager';
 import type { Log } from './log';
 import type { AuditLog } from './audit/log';
 import type { UsersNode, UsersTreeProvider } from './users/tree';
-
-/** Commands of the bulk feature that do not start with `looker.bulk.`. */
-const BULK_COMMANDS = new Set(['looker.disableUsers', 'looker.enableUsers', 'looker.exportUsers', 'looker.openAuditLog', 'looker.undo']);
+import { FEATURE_COMMANDS, type FeatureName } from './features.manifest';
 
 export interface FeatureDeps {
   context: vscode.ExtensionContext;
@@ -23,10 +21,11 @@ export interface FeatureDeps {
 }
 
 /**
- * The user details panel, bulk jobs and the LookML helpers are separate bundles next to dist/extension.js, loaded on
- * first use so activation reads only what the Users view needs. Their commands are registered at activation as stubs
- * (from package.json) that load the feature and call its handler; the details serializer and the LookML providers
- * load their feature when VS Code needs them.
+ * The user details panel, bulk jobs and the LookML helpers are built on first use, and their modules run only then
+ * (esbuild keeps a module reached by `require()` dormant until that call), so activation runs only what the Users
+ * view needs. Their commands are registered at activation as stubs (from features.manifest.ts) that build the
+ * feature and call its handler; the details serializer and the LookML providers build their feature when VS Code
+ * needs them.
  */
 export class Features implements vscode.Disposable {
   private readonly handlers = new Map<string, Handler>();
@@ -40,24 +39,23 @@ export class Features implements vscode.Disposable {
   /** Registers the stubs and the load triggers. */
   register(): void {
     const { context } = this.deps;
-    const ids: string[] = (context.extension.packageJSON?.contributes?.commands ?? []).map((c: { command: string }) => c.command);
-    for (const id of ids) {
-      const feature = id.startsWith('looker.bulk.') || BULK_COMMANDS.has(id) ? 'bulk' : id.startsWith('looker.lookml.') ? 'lookml' : undefined;
-      if (!feature) continue;
-      context.subscriptions.push(
-        vscode.commands.registerCommand(id, (...args: unknown[]) => {
-          if (feature === 'bulk') void this.bulk;
-          else void this.lookml;
-          const h = this.handlers.get(id);
-          if (!h) throw new Error(`command ${id} is not provided by the ${feature} feature`);
-          const out = h(...args);
-          // A bulk command may have written to the audit log or left a job to resume: update the menus' keys.
-          if (feature === 'bulk') void Promise.resolve(out).finally(() => this.updateContextKeys());
-          return out;
-        }),
-      );
+    for (const feature of Object.keys(FEATURE_COMMANDS) as FeatureName[]) {
+      for (const id of FEATURE_COMMANDS[feature]) {
+        context.subscriptions.push(
+          vscode.commands.registerCommand(id, (...args: unknown[]) => {
+            if (feature === 'bulk') void this.bulk;
+            else void this.lookml;
+            const h = this.handlers.get(id);
+            if (!h) throw new Error(`command ${id} is not provided by the ${feature} feature`);
+            const out = h(...args);
+            // A bulk command may have written to the audit log or left a job to resume: update the menus' keys.
+            if (feature === 'bulk') void Promise.resolve(out).finally(() => this.updateContextKeys());
+            return out;
+          }),
+        );
+      }
     }
-    // Keep Open (the details tab's title bar): only a loaded details feature has preview panels to pin.
+    // Keep Open (the details tab's title bar): only a built details feature has preview panels to pin.
     registerCommand(context, this.deps.log, 'looker.keepUserOpen', () => this.detailsValue?.keepOpen());
     context.subscriptions.push(
       vscode.window.registerWebviewPanelSerializer('looker.userDetails', { deserializeWebviewPanel: (panel, state) => this.details.deserialize(panel, state) }),
@@ -70,7 +68,7 @@ export class Features implements vscode.Disposable {
     const recorded = this.deps.audit.onDidRecord(() => this.updateContextKeys());
     this.disposables.push({ dispose: () => recorded.dispose() });
     this.watchLookml();
-    // An interrupted bulk job is offered for resuming: only then is the bulk feature loaded at start-up.
+    // An interrupted bulk job is offered for resuming: only then is the bulk feature built at start-up.
     const jobs = path.join(context.globalStorageUri.fsPath, 'bulk-jobs');
     try {
       if (fs.existsSync(jobs) && fs.readdirSync(jobs).some((f) => f.endsWith('.json'))) void this.bulk;
@@ -81,7 +79,7 @@ export class Features implements vscode.Disposable {
 
   /**
    * Context keys that hide menu entries that cannot apply: Undo with nothing in the audit log, Resume without an
-   * interrupted job. Read from the files the bulk feature writes, so the feature itself need not load.
+   * interrupted job. Read from the files the bulk feature writes, so the feature itself need not be built.
    */
   updateContextKeys(): void {
     const dir = this.deps.context.globalStorageUri.fsPath;
@@ -117,32 +115,24 @@ export class Features implements vscode.Disposable {
     if (!this.lookmlValue && (doc.languageId === 'lookml' || doc.uri.path.endsWith('.lkml'))) void this.lookml;
   }
 
-  /** Requires a feature bundle built next to this one (dist/<name>.js). */
-  private load<T>(name: string): T {
-    return require(path.join(__dirname, `${name}.js`)) as T; // eslint-disable-line @typescript-eslint/no-require-imports
-  }
-
-  /** Runs a feature's registration with its commands routed to the stubs. */
-  private capture(register: () => void): void {
-    const unstubbed: string[] = [];
-    captureCommands((id, h) => {
-      this.handlers.set(id, h);
-      if (!this.deps.context.extension.packageJSON?.contributes?.commands?.some((c: { command: string }) => c.command === id)) unstubbed.push(id);
-    });
-    try {
-      register();
-    } finally {
-      captureCommands(undefined);
-    }
-    for (const id of unstubbed) {
-      // Not contributed in package.json (an internal command): register it for real.
-      this.deps.context.subscriptions.push(vscode.commands.registerCommand(id, (...a: unknown[]) => this.handlers.get(id)?.(...a)));
-    }
+  /**
+   * The registrar a feature is built with: a command of the manifest is routed to by its stub; any other (an
+   * internal command) is registered with VS Code. Each is wrapped by {@link wrapCommand}.
+   */
+  private registrar(feature: FeatureName): Registrar {
+    const stubbed = new Set<string>(FEATURE_COMMANDS[feature]);
+    return (handlers) => {
+      for (const [id, handler] of Object.entries(handlers)) {
+        const wrapped = wrapCommand(this.deps.log, id, handler);
+        if (stubbed.has(id)) this.handlers.set(id, wrapped);
+        else this.deps.context.subscriptions.push(vscode.commands.registerCommand(id, wrapped));
+      }
+    };
   }
 
   get details(): DetailsModule.UserDetailsController {
     if (!this.detailsValue) {
-      const { UserDetailsController } = this.load<typeof DetailsModule>('details');
+      const { UserDetailsController } = require('./details/controller') as typeof DetailsModule; // eslint-disable-line @typescript-eslint/no-require-imports
       const { manager, log, context, tree } = this.deps;
       this.detailsValue = new UserDetailsController({
         manager,
@@ -159,25 +149,23 @@ export class Features implements vscode.Disposable {
 
   get bulk(): BulkModule.BulkCommands {
     if (!this.bulkValue) {
-      const { BulkCommands } = this.load<typeof BulkModule>('bulk');
+      const { BulkCommands } = require('./bulk/commands') as typeof BulkModule; // eslint-disable-line @typescript-eslint/no-require-imports
       const { manager, tree, log, context, view, audit } = this.deps;
       const bulk = new BulkCommands({ manager, tree, log, context, audit, view });
-      this.capture(() => bulk.register((handlers) => registerCommands(context, log, handlers)));
+      bulk.register(this.registrar('bulk'));
       this.bulkValue = bulk;
       this.disposables.push(bulk);
     }
     return this.bulkValue;
   }
 
-  get lookml(): LookmlModule.LookmlFeature {
+  private get lookml(): LookmlModule.LookmlFeature {
     if (!this.lookmlValue) {
-      const { registerLookml } = this.load<typeof LookmlModule>('lookml');
+      const { LookmlFeature } = require('./lookml/feature') as typeof LookmlModule; // eslint-disable-line @typescript-eslint/no-require-imports
       const { manager, tree, log, context } = this.deps;
-      let feature: LookmlModule.LookmlFeature | undefined;
-      this.capture(() => {
-        feature = registerLookml(context, { manager, tree, log });
-      });
-      this.lookmlValue = feature!;
+      const feature = new LookmlFeature({ manager, tree, log });
+      feature.register(context, this.registrar('lookml'));
+      this.lookmlValue = feature;
     }
     return this.lookmlValue;
   }

@@ -36,7 +36,7 @@ export async function reportError(log: Log, err: unknown, action?: string, retry
 /** Command handlers by command id: what a feature gives its {@link Registrar}. */
 export type Handlers = Readonly<Record<string, Handler>>;
 
-/** Registers a feature's commands (at activation, or behind the stubs of a feature loaded on first use). */
+/** What a feature is given to register its commands: it calls it with its handler map. */
 export type Registrar = (handlers: Handlers) => void;
 
 /** A registrar that registers with VS Code directly, each handler wrapped by {@link wrapCommand}. */
@@ -44,25 +44,12 @@ export function registerCommands(context: vscode.ExtensionContext, log: Log, han
   for (const [id, handler] of Object.entries(handlers)) registerCommand(context, log, id, handler);
 }
 
-type Sink = (id: string, handler: Handler) => void;
-let sink: Sink | undefined;
-
-/**
- * While set, {@link registerCommand} hands its wrapped handlers to `s` instead of VS Code: a feature loaded on first
- * use registers its commands this way behind stubs that were registered at activation.
- */
-export function captureCommands(s: Sink | undefined): void {
-  sink = s;
-}
-
 /**
  * Registers a command whose failures are reported by {@link reportError}; the handler's promise never rejects
  * into VS Code (no unhandled rejection), but its value is returned to `executeCommand` callers (tests use it).
  */
 export function registerCommand(context: vscode.ExtensionContext, log: Log, id: string, handler: Handler): void {
-  const wrapped = wrapCommand(log, id, handler);
-  if (sink) sink(id, wrapped);
-  else context.subscriptions.push(vscode.commands.registerCommand(id, wrapped));
+  context.subscriptions.push(vscode.commands.registerCommand(id, wrapCommand(log, id, handler)));
 }
 
 /**

@@ -3,6 +3,8 @@
  * roles using one of them → users holding a role directly, or through a group, or through a group nested (at any
  * depth) inside a group that holds the role. Each user appears once, with every (role, group path) that grants it.
  */
+import { mapLimit } from '../util/concurrency';
+import { PromiseCache } from '../util/promiseCache';
 
 export interface NamedRef {
   id: string;
@@ -96,20 +98,6 @@ function roleHasPermission(role: RoleData, permission: string | undefined): bool
   return !!ps.all_access || (ps.permissions ?? []).includes(permission);
 }
 
-/** Runs `fn` over `items` with at most `limit` in flight. */
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return out;
-}
-
 /** Resolves who can access `model`. The source's calls are made once per role / group (memoised here). */
 export async function resolveModelAccess<U extends UserData>(
   model: string,
@@ -124,15 +112,21 @@ export async function resolveModelAccess<U extends UserData>(
     return id !== undefined && setIds.has(id) && roleHasPermission(r, options.permission);
   });
 
-  const groupUsersMemo = new Map<string, Promise<UserData[]>>();
-  const groupGroupsMemo = new Map<string, Promise<GroupData[]>>();
-  const memo = <T>(m: Map<string, Promise<T>>, id: string, load: () => Promise<T>) => {
-    let p = m.get(id);
-    if (!p) {
-      p = load();
-      m.set(id, p);
-    }
-    return p;
+  const groupUsers = new PromiseCache<UserData[]>();
+  const groupGroups = new PromiseCache<GroupData[]>();
+  // The first failure fails the resolution: no request is started after it, and it is thrown once the requests
+  // already under way have settled.
+  let failure: { reason: unknown } | undefined;
+  const each = async <T>(items: T[], fn: (item: T) => Promise<void>): Promise<void> => {
+    await mapLimit(items, Math.max(1, concurrency), async (item) => {
+      if (failure) return;
+      try {
+        await fn(item);
+      } catch (reason) {
+        failure ??= { reason };
+      }
+    });
+    if (failure) throw failure.reason;
   };
 
   const byUser = new Map<string, UserAccess<U>>();
@@ -148,7 +142,7 @@ export async function resolveModelAccess<U extends UserData>(
     if (!entry.grants.some((g) => JSON.stringify([g.role.id, g.groups.map((x) => x.id)]) === key)) entry.grants.push(path);
   };
 
-  await mapLimit(roles, concurrency, async (r) => {
+  await each(roles, async (r) => {
     const role = ref(r);
     const [direct, groups] = await Promise.all([source.roleUsers(role.id), source.roleGroups(role.id)]);
     for (const u of direct) grant(u, { role, groups: [] });
@@ -164,11 +158,11 @@ export async function resolveModelAccess<U extends UserData>(
     }
     while (frontier.length) {
       const next: NamedRef[][] = [];
-      await mapLimit(frontier, concurrency, async (path) => {
+      await each(frontier, async (path) => {
         const g = path[path.length - 1];
         const [members, children] = await Promise.all([
-          memo(groupUsersMemo, g.id, () => source.groupUsers(g.id)),
-          memo(groupGroupsMemo, g.id, () => source.groupGroups(g.id)),
+          groupUsers.get(g.id, () => source.groupUsers(g.id)),
+          groupGroups.get(g.id, () => source.groupGroups(g.id)),
         ]);
         for (const u of members) grant(u, { role, groups: path });
         for (const c of children) {
@@ -192,29 +186,4 @@ function compareIds(a: string, b: string): number {
   const na = Number(a);
   const nb = Number(b);
   return Number.isFinite(na) && Number.isFinite(nb) ? na - nb : a.localeCompare(b);
-}
-
-/** An in-memory {@link AccessSource} (tests, and callers that already hold the data). */
-export function staticAccessSource(data: {
-  modelSets: ModelSetData[];
-  roles: RoleData[];
-  roleUsers?: Record<string, UserData[]>;
-  roleGroups?: Record<string, GroupData[]>;
-  groupUsers?: Record<string, UserData[]>;
-  groupGroups?: Record<string, GroupData[]>;
-}): AccessSource & { calls: string[] } {
-  const calls: string[] = [];
-  const get = <T>(kind: string, m: Record<string, T[]> | undefined, id: string) => {
-    calls.push(`${kind}:${id}`);
-    return Promise.resolve(m?.[id] ?? []);
-  };
-  return {
-    calls,
-    modelSets: () => Promise.resolve(data.modelSets),
-    roles: () => Promise.resolve(data.roles),
-    roleUsers: (id) => get('roleUsers', data.roleUsers, id),
-    roleGroups: (id) => get('roleGroups', data.roleGroups, id),
-    groupUsers: (id) => get('groupUsers', data.groupUsers, id),
-    groupGroups: (id) => get('groupGroups', data.groupGroups, id),
-  };
 }

@@ -1,68 +1,26 @@
-import type { ApiSurface } from '../looker/apiSurface';
-import type {
-  IGroup,
-  ILookmlModel,
-  IModelSet,
-  IPermissionSet,
-  IRequestAllGroupUsers,
-  IRequestAllGroups,
-  IRequestAllLookmlModels,
-  IRequestSearchUsers,
-  IRequestSearchUsersNames,
-  IRequestUserAttributeUserValues,
-  IRole,
-  IUser,
-  IUserAttribute,
-  IUserAttributeGroupValue,
-  IUserAttributeWithValue,
-} from '@looker/sdk';
-import type { Page } from '../looker/client';
+/** The LookML feature's reads from the Looker API: the model-access source, the preview user's attribute data. */
+import type { IGroup, IUserAttribute, IUserAttributeGroupValue, IUserAttributeWithValue } from '@looker/sdk';
+import type { LookerClient } from '../looker/client';
 import type { AccessSource } from './access';
 
-/**
- * What this feature needs of `LookerClient`. The first block exists on the client today; the optional block is
- * not there yet (see the report to the lead: same style as the client's other methods). Calls to a missing one
- * fail with {@link MissingClientMethodError}.
- */
-export interface LookmlClient {
-  allRoles(fields?: string, signal?: AbortSignal): Promise<IRole[]>;
-  roleUsers(roleId: string, fields?: string, directAssociationOnly?: boolean, signal?: AbortSignal): Promise<IUser[]>;
-  allGroups(req?: IRequestAllGroups, signal?: AbortSignal): Promise<IGroup[]>;
-  groupUsers(groupId: string, req?: Omit<IRequestAllGroupUsers, 'group_id'>, signal?: AbortSignal): Promise<IUser[]>;
-  allUserAttributes(fields?: string, sorts?: string, signal?: AbortSignal): Promise<IUserAttribute[]>;
-  userAttributeValues(id: string, req?: Omit<IRequestUserAttributeUserValues, 'user_id'>, signal?: AbortSignal): Promise<IUserAttributeWithValue[]>;
-  searchUsers(req: IRequestSearchUsers, signal?: AbortSignal): Promise<Page<IUser>>;
-  searchUsersNames(pattern: string, req?: Omit<IRequestSearchUsersNames, 'pattern'>, signal?: AbortSignal): Promise<Page<IUser>>;
-  user(id: string, fields?: string, signal?: AbortSignal): Promise<IUser>;
-  /** What the instance accepts (search parameters, User fields); see LookerClient.apiSurface. */
-  apiSurface?(): Promise<ApiSurface>;
-
-  /** GET /model_sets */
-  allModelSets?(fields?: string, signal?: AbortSignal): Promise<IModelSet[]>;
-  /** GET /roles/{role_id}/groups */
-  roleGroups?(roleId: string, fields?: string, signal?: AbortSignal): Promise<IGroup[]>;
-  /** GET /groups/{group_id}/groups (groups included in the group) */
-  groupGroups?(groupId: string, fields?: string, signal?: AbortSignal): Promise<IGroup[]>;
-  /** GET /user_attributes/{user_attribute_id}/group_values */
-  userAttributeGroupValues?(userAttributeId: string, fields?: string, signal?: AbortSignal): Promise<IUserAttributeGroupValue[]>;
-  /** GET /lookml_models */
-  allLookmlModels?(req?: IRequestAllLookmlModels, signal?: AbortSignal): Promise<ILookmlModel[]>;
-  /** GET /permission_sets */
-  allPermissionSets?(fields?: string, signal?: AbortSignal): Promise<IPermissionSet[]>;
-}
-
-export class MissingClientMethodError extends Error {
-  constructor(readonly method: string) {
-    super(`The Looker client has no ${method}() yet; model access needs it.`);
-    this.name = 'MissingClientMethodError';
-  }
-}
-
-function need<K extends keyof LookmlClient>(client: LookmlClient, name: K): NonNullable<LookmlClient[K]> {
-  const fn = client[name];
-  if (typeof fn !== 'function') throw new MissingClientMethodError(String(name));
-  return (fn as (...a: unknown[]) => unknown).bind(client) as NonNullable<LookmlClient[K]>;
-}
+/** What this feature needs of `LookerClient`. */
+export type LookmlClient = Pick<
+  LookerClient,
+  | 'allRoles'
+  | 'roleUsers'
+  | 'roleGroups'
+  | 'allModelSets'
+  | 'allGroups'
+  | 'groupUsers'
+  | 'groupGroups'
+  | 'allUserAttributes'
+  | 'userAttributeValues'
+  | 'userAttributeGroupValues'
+  | 'searchUsers'
+  | 'searchUsersNames'
+  | 'user'
+  | 'apiSurface'
+>;
 
 /** Fields requested for users listed in the pinned group (what the Users tree shows). */
 export const ACCESS_USER_FIELDS = 'id,first_name,last_name,display_name,email,is_disabled,is_service_account,credentials_embed(id),role_ids,group_ids';
@@ -70,12 +28,12 @@ export const ACCESS_USER_FIELDS = 'id,first_name,last_name,display_name,email,is
 /** An {@link AccessSource} over the Looker API. */
 export function apiAccessSource(client: LookmlClient, signal?: AbortSignal, userFields = ACCESS_USER_FIELDS): AccessSource {
   return {
-    modelSets: () => need(client, 'allModelSets')('id,name,models,all_access', signal),
+    modelSets: () => client.allModelSets('id,name,models,all_access', signal),
     roles: () => client.allRoles('id,name,model_set(id,name),permission_set(id,all_access,permissions)', signal),
     roleUsers: (roleId) => client.roleUsers(roleId, userFields, true, signal),
-    roleGroups: (roleId) => need(client, 'roleGroups')(roleId, 'id,name', signal),
+    roleGroups: (roleId) => client.roleGroups(roleId, 'id,name', signal),
     groupUsers: (groupId) => client.groupUsers(groupId, { fields: userFields }, signal),
-    groupGroups: (groupId) => need(client, 'groupGroups')(groupId, 'id,name', signal),
+    groupGroups: (groupId) => client.groupGroups(groupId, 'id,name', signal),
   };
 }
 
@@ -106,8 +64,7 @@ export async function loadPreviewData(client: LookmlClient, userId: string, sign
   return { definitions, values, groupNames };
 }
 
-/** Group values of one attribute (empty when the client cannot list them). */
+/** Group values of one attribute. */
 export async function loadGroupValues(client: LookmlClient, attributeId: string, signal?: AbortSignal): Promise<IUserAttributeGroupValue[]> {
-  if (typeof client.userAttributeGroupValues !== 'function') return [];
   return client.userAttributeGroupValues(attributeId, 'id,group_id,user_attribute_id,rank,value,value_is_hidden', signal);
 }

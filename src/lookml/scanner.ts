@@ -59,8 +59,6 @@ export interface LookmlScan {
   firstParameter?: Span;
 }
 
-export type LookmlFileKind = 'model' | 'view' | 'explore' | 'other';
-
 function baseName(path: string): string {
   const parts = path.split(/[\\/]/);
   return parts[parts.length - 1] ?? '';
@@ -70,11 +68,6 @@ function baseName(path: string): string {
 export function modelNameFromPath(path: string): string | undefined {
   const m = /^(.+)\.model\.lkml$/i.exec(baseName(path));
   return m ? m[1] : undefined;
-}
-
-export function lookmlFileKind(path: string): LookmlFileKind {
-  const m = /\.(model|view|explore)\.lkml$/i.exec(baseName(path));
-  return m ? (m[1].toLowerCase() as LookmlFileKind) : 'other';
 }
 
 /** Parameters whose value is raw text ended by `;;` (SQL, HTML, Liquid). */

@@ -35,7 +35,7 @@ export function checkServiceAccountName(value: string): string | undefined {
   return undefined;
 }
 
-/** Runs one change as a job of one (the bulk feature's `runOne`, loaded on first use). */
+/** Runs one change as a job of one (the bulk feature's `runOne`). */
 export type RunOne = (action: BulkAction, userId: string, connectionId: string, params: BulkParams) => Promise<{ status: string; message?: string; error?: unknown; after?: Record<string, unknown> }>;
 
 export class ServiceAccountCommands {

@@ -1,5 +1,30 @@
 import * as assert from 'assert';
-import { modelSetContains, resolveModelAccess, staticAccessSource } from '../../../src/lookml/access';
+import { modelSetContains, resolveModelAccess, type AccessSource, type GroupData, type ModelSetData, type RoleData, type UserData } from '../../../src/lookml/access';
+
+/** An in-memory {@link AccessSource} that records the per-role and per-group calls. */
+function staticAccessSource(data: {
+  modelSets: ModelSetData[];
+  roles: RoleData[];
+  roleUsers?: Record<string, UserData[]>;
+  roleGroups?: Record<string, GroupData[]>;
+  groupUsers?: Record<string, UserData[]>;
+  groupGroups?: Record<string, GroupData[]>;
+}): AccessSource & { calls: string[] } {
+  const calls: string[] = [];
+  const get = <T>(kind: string, m: Record<string, T[]> | undefined, id: string) => {
+    calls.push(`${kind}:${id}`);
+    return Promise.resolve(m?.[id] ?? []);
+  };
+  return {
+    calls,
+    modelSets: () => Promise.resolve(data.modelSets),
+    roles: () => Promise.resolve(data.roles),
+    roleUsers: (id) => get('roleUsers', data.roleUsers, id),
+    roleGroups: (id) => get('roleGroups', data.roleGroups, id),
+    groupUsers: (id) => get('groupUsers', data.groupUsers, id),
+    groupGroups: (id) => get('groupGroups', data.groupGroups, id),
+  };
+}
 
 const u = (id: string) => ({ id, name: `user ${id}` });
 const g = (id: string, name = `G${id}`) => ({ id, name });
@@ -116,5 +141,18 @@ describe('model access resolution', () => {
   it('propagates a failing request', async () => {
     const src = { ...instance(), roleGroups: () => Promise.reject(new Error('boom')) };
     await assert.rejects(resolveModelAccess('finance', src), /boom/);
+  });
+
+  it('starts no request after a failure', async () => {
+    const src = staticAccessSource({
+      modelSets: [{ id: 'm', models: ['thelook'] }],
+      roles: [
+        { id: 'a', name: 'A', model_set: { id: 'm' } },
+        { id: 'b', name: 'B', model_set: { id: 'm' } },
+      ],
+    });
+    const failing = { ...src, roleUsers: (id: string) => (id === 'a' ? Promise.reject(new Error('boom')) : src.roleUsers(id)) };
+    await assert.rejects(resolveModelAccess('thelook', failing, { concurrency: 1 }), /boom/);
+    assert.deepStrictEqual(src.calls, ['roleGroups:a'], 'role B is never asked for');
   });
 });

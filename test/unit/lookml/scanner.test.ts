@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { hitAt, lookmlFileKind, modelNameFromPath, scanLookml } from '../../../src/lookml/scanner';
+import { hitAt, modelNameFromPath, scanLookml } from '../../../src/lookml/scanner';
 
 const FIXTURES = path.resolve(__dirname, '../../../../test/fixtures/lookml');
 const read = (rel: string) => fs.readFileSync(path.join(FIXTURES, rel), 'utf8');
@@ -12,9 +12,6 @@ describe('lookml scanner', () => {
     assert.strictEqual(modelNameFromPath('C:\\ws\\sales_ops.model.lkml'), 'sales_ops');
     assert.strictEqual(modelNameFromPath('/ws/views/users.view.lkml'), undefined);
     assert.strictEqual(modelNameFromPath('/ws/model.lkml'), undefined);
-    assert.strictEqual(lookmlFileKind('/a/b/x.explore.lkml'), 'explore');
-    assert.strictEqual(lookmlFileKind('/a/b/x.view.lkml'), 'view');
-    assert.strictEqual(lookmlFileKind('/a/b/manifest.lkml'), 'other');
   });
 
   it('reads access grants, access filters and Liquid references of a real-looking model file', () => {

@@ -1,6 +1,6 @@
 // The profile section of the details page: the editable fields (with the home folder picker), the read-only rows
 // and the conflict dialog shown when someone else changed a field being saved.
-import { resolveConflicts, type Choice } from '../../src/details/diff';
+import { resolveConflicts, type Choice } from '../../src/actions/edits';
 import { BOOLEAN_FIELDS, EDITABLE_FIELDS, type ConflictField, type DetailsData, type EditableField } from '../../src/details/protocol';
 import { h, icon } from '../common/dom';
 import { FIELD_LABELS, button, currentValue, dirtyFields, fieldError, post, rerender, rows, s, save, saveState, section, setEdit, shown, st } from './state';

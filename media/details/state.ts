@@ -1,6 +1,6 @@
 // The details page's state and the helpers every section shares: localized strings by key, the form's edits, the
 // messages to the host. Sections ask for a new drawing with `rerender()` (the entry, media/details.ts, draws).
-import type { Choice } from '../../src/details/diff';
+import type { Choice } from '../../src/actions/edits';
 import {
   EDITABLE_FIELDS,
   type ConflictField,

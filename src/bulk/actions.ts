@@ -1,7 +1,7 @@
 /** What one bulk action does to one user, as HTTP calls through {@link LookerClient}. No `vscode` import. */
 import type { LookerClient } from '../looker/client';
 import { LookerApiError } from '../looker/errors';
-import type { BulkAction, BulkParams, FieldValues } from './types';
+import type { BulkAction, BulkParams, FieldValues } from '../actions/types';
 import { credentialField, hasCredential, shownValue } from './classify';
 import { attributeNow } from './plan';
 import type { IWriteUser } from '@looker/sdk';

@@ -5,9 +5,9 @@
  */
 import type { IUser } from '@looker/sdk';
 import { personName } from '../format/names';
-import { findConflicts, withoutApplied, type UserLike } from '../details/diff';
-import type { Edits } from '../details/protocol';
-import type { BulkAction, BulkParams, FieldValues } from './types';
+import { findConflicts, withoutApplied, type UserLike } from '../actions/edits';
+import type { Edits } from '../actions/edits';
+import type { BulkAction, BulkParams, FieldValues } from '../actions/types';
 
 export type PlanKind = 'change' | 'skip' | 'impossible';
 

@@ -19,16 +19,17 @@ import { JobFlow, type BulkDeps, type BulkOutcome } from './jobFlow';
 import { BulkPreview } from './preview';
 import { saveReportCsv } from './report';
 import { offerResume, resume, retryFailed } from './resume';
-import { SingleChanges, type SingleOutcome } from './runOne';
+import { SingleChanges } from './runOne';
+import type { SingleOutcome } from '../actions/types';
 import { JobStore } from './store';
 import { resolveTargets, type BulkRequest } from './targets';
 import { ACTION_COMMANDS } from './titles';
-import type { BulkAction, BulkJob, BulkParams, Invite } from './types';
+import type { BulkJob } from './types';
+import type { BulkAction, BulkParams, Invite } from '../actions/types';
 import { openAuditLog, undo } from './undo';
 import { updateEmailsFromCsv } from './updateEmails';
 
 export type { BulkDeps, BulkOutcome } from './jobFlow';
-export type { SingleOutcome } from './runOne';
 export type { BulkRequest } from './targets';
 
 export class BulkCommands implements vscode.Disposable {

@@ -4,7 +4,7 @@
  */
 import type { IUser } from '@looker/sdk';
 import type { Plan } from './plan';
-import type { BulkAction } from './types';
+import type { BulkAction } from '../actions/types';
 
 export interface JobCost {
   /** Write calls the job will send when it runs: one per change (one per session for End Sessions). */

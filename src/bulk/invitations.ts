@@ -7,7 +7,7 @@ import { INVITE_COLUMNS, inviteKey, parseInviteCsv } from './invite';
 import { askInvite, type InviteDraft } from './inviteInput';
 import type { BulkOutcome, JobFlow } from './jobFlow';
 import { goOnWithoutBadRows, readCsv } from './pickers';
-import type { Invite } from './types';
+import type { Invite } from '../actions/types';
 
 export class InviteCommands {
   /** What Invite User… was given so far (a cancelled step loses nothing). */

@@ -14,7 +14,7 @@ import { LookerApiError, isTransient, mayHaveActed } from '../looker/errors';
 import { mapLimit } from '../util/concurrency';
 import { personName } from '../format/names';
 import { EMAIL, parseCsv, type BadRow } from './csv';
-import type { BulkParams, FieldValues, Invite } from './types';
+import type { BulkParams, FieldValues, Invite } from '../actions/types';
 
 /** The CSV columns of "Invite Users from CSV…" (a header row is required; the order is free). */
 export const INVITE_COLUMNS = ['first_name', 'last_name', 'email', 'roles', 'groups', 'send_setup_email'] as const;

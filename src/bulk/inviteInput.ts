@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { IGroup, IRole } from '@looker/sdk';
 import { checkEmail, checkName } from './invite';
-import type { Invite } from './types';
+import type { Invite } from '../actions/types';
 
 /** What was typed in "Invite User…" so far: kept when a step is cancelled, offered again next time. */
 export interface InviteDraft {

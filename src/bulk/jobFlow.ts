@@ -14,8 +14,8 @@ import type { ConnectionProfile } from '../looker/profile';
 import type { Log } from '../log';
 import type { UsersTreeProvider } from '../users/tree';
 import { userOfLabel, type AuditConnection, type AuditLog } from '../audit/log';
-import { describeChanges } from '../details/diff';
-import { previewNames } from '../format/previewNames';
+import { describeChanges } from '../actions/edits';
+import { previewNames } from './previewNames';
 import { hostOf, sameInstance } from '../util/urls';
 import { userCount } from '../util/plural';
 import type { ActionOutcome, ApplyOptions } from './actions';
@@ -29,7 +29,8 @@ import { DEFAULT_CONCURRENCY, runJob, type RunProgress, type RunResult } from '.
 import { HEARTBEAT_MS, type JobStore } from './store';
 import type { BulkRequest } from './targets';
 import { actionTitle, confirmWords } from './titles';
-import type { BulkAction, BulkJob, BulkParams } from './types';
+import type { BulkJob } from './types';
+import type { BulkAction, BulkParams } from '../actions/types';
 
 /** What the bulk feature is built from (by features.ts). */
 export interface BulkDeps {

@@ -7,8 +7,8 @@ import type { IUser } from '@looker/sdk';
 import type { LookerClient } from '../looker/client';
 import type { Log } from '../log';
 import { personName } from '../format/names';
-import { checkAttributeValue, settablePerUser } from './attributes';
-import type { BulkAction, BulkParams } from './types';
+import { checkAttributeValue, settablePerUser } from '../actions/attributeValues';
+import type { BulkAction, BulkParams } from '../actions/types';
 
 /**
  * The parameters `action` still needs (which group, role or attribute), asked for with `reader`'s lists; undefined

@@ -8,10 +8,11 @@ import type { IUser } from '@looker/sdk';
 import type { LookerClient } from '../looker/client';
 import { LookerApiError } from '../looker/errors';
 import { mapLimit } from '../util/concurrency';
-import type { UserLike } from '../details/diff';
+import type { UserLike } from '../actions/edits';
 import { classify, credentialField, type AttributeNow, type Owned, type PlanExtra, type PlanItem, type PlanKind } from './classify';
 import { planInvites } from './invite';
-import { newJobId, type BulkAction, type BulkJob, type BulkParams, type UserState } from './types';
+import { newJobId, type BulkJob, type UserState } from './types';
+import { type BulkAction, type BulkParams } from '../actions/types';
 
 export type { Owned, PlanItem, PlanKind } from './classify';
 

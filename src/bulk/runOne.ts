@@ -8,28 +8,12 @@ import { LookerApiError } from '../looker/errors';
 import type { ConnectionProfile } from '../looker/profile';
 import { ACTIONS } from '../actions/table';
 import { confirmModal } from '../commands/prompt';
-import { describeChanges } from '../details/diff';
+import { describeChanges } from '../actions/edits';
 import { applyAction, type ActionOutcome, type ApplyOptions } from './actions';
 import type { JobFlow } from './jobFlow';
-import { jobFromPlan, planJob, type PlanItem } from './plan';
+import { jobFromPlan, planJob } from './plan';
 import { confirmWords } from './titles';
-import type { BulkAction, BulkJob, BulkParams } from './types';
-
-/**
- * How a single change (a job of one user) ended, for the details panel: `error` is Looker's failure (a 422 carries
- * the field errors), `item` the dry run's line (a conflict holds the current values in `before`), `secret` what the
- * write returned that is never saved (a reset link).
- */
-export interface SingleOutcome {
-  status: 'done' | 'skipped' | 'failed' | 'cancelled';
-  message?: string;
-  error?: unknown;
-  item?: PlanItem;
-  /** What the change left (as audited). */
-  after?: BulkParams['fields'];
-  secret?: string;
-  job?: BulkJob;
-}
+import type { BulkAction, BulkParams, SingleOutcome } from '../actions/types';
 
 export class SingleChanges implements vscode.Disposable {
   /** One client per connection for single changes (no login and logout per edit); dropped when connections change. */
@@ -99,10 +83,10 @@ export class SingleChanges implements vscode.Disposable {
     const { result } = await this.flow.execute(job, profile, client, { apply, single: true });
     if (result.fatal) throw result.fatal;
     const state = job.state[String(userId)];
-    if (state?.status === 'done') return { status: 'done', item, after: state.after, secret: outcome?.secret, job };
-    if (state?.status === 'skipped') return { status: 'skipped', message: state.message, item, job };
-    if (state?.status === 'failed') return { status: 'failed', message: state.message, error, item, job };
-    return { status: 'cancelled', item, job };
+    if (state?.status === 'done') return { status: 'done', item, after: state.after, secret: outcome?.secret };
+    if (state?.status === 'skipped') return { status: 'skipped', message: state.message, item };
+    if (state?.status === 'failed') return { status: 'failed', message: state.message, error, item };
+    return { status: 'cancelled', item };
   }
 
   dispose(): void {

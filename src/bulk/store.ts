@@ -1,7 +1,8 @@
 /** Bulk jobs on disk: one JSON file per job, written atomically (temp file + rename). No `vscode` import. */
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { isBulkAction, jobCounts, type BulkJob } from './types';
+import { jobCounts, type BulkJob } from './types';
+import { isBulkAction } from '../actions/types';
 
 let tmpCounter = 0;
 

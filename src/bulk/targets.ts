@@ -10,7 +10,7 @@ import { GroupNode } from '../users/tree';
 import { targetUsers } from '../users/commands';
 import { BATCH_LIMIT } from './export';
 import { PLAN_USER_FIELDS } from './plan';
-import type { BulkParams } from './types';
+import type { BulkParams } from '../actions/types';
 
 /**
  * How a bulk job is started from code (the test handle, Undo): explicit users and parameters. Never reachable from a

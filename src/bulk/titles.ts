@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { ConnectionProfile } from '../looker/profile';
 import { hostOf } from '../util/urls';
 import { userCount } from '../util/plural';
-import type { BulkAction, BulkParams } from './types';
+import type { BulkAction, BulkParams } from '../actions/types';
 
 /** The commands that start a bulk job on the tree's selection or a group (each also in package.json, with its menus). */
 export const ACTION_COMMANDS: readonly (readonly [string, BulkAction])[] = [

@@ -13,9 +13,10 @@ import { formatDateTime } from '../format/dates';
 import { hostOf } from '../util/urls';
 import { userCount } from '../util/plural';
 import { refuseOtherInstance, type BulkOutcome, type JobFlow } from './jobFlow';
-import type { SingleChanges, SingleOutcome } from './runOne';
+import type { SingleChanges } from './runOne';
+import type { SingleOutcome } from '../actions/types';
 import { actionTitle } from './titles';
-import { isBulkAction, type BulkAction, type BulkParams } from './types';
+import { isBulkAction, type BulkAction, type BulkParams } from '../actions/types';
 
 /** Opens the audit log (an empty file when nothing was written yet). */
 export async function openAuditLog(audit: AuditLog): Promise<vscode.TextEditor> {

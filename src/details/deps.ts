@@ -4,8 +4,8 @@ import type { IGroup, IRole, IUserAttribute } from '@looker/sdk';
 import type { ConnectionManager } from '../connections/manager';
 import type { LookerClient } from '../looker/client';
 import type { Log } from '../log';
-import type { BulkAction, BulkParams } from '../bulk/types';
-import type { SingleOutcome } from '../bulk/commands';
+import type { BulkAction, BulkParams } from '../actions/types';
+import type { SingleOutcome } from '../actions/types';
 
 export interface DetailsDeps {
   manager: ConnectionManager;

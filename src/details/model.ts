@@ -3,16 +3,10 @@
  * the caller passes its localizer (`vscode.l10n`) (vscode.l10n.t in the extension), so this is testable in plain Node.
  */
 import type { IGroup, IRole, ISession, IUser, IUserAttribute, IUserAttributeWithValue, IUserLoginLockout } from '@looker/sdk';
-import { settablePerUser } from '../bulk/attributes';
-import { editableValues } from './diff';
-import { userLabel } from '../format/names';
+import { settablePerUser } from '../actions/attributeValues';
+import { editableValues } from '../actions/edits';
+import { userLabel, type L10n } from '../format/names';
 import type { AttributeRow, CredentialCard, CredentialKind, DetailsData, EmailCredential, LockoutInfo, NamedRef, Row, SessionRow } from './protocol';
-
-export type Localize = (message: string, ...args: (string | number | boolean)[]) => string;
-/** The localizer, named so that `l10n.t('…')` calls here are found by scripts/l10n-extract.js. */
-export interface L10n {
-  t: Localize;
-}
 
 export interface ModelInput {
   connectionId: string;

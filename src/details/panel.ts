@@ -22,8 +22,8 @@ import {
 } from './protocol';
 import { pageStrings } from './strings';
 import type { DetailsDeps, Lookups } from './deps';
-import type { BulkAction, BulkParams } from '../bulk/types';
-import type { SingleOutcome } from '../bulk/commands';
+import type { BulkAction, BulkParams } from '../actions/types';
+import type { SingleOutcome } from '../actions/types';
 
 declare const __TEST_HOOKS__: boolean;
 

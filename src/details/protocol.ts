@@ -3,18 +3,12 @@
  * both directions, with runtime validators used on both sides. Imported by the page too: no `vscode` import here.
  */
 
-import { USER_VALUE_FIELDS, type UserValueField } from '../looker/userFields';
+import { BOOLEAN_FIELDS, EDITABLE_FIELDS, type ConflictField, type EditValue, type EditableField, type Edits } from '../actions/edits';
+
+// The edit vocabulary is the write pipeline's (actions/edits.ts); the page takes it from this contract.
+export { BOOLEAN_FIELDS, EDITABLE_FIELDS, type ConflictField, type EditValue, type EditableField, type Edits } from '../actions/edits';
 
 export const VIEW_TYPE = 'looker.userDetails';
-
-/** User fields the page can edit inline: the value fields of the spec's User schema that an admin may write. */
-export const EDITABLE_FIELDS = USER_VALUE_FIELDS;
-export type EditableField = UserValueField;
-/** Fields edited as booleans (checkboxes); the rest are text. */
-export const BOOLEAN_FIELDS: readonly EditableField[] = ['is_disabled', 'models_dir_validated', 'can_manage_api3_creds'];
-
-export type EditValue = string | boolean | null;
-export type Edits = Partial<Record<EditableField, EditValue>>;
 
 /** Where a field's inline error shows: an editable field or the login email box. */
 export type ErrorField = EditableField | 'email';
@@ -147,12 +141,6 @@ export interface FieldError {
   message: string;
 }
 
-export interface ConflictField {
-  field: EditableField;
-  base: EditValue;
-  mine: EditValue;
-  theirs: EditValue;
-}
 
 export type HostMessage =
   | { type: 'init'; data: DetailsData; strings: PageStrings }

@@ -8,11 +8,11 @@ import type { IUser } from '@looker/sdk';
 import { confirmModal } from '../commands/prompt';
 import type { LookerClient } from '../looker/client';
 import type { Log } from '../log';
-import { checkAttributeValue } from '../bulk/attributes';
-import type { BulkAction, BulkParams } from '../bulk/types';
-import type { SingleOutcome } from '../bulk/commands';
+import { checkAttributeValue } from '../actions/attributeValues';
+import type { BulkAction, BulkParams } from '../actions/types';
+import type { SingleOutcome } from '../actions/types';
 import type { Lookups } from './deps';
-import { findConflicts, userDiff } from './diff';
+import { findConflicts, userDiff } from '../actions/edits';
 import { EDITABLE_FIELDS, type DetailsData, type EditableField, type Edits, type ErrorField, type HostMessage, type PageMessage } from './protocol';
 
 /** One write of the panel, as planned from a page message. */

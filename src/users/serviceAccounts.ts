@@ -15,7 +15,7 @@ import type { LookerClient } from '../looker/client';
 import { LookerApiError } from '../looker/errors';
 import { shortRelease } from '../looker/apiSurface';
 import type { ConnectionProfile } from '../looker/profile';
-import type { BulkAction, BulkParams } from '../bulk/types';
+import type { BulkAction, BulkParams } from '../actions/types';
 import type { Log } from '../log';
 import { confirmModal } from '../commands/prompt';
 import { registerCommand } from '../commands/register';

@@ -8,7 +8,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { IUser } from '@looker/sdk';
 import type { BulkCommands, BulkOutcome } from '../../src/bulk/commands';
-import type { Invite } from '../../src/bulk/types';
+import type { Invite } from '../../src/actions/types';
 import { NO_SANDBOX, api, connectSandbox, sandbox, sandboxApi, sandboxLog, waitFor, writesOf } from './helpers';
 
 describe('invite users', function () {

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { ACTIONS, inverseOf, isActionName, neverRepeat, restoreOf } from '../../../src/actions/table';
-import { BULK_ACTIONS } from '../../../src/bulk/types';
+import { BULK_ACTIONS } from '../../../src/actions/types';
 import { undoStep, type AuditEntry } from '../../../src/audit/log';
 
 describe('the write table', () => {

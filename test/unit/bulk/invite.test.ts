@@ -8,7 +8,8 @@ import { planJob } from '../../../src/bulk/plan';
 import { runJob } from '../../../src/bulk/runner';
 import { jobCost } from '../../../src/bulk/cost';
 import { ACTIONS, inverseOf } from '../../../src/actions/table';
-import { newJobId, type BulkJob, type Invite } from '../../../src/bulk/types';
+import { newJobId, type BulkJob } from '../../../src/bulk/types';
+import { type Invite } from '../../../src/actions/types';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startSandbox } = require(path.resolve(__dirname, '../../../../test/sandbox'));

@@ -4,7 +4,7 @@ import * as assert from 'assert';
 import * as path from 'path';
 import { LookerClient } from '../../../src/looker/client';
 import { planJob } from '../../../src/bulk/plan';
-import type { BulkAction } from '../../../src/bulk/types';
+import type { BulkAction } from '../../../src/actions/types';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startSandbox } = require(path.resolve(__dirname, '../../../../test/sandbox'));

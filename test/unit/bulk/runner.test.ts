@@ -9,7 +9,8 @@ import { jobFromPlan, planJob } from '../../../src/bulk/plan';
 import { prepareResume, runJob } from '../../../src/bulk/runner';
 import { isTransient } from '../../../src/looker/errors';
 import { JobStore } from '../../../src/bulk/store';
-import { newJobId, type BulkAction, type BulkJob } from '../../../src/bulk/types';
+import { newJobId, type BulkJob } from '../../../src/bulk/types';
+import { type BulkAction } from '../../../src/actions/types';
 import { LookerApiError } from '../../../src/looker/errors';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -1,8 +1,26 @@
 /**
- * The edit diff of the details panel and its conflict check. Pure: no vscode, no I/O. The fields it may send are the
- * editable ones (`looker/userFields.ts`, from the spec's User schema).
+ * Field edits of a user (`updateUser`): the editable fields, the diff of a form against what it was loaded from, and
+ * the conflict check against what Looker has now. Shared by the details panel, its page and the bulk plan. Pure: no
+ * vscode, no I/O. The fields it may send are the editable ones (`looker/userFields.ts`, from the spec's User schema).
  */
-import { BOOLEAN_FIELDS, EDITABLE_FIELDS, type ConflictField, type EditValue, type EditableField, type Edits } from './protocol';
+import { USER_VALUE_FIELDS, type UserValueField } from '../looker/userFields';
+
+/** User fields the page can edit inline: the value fields of the spec's User schema that an admin may write. */
+export const EDITABLE_FIELDS = USER_VALUE_FIELDS;
+export type EditableField = UserValueField;
+/** Fields edited as booleans (checkboxes); the rest are text. */
+export const BOOLEAN_FIELDS: readonly EditableField[] = ['is_disabled', 'models_dir_validated', 'can_manage_api3_creds'];
+
+export type EditValue = string | boolean | null;
+export type Edits = Partial<Record<EditableField, EditValue>>;
+
+export interface ConflictField {
+  field: EditableField;
+  base: EditValue;
+  mine: EditValue;
+  theirs: EditValue;
+}
+
 
 export type UserLike = Record<string, unknown>;
 

@@ -3,10 +3,7 @@
  * any dry run, and shown without ever revealing a hidden value. The caller passes its localizer (`vscode.l10n`).
  */
 import type { IUserAttribute } from '@looker/sdk';
-
-export interface L10n {
-  t: (message: string, ...args: (string | number | boolean)[]) => string;
-}
+import type { L10n } from '../format/names';
 
 /** Longest value accepted (Looker stores attribute values as text; a megabyte is a mistake). */
 const MAX_ATTRIBUTE_VALUE = 4000;

@@ -3,8 +3,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import fc from 'fast-check';
-import { describeChanges, editableValues, findConflicts, resolveConflicts, userDiff, withoutApplied } from '../../../src/details/diff';
-import { BOOLEAN_FIELDS, EDITABLE_FIELDS, type EditableField } from '../../../src/details/protocol';
+import { BOOLEAN_FIELDS, EDITABLE_FIELDS, describeChanges, editableValues, findConflicts, resolveConflicts, userDiff, withoutApplied, type EditableField } from '../../../src/actions/edits';
 import { WRITABLE_USER_FIELDS } from '../../../src/looker/userFields';
 
 const SPEC = path.resolve(__dirname, '../../../../test/fixtures/looker-api/Looker.4.0.oas.json');

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { LookerClient } from '../looker/client';
-import type { BulkAction, BulkParams } from '../bulk/types';
-import type { ValueNames } from './changes';
+import type { BulkAction, BulkParams } from '../actions/types';
+import type { ValueNames } from '../format/changes';
 
 /**
  * What a bulk preview needs to show names instead of ids (group and role names) and, for a group managed outside

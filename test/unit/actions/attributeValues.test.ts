@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { LookerClient } from '../../../src/looker/client';
-import { checkAttributeValue, settablePerUser } from '../../../src/bulk/attributes';
+import { checkAttributeValue, settablePerUser } from '../../../src/actions/attributeValues';
 import { jobFromPlan, planJob } from '../../../src/bulk/plan';
 import { runJob } from '../../../src/bulk/runner';
 import { JobStore } from '../../../src/bulk/store';

@@ -8,7 +8,8 @@ import { captureCommands, registerCommand, type Handler } from './commands/regis
 import type { ConnectionManager } from './connections/manager';
 import type { Log } from './log';
 import type { AuditLog } from './audit/log';
-import type { UsersNode, UsersTreeProvider } from './users/tree';
+import type { UsersTreeProvider } from './users/tree';
+import type { UsersNode } from './users/nodes';
 
 /** Commands of the bulk feature that do not start with `looker.bulk.`. */
 const BULK_COMMANDS = new Set(['looker.disableUsers', 'looker.enableUsers', 'looker.exportUsers', 'looker.openAuditLog', 'looker.undo']);

@@ -4,7 +4,7 @@ import { normalizeBaseUrl, type ConnectionProfile } from '../looker/profile';
 import type { Log } from '../log';
 import { describeError } from '../commands/errors';
 import { registerCommands, reportError } from '../commands/register';
-import { BACK, showInputStep } from './input';
+import { nextStep, showInputStep } from './input';
 import { confirmModal } from '../commands/prompt';
 import { hostOf, sameInstance } from '../util/urls';
 import { parseLookerIni } from './ini';
@@ -213,13 +213,10 @@ export class ConnectionCommands {
         });
         if (typeof value === 'string') draft.name = value.trim();
       }
-      if (value === undefined) return undefined;
-      if (value === BACK) {
-        index = Math.max(0, index - 1);
-        continue;
-      }
-      if (index < STEPS.length - 1) {
-        index++;
+      const next = nextStep(value, index, STEPS.length);
+      if (next === 'cancel') return undefined;
+      if (next !== 'done') {
+        index = next;
         continue;
       }
       // All steps done: test, then save.

@@ -20,13 +20,13 @@ import { registerCommands, reportError } from '../commands/register';
 import { confirmModal } from '../commands/prompt';
 import { personName } from '../format/names';
 import { hostOf } from '../util/urls';
-import { BACK, showInputStep } from './input';
+import { nextStep, showInputStep } from './input';
 import type { ConnectionManager } from './manager';
 
 /** true in development/test bundles, false in the production bundle (esbuild define), where the hooks are removed. */
 declare const __TEST_HOOKS__: boolean;
 
-export const PROVIDER_ID = 'looker';
+const PROVIDER_ID = 'looker';
 const ACCOUNTS_KEY = 'looker.oauthAccounts';
 const SCOPE_PREFIX = 'connection:';
 
@@ -43,7 +43,7 @@ function settings(): { port: number; timeoutSeconds: number } {
 }
 
 /** The redirect URI this VS Code uses (and an admin registers): `http://127.0.0.1:PORT/callback`. */
-export function currentRedirectUri(): string {
+function currentRedirectUri(): string {
   return redirectUriFor(settings().port);
 }
 
@@ -401,13 +401,10 @@ export class LookerOAuth implements vscode.AuthenticationProvider, vscode.Dispos
         });
         if (typeof value === 'string') draft.name = value.trim();
       }
-      if (value === undefined) return undefined;
-      if (value === BACK) {
-        index = Math.max(0, index - 1);
-        continue;
-      }
-      if (index < steps.length - 1) {
-        index++;
+      const next = nextStep(value, index, steps.length);
+      if (next === 'cancel') return undefined;
+      if (next !== 'done') {
+        index = next;
         continue;
       }
       const timeout = vscode.workspace.getConfiguration('looker').get<number>('requestTimeoutSeconds', 60);
@@ -521,9 +518,4 @@ export class LookerOAuth implements vscode.AuthenticationProvider, vscode.Dispos
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
-}
-
-/** True when an error means "sign in with Looker again". */
-export function needsSignIn(err: unknown): boolean {
-  return err instanceof SignInRequiredError || (err instanceof LookerApiError && err.code === 'SIGN_IN_REQUIRED');
 }

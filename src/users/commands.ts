@@ -21,9 +21,9 @@ const RECENT_MAX = 20;
 export type OpenUser = (userId: string, connectionId?: string, preview?: boolean) => Promise<unknown>;
 
 /** A user as commands receive it: a tree node, an id, or an object with an id. */
-export type UserRef = UserNode | string | { id?: string | null };
+type UserRef = UserNode | string | { id?: string | null };
 
-export function userIdOf(ref: unknown): string | undefined {
+function userIdOf(ref: unknown): string | undefined {
   if (ref instanceof UserNode) return ref.id;
   if (typeof ref === 'string' && ref.trim()) return ref.trim();
   if (ref && typeof ref === 'object' && 'id' in ref) {
@@ -50,13 +50,16 @@ function dedupe(nodes: UserNode[]): UserNode[] {
   return nodes.filter((n) => (seen.has(n.id) ? false : (seen.add(n.id), true)));
 }
 
-/** What the user commands work with. */
-export interface UserCommandsDeps {
+/** What the commands on the Users view work with. */
+export interface UsersViewDeps {
   readonly context: vscode.ExtensionContext;
   readonly manager: ConnectionManager;
   readonly tree: UsersTreeProvider;
   readonly log: Log;
   readonly view?: vscode.TreeView<unknown>;
+}
+
+export interface UserCommandsDeps extends UsersViewDeps {
   readonly openUser: OpenUser;
 }
 

@@ -10,19 +10,16 @@
  */
 import * as vscode from 'vscode';
 import type { IUser } from '@looker/sdk';
-import type { ConnectionManager } from '../connections/manager';
 import type { LookerClient } from '../looker/client';
 import { LookerApiError } from '../looker/errors';
 import { shortRelease } from '../looker/apiSurface';
 import type { ConnectionProfile } from '../looker/profile';
 import type { BulkAction, BulkParams } from '../bulk/types';
-import type { Log } from '../log';
 import { confirmModal } from '../commands/prompt';
 import { registerCommands } from '../commands/register';
 import { hostOf } from '../util/urls';
 import { groupSupported } from './status';
-import { targetUsers } from './commands';
-import type { UsersTreeProvider } from './tree';
+import { targetUsers, type UsersViewDeps } from './commands';
 
 const FIELDS = 'id,is_service_account,service_account_name,is_disabled';
 const NAME_MAX = 255;
@@ -38,13 +35,7 @@ export function checkServiceAccountName(value: string): string | undefined {
 /** Runs one change as a job of one (the bulk feature's `runOne`, loaded on first use). */
 export type RunOne = (action: BulkAction, userId: string, connectionId: string, params: BulkParams) => Promise<{ status: string; message?: string; error?: unknown; after?: Record<string, unknown> }>;
 
-/** What the service account commands work with. */
-export interface ServiceAccountCommandsDeps {
-  readonly context: vscode.ExtensionContext;
-  readonly manager: ConnectionManager;
-  readonly tree: UsersTreeProvider;
-  readonly log: Log;
-  readonly view?: vscode.TreeView<unknown>;
+export interface ServiceAccountCommandsDeps extends UsersViewDeps {
   readonly runOne: RunOne;
 }
 

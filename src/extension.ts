@@ -68,7 +68,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   const audit = new AuditLog(path.join(context.globalStorageUri.fsPath, 'audit.jsonl'), (err) => log.error('Writing the audit log failed', err));
   const tree = new UsersTreeProvider(manager, log);
   const view = vscode.window.createTreeView('looker.users', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
-  tree.attach(view);
+  tree.isVisible = () => view.visible;
   const features = new Features({ context, manager, tree, view, log, audit });
   const oauth = new LookerOAuth({ context, manager, log });
   const connections = new ConnectionCommands({ context, manager, log, signInWithLooker: (url) => oauth.addConnection(url), signOutOfLooker: (id) => oauth.removeSession(id) });

@@ -38,8 +38,6 @@ function keyOf(t: GroupType): string {
 /** Where the items of one load of the tree sit: their ids start with `idPrefix` (connection and load). */
 export interface ItemContext {
   readonly idPrefix: string;
-  /** Whether the person left this group expanded (true) or folded (false); undefined when they did neither. */
-  readonly expanded?: (group: GroupNode) => boolean | undefined;
 }
 
 export interface GroupOptions {
@@ -107,9 +105,8 @@ export class GroupNode {
   }
 
   treeItem(ctx: ItemContext): vscode.TreeItem {
-    const expanded = ctx.expanded?.(this) ?? this.expandedByDefault;
     const empty = this.loaded && !this.error && this.users.length === 0 && !this.lazy;
-    const state = empty ? vscode.TreeItemCollapsibleState.None : expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+    const state = empty ? vscode.TreeItemCollapsibleState.None : this.expandedByDefault ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
     const item = new vscode.TreeItem(this.label, state);
     item.id = `${ctx.idPrefix}/${this.key}`;
     if (this.unavailable !== undefined) {

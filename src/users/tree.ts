@@ -27,10 +27,8 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
   private pinned: PinnedGroup | undefined;
   /** When each connection's loads last retried a secret that could not be read yet. */
   private readonly secretRetries = new Map<string, number>();
-  /** Whether a person sees the view (see {@link attach}): derived groups count in the background only then. */
-  private isVisible: () => boolean = () => false;
-  /** Per connection and group key: whether the person left the group expanded; kept when the tree loads again. */
-  private readonly expanded = new Map<string, boolean>();
+  /** Whether a person sees the view (set by the composition root): derived groups count in the background only then. */
+  isVisible: () => boolean = () => false;
   private readonly countChanged = new vscode.EventEmitter<number | undefined>();
   /** Fires with the number of users the view covers (all status groups) once known. */
   readonly onDidChangeCount = this.countChanged.event;
@@ -55,22 +53,6 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
         if (e.affectsConfiguration('looker.pageSize') || e.affectsConfiguration('looker.savedSearches')) this.refresh();
       }),
     );
-  }
-
-  /**
-   * Follows the view that shows this tree: whether it is visible, and the groups a person unfolds or folds (a later
-   * load shows each group as they left it, not as it opens by default).
-   */
-  attach(view: vscode.TreeView<UsersNode>): void {
-    this.isVisible = () => view.visible;
-    this.disposables.push(
-      view.onDidExpandElement((e) => this.setExpanded(e.element, true)),
-      view.onDidCollapseElement((e) => this.setExpanded(e.element, false)),
-    );
-  }
-
-  private setExpanded(node: UsersNode, expanded: boolean): void {
-    if (node instanceof GroupNode) this.expanded.set(`${this.manager.active()?.id ?? ''}/${node.key}`, expanded);
   }
 
   get pageSize(): number {
@@ -338,8 +320,7 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<UsersNode>, vs
   }
 
   getTreeItem(node: UsersNode): vscode.TreeItem {
-    const connection = this.manager.active()?.id ?? '';
-    return node.treeItem({ idPrefix: `${connection}/${this.generation}`, expanded: (g) => this.expanded.get(`${connection}/${g.key}`) });
+    return node.treeItem({ idPrefix: `${this.manager.active()?.id ?? ''}/${this.generation}` });
   }
 
   dispose(): void {

@@ -218,29 +218,6 @@ describe('users tree', function () {
     await vscode.commands.executeCommand('looker.clearSearch');
   });
 
-  it('a group the person folded stays folded when the tree loads again (and unfolded when unfolded)', async () => {
-    const a = await api();
-    await vscode.commands.executeCommand('looker.users.focus');
-    const active = await waitFor(async () => (await roots()).find((g) => g.key === 'status:active'), 'the Active group');
-    await waitFor(() => a.view.visible, 'the Users view on screen');
-    // The view's own "Collapse All" button, as a person clicks it (again while the view still draws its first rows).
-    await waitFor(async () => {
-      await vscode.commands.executeCommand('workbench.actions.treeView.looker.users.collapseAll');
-      return a.tree.getTreeItem(active).collapsibleState === vscode.TreeItemCollapsibleState.Collapsed;
-    }, 'Active folded');
-    a.tree.refresh();
-    const reloaded = await waitFor(async () => (await roots()).find((g) => g.key === 'status:active' && g !== active), 'the reloaded Active group');
-    const item = a.tree.getTreeItem(reloaded);
-    assert.strictEqual(item.collapsibleState, vscode.TreeItemCollapsibleState.Collapsed, 'still folded after the reload');
-    // Unfolded again (revealing one of its users), it loads unfolded again.
-    const [first] = (await a.tree.getChildren(reloaded)).filter(isUser);
-    await a.view.reveal(first, { expand: false, select: false, focus: false });
-    await waitFor(() => a.tree.getTreeItem(reloaded).collapsibleState === vscode.TreeItemCollapsibleState.Expanded, 'Active unfolded');
-    a.tree.refresh();
-    const again = await waitFor(async () => (await roots()).find((g) => g.key === 'status:active' && g !== reloaded), 'the Active group once more');
-    assert.strictEqual(a.tree.getTreeItem(again).collapsibleState, vscode.TreeItemCollapsibleState.Expanded);
-  });
-
   it('find by credential opens the right user', async () => {
     const a = await api();
     const opened: string[] = [];

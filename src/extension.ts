@@ -14,7 +14,8 @@ import { ApiCallMeter } from './looker/meter';
 import { Features } from './features';
 import { UserCommands } from './users/commands';
 import { ServiceAccountCommands } from './users/serviceAccounts';
-import { UsersTreeProvider, type UsersNode } from './users/tree';
+import { UsersTreeProvider } from './users/tree';
+import type { UsersNode } from './users/nodes';
 import { enableTestMode } from './testMode';
 
 /** See testMode.ts: false in the production bundle, so the test handle below is compiled out. */
@@ -67,17 +68,15 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   const view = vscode.window.createTreeView('looker.users', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
   tree.isVisible = () => view.visible;
   const features = new Features({ context, manager, tree, view, log, audit });
-  const connections = new ConnectionCommands(manager, log);
-  const oauth = new LookerOAuth(context, manager, log);
-  connections.signInWithLooker = (url) => oauth.addConnection(url);
-  connections.signOutOfLooker = (id) => oauth.removeSession(id);
-  const users = new UserCommands(manager, tree, log, context, (id, connectionId, preview) => features.details.open(id, connectionId, preview), view);
+  const oauth = new LookerOAuth({ context, manager, log });
+  const connections = new ConnectionCommands({ context, manager, log, signInWithLooker: (url) => oauth.addConnection(url), signOutOfLooker: (id) => oauth.removeSession(id) });
+  const users = new UserCommands({ context, manager, tree, log, view, openUser: (id, connectionId, preview) => features.details.open(id, connectionId, preview) });
   context.subscriptions.push(log, store, manager, statusBar, tree, view);
 
-  connections.register(context);
-  oauth.register(context);
+  connections.register();
+  oauth.register();
   users.register();
-  const serviceAccounts = new ServiceAccountCommands(manager, tree, log, context, (action, id, connectionId, params) => features.bulk.runOne(action, id, connectionId, params), view);
+  const serviceAccounts = new ServiceAccountCommands({ context, manager, tree, log, view, runOne: (action, id, connectionId, params) => features.bulk.runOne(action, id, connectionId, params) });
   serviceAccounts.register();
   features.register();
 

@@ -8,7 +8,8 @@ import { registerCommand, wrapCommand, type Handler, type Registrar } from './co
 import type { ConnectionManager } from './connections/manager';
 import type { Log } from './log';
 import type { AuditLog } from './audit/log';
-import type { UsersNode, UsersTreeProvider } from './users/tree';
+import type { UsersTreeProvider } from './users/tree';
+import type { UsersNode } from './users/nodes';
 import { FEATURE_COMMANDS, type FeatureName } from './features.manifest';
 
 export interface FeatureDeps {

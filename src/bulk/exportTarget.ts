@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ConnectionManager } from '../connections/manager';
-import { GroupNode, type UsersTreeProvider } from '../users/tree';
+import type { UsersTreeProvider } from '../users/tree';
+import { GroupNode } from '../users/nodes';
 import { targetUsers } from '../users/commands';
 import { userCount } from '../util/plural';
 
@@ -35,7 +36,7 @@ export async function pickExportTarget(
   const groups = tree.groups();
   const clickedGroup = clicked instanceof GroupNode ? clicked : undefined;
   const groupItem = (g: GroupNode): Item => ({
-    label: `$(${g.key.startsWith('status:') ? 'folder' : 'filter'}) ${g.label}`,
+    label: `$(${g.isStatus() ? 'folder' : 'filter'}) ${g.label}`,
     description: countText(g.total),
     target: { label: vscode.l10n.t('group "{0}"', g.label), groups: [g] },
   });
@@ -50,7 +51,7 @@ export async function pickExportTarget(
   }
   const query = tree.currentQuery;
   if (query) {
-    const matched = groups.filter((g) => g.key === 'results' || g.key.startsWith('status:'));
+    const matched = groups.filter((g) => g.type.kind === 'results' || g.isStatus());
     const total = matched.every((g) => g.total !== undefined) ? matched.reduce((n, g) => n + (g.total ?? 0), 0) : undefined;
     items.push({
       label: vscode.l10n.t('$(search) Users matching the search'),
@@ -58,16 +59,15 @@ export async function pickExportTarget(
       target: { label: vscode.l10n.t('users matching "{0}"', query.text), groups: matched },
     });
   }
-  const others = groups.filter((g) => g !== clickedGroup && !(query && (g.key === 'results' || g.key.startsWith('status:'))));
+  const others = groups.filter((g) => g !== clickedGroup && !(query && (g.type.kind === 'results' || g.isStatus())));
   if (others.length) items.push({ label: vscode.l10n.t('Groups'), kind: vscode.QuickPickItemKind.Separator });
   for (const g of others) items.push(groupItem(g));
   items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
   const everyone = new GroupNode(
-    'everyone',
+    { kind: 'everyone' },
     vscode.l10n.t('Everyone'),
     (offset, limit, signal) => client.searchUsers({ sorts: 'id', fields: 'id', limit, offset }, signal),
-    false,
-    true,
+    { lazy: true },
   );
   items.push({
     label: vscode.l10n.t('$(globe) Everyone'),

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { IUser } from '@looker/sdk';
 import type { ConnectionManager } from '../connections/manager';
 import { LookerApiError } from '../looker/errors';
-import { GroupNode } from '../users/tree';
+import { GroupNode } from '../users/nodes';
 import { targetUsers } from '../users/commands';
 import { BATCH_LIMIT } from './export';
 import { PLAN_USER_FIELDS } from './plan';

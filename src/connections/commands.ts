@@ -3,10 +3,10 @@ import { LookerApiError } from '../looker/errors';
 import { normalizeBaseUrl, type ConnectionProfile } from '../looker/profile';
 import type { Log } from '../log';
 import { describeError } from '../commands/errors';
-import { registerCommand, reportError } from '../commands/register';
-import { BACK, showInputStep } from './input';
+import { registerCommands, reportError } from '../commands/register';
+import { nextStep, showInputStep } from './input';
 import { confirmModal } from '../commands/prompt';
-import { sameInstance } from '../util/urls';
+import { hostOf, sameInstance } from '../util/urls';
 import { parseLookerIni } from './ini';
 import type { ConnectionManager } from './manager';
 import { personName } from '../format/names';
@@ -57,41 +57,45 @@ function signInWithLookerButton(): vscode.QuickInputButton {
   return { iconPath: new vscode.ThemeIcon('globe'), tooltip: vscode.l10n.t('Sign in with Looker (browser) instead of an API key') };
 }
 
+/** What the connection commands work with. */
+export interface ConnectionCommandsDeps {
+  readonly context: vscode.ExtensionContext;
+  readonly manager: ConnectionManager;
+  readonly log: Log;
+  /** The "Sign in with Looker" add flow (`LookerOAuth.addConnection`), offered from the URL step of "Add Connection". */
+  readonly signInWithLooker?: (url: string) => Promise<ConnectionProfile | undefined>;
+  /** Ends a "Sign in with Looker" session (`LookerOAuth.removeSession`). */
+  readonly signOutOfLooker?: (id: string) => Promise<void>;
+}
+
 /** Connection-level commands: add, edit, remove, test, sign out, switch, and the two imports. */
 export class ConnectionCommands {
-  /** The "Sign in with Looker" add flow (connections/oauth.ts), offered from the URL step of "Add Connection". */
-  signInWithLooker: ((url: string) => Promise<ConnectionProfile | undefined>) | undefined;
-  /** Ends a "Sign in with Looker" session (connections/oauth.ts). */
-  signOutOfLooker: ((id: string) => Promise<void>) | undefined;
+  constructor(private readonly deps: ConnectionCommandsDeps) {}
 
-  constructor(
-    private readonly manager: ConnectionManager,
-    private readonly log: Log,
-  ) {}
-
-  register(context: vscode.ExtensionContext): void {
-    const r = (id: string, h: (...a: any[]) => unknown) => registerCommand(context, this.log, id, h); // eslint-disable-line @typescript-eslint/no-explicit-any
-    r('looker.addConnection', () => this.add());
-    // From the view's title bar VS Code passes the focused tree item: only a known connection (or its id) selects one.
-    r('looker.editConnection', (arg?: unknown) => this.edit(this.connectionIdOf(arg)));
-    r('looker.removeConnection', (arg?: unknown) => this.remove(this.connectionIdOf(arg)));
-    r('looker.testConnection', (arg?: unknown) => this.test(this.connectionIdOf(arg)));
-    r('looker.signOut', (arg?: unknown) => this.signOut(this.connectionIdOf(arg)));
-    r('looker.switchConnection', () => this.switchConnection());
-    r('looker.importIni', (uri?: unknown) => this.importIni(uri instanceof vscode.Uri ? uri : typeof uri === 'string' && uri ? vscode.Uri.file(uri) : undefined));
-    r('looker.importEnvironment', () => this.importEnvironment(false));
+  register(): void {
+    registerCommands(this.deps.context, this.deps.log, {
+      'looker.addConnection': () => this.add(),
+      // From the view's title bar VS Code passes the focused tree item: only a known connection (or its id) selects one.
+      'looker.editConnection': (arg?: unknown) => this.edit(this.connectionIdOf(arg)),
+      'looker.removeConnection': (arg?: unknown) => this.remove(this.connectionIdOf(arg)),
+      'looker.testConnection': (arg?: unknown) => this.test(this.connectionIdOf(arg)),
+      'looker.signOut': (arg?: unknown) => this.signOut(this.connectionIdOf(arg)),
+      'looker.switchConnection': () => this.switchConnection(),
+      'looker.importIni': (uri?: unknown) => this.importIni(uri instanceof vscode.Uri ? uri : typeof uri === 'string' && uri ? vscode.Uri.file(uri) : undefined),
+      'looker.importEnvironment': () => this.importEnvironment(false),
+    });
   }
 
   /** The id of a saved connection given as an id or an object with one; undefined for anything else. */
   private connectionIdOf(arg: unknown): string | undefined {
     const id = typeof arg === 'string' ? arg : arg && typeof arg === 'object' && 'id' in arg ? (arg as { id?: unknown }).id : undefined;
-    return typeof id === 'string' && this.manager.store.get(id) ? id : undefined;
+    return typeof id === 'string' && this.deps.manager.store.get(id) ? id : undefined;
   }
 
   /** Tests a draft: login, me, versions. Never throws. */
   async testDraft(draft: ConnectionDraft, token?: vscode.CancellationToken): Promise<TestOutcome> {
     const profile = this.profileOf(draft, draft.id ?? 'draft');
-    const client = this.manager.createClient(profile, async () => draft.secret);
+    const client = this.deps.manager.createClient(profile, async () => draft.secret);
     const abort = new AbortController();
     const sub = token?.onCancellationRequested(() => abort.abort());
     try {
@@ -123,15 +127,15 @@ export class ConnectionCommands {
   async testAndSave(draft: ConnectionDraft, token?: vscode.CancellationToken): Promise<{ profile?: ConnectionProfile; outcome: TestOutcome }> {
     const outcome = await this.testDraft(draft, token);
     if (!outcome.ok) return { outcome };
-    const profile = this.profileOf(draft, draft.id ?? this.manager.store.newId());
-    await this.manager.store.save(profile, draft.secret);
-    await this.manager.store.setActive(profile.id);
-    this.manager.setConnectedInfo(profile.id, {
+    const profile = this.profileOf(draft, draft.id ?? this.deps.manager.store.newId());
+    await this.deps.manager.store.save(profile, draft.secret);
+    await this.deps.manager.store.setActive(profile.id);
+    this.deps.manager.setConnectedInfo(profile.id, {
       userName: outcome.userName ?? '',
       userId: outcome.userId ?? '',
       lookerVersion: outcome.lookerVersion ?? '',
     });
-    this.log.info(`Saved connection "${profile.name}" (${profile.baseUrl}, client ${profile.clientId}); API user ${outcome.userName}, Looker ${outcome.lookerVersion}`);
+    this.deps.log.info(`Saved connection "${profile.name}" (${profile.baseUrl}, client ${profile.clientId}); API user ${outcome.userName}, Looker ${outcome.lookerVersion}`);
     return { profile, outcome };
   }
 
@@ -141,7 +145,7 @@ export class ConnectionCommands {
   }
 
   async edit(id?: string): Promise<ConnectionProfile | undefined> {
-    const profile = id ? this.manager.store.get(id) : await this.pickConnection(vscode.l10n.t('Connection to edit'));
+    const profile = id ? this.deps.manager.store.get(id) : await this.pickConnection(vscode.l10n.t('Connection to edit'));
     if (!profile) return undefined;
     const draft: ConnectionDraft = { ...profile, secret: '' };
     return this.runFlow(draft, vscode.l10n.t('Edit Looker Connection: {0}', profile.name), true, profile.baseUrl);
@@ -166,7 +170,7 @@ export class ConnectionCommands {
           ...common,
           value: draft.baseUrl,
           // Adding: the title bar offers "Sign in with Looker" (OAuth in the browser) instead of an API key.
-          extraButtons: !editing && this.signInWithLooker ? [{ button: signInWithLookerButton(), result: SIGN_IN_WITH_LOOKER }] : undefined,
+          extraButtons: !editing && this.deps.signInWithLooker ? [{ button: signInWithLookerButton(), result: SIGN_IN_WITH_LOOKER }] : undefined,
           prompt: vscode.l10n.t('Instance URL, e.g. https://mycompany.cloud.looker.com (without /api/4.0)'),
           validate: (v: string) => {
             const n = normalizeBaseUrl(v);
@@ -176,7 +180,7 @@ export class ConnectionCommands {
           },
         };
         value = await showInputStep(urlStep);
-        if (value === SIGN_IN_WITH_LOOKER && this.signInWithLooker) return this.signInWithLooker(normalizeBaseUrl(urlStep.value).url ?? urlStep.value);
+        if (value === SIGN_IN_WITH_LOOKER && this.deps.signInWithLooker) return this.deps.signInWithLooker(normalizeBaseUrl(urlStep.value).url ?? urlStep.value);
         if (typeof value === 'string') draft.baseUrl = normalizeBaseUrl(value).url ?? value;
       } else if (step === 'clientId') {
         value = await showInputStep({
@@ -194,7 +198,7 @@ export class ConnectionCommands {
           prompt: keepable()
             ? vscode.l10n.t('Client secret (leave empty to keep the saved one). It is stored only in VS Code SecretStorage.')
             : editing
-              ? vscode.l10n.t('Client secret for {0}: the host changed, so the saved secret is not sent there. It is stored only in VS Code SecretStorage.', safeHost(draft.baseUrl))
+              ? vscode.l10n.t('Client secret for {0}: the host changed, so the saved secret is not sent there. It is stored only in VS Code SecretStorage.', hostOf(draft.baseUrl))
               : vscode.l10n.t('Client secret. It is stored only in VS Code SecretStorage.'),
           validate: (v) =>
             keepable() || v.trim() ? undefined : { message: vscode.l10n.t('Enter the client secret.'), severity: vscode.InputBoxValidationSeverity.Error },
@@ -205,17 +209,14 @@ export class ConnectionCommands {
           ...common,
           value: draft.name,
           prompt: vscode.l10n.t('Name for this connection (optional), e.g. Production'),
-          placeholder: safeHost(draft.baseUrl),
+          placeholder: hostOf(draft.baseUrl),
         });
         if (typeof value === 'string') draft.name = value.trim();
       }
-      if (value === undefined) return undefined;
-      if (value === BACK) {
-        index = Math.max(0, index - 1);
-        continue;
-      }
-      if (index < STEPS.length - 1) {
-        index++;
+      const next = nextStep(value, index, STEPS.length);
+      if (next === 'cancel') return undefined;
+      if (next !== 'done') {
+        index = next;
         continue;
       }
       // All steps done: test, then save.
@@ -224,7 +225,7 @@ export class ConnectionCommands {
         message = { message: vscode.l10n.t('Enter the client secret.'), severity: vscode.InputBoxValidationSeverity.Error };
         continue;
       }
-      if (keepable() && !draft.secret && draft.id) draft.secret = (await this.manager.store.getSecret(draft.id)) ?? '';
+      if (keepable() && !draft.secret && draft.id) draft.secret = (await this.deps.manager.store.getSecret(draft.id)) ?? '';
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Testing connection to {0}…', draft.baseUrl), cancellable: true },
         (_p, token) => this.testAndSave(draft, token),
@@ -238,7 +239,7 @@ export class ConnectionCommands {
       const err = result.outcome.error;
       if (err instanceof LookerApiError && err.kind === 'cancelled') return undefined;
       const text = describeError(err, undefined, draft.baseUrl);
-      this.log.error(`Connection test of ${draft.baseUrl} failed`, err);
+      this.deps.log.error(`Connection test of ${draft.baseUrl} failed`, err);
       const fix = result.outcome.fixStep ?? 'url';
       const turnOffTls = vscode.l10n.t('Turn Off TLS Verification for This Connection');
       const fixIt = vscode.l10n.t('Fix {0}', stepLabel(fix));
@@ -258,13 +259,13 @@ export class ConnectionCommands {
   }
 
   private async pickConnection(placeHolder: string): Promise<ConnectionProfile | undefined> {
-    const list = this.manager.store.list();
+    const list = this.deps.manager.store.list();
     if (list.length === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('There are no Looker connections yet. Add one first.'));
       return undefined;
     }
     if (list.length === 1) return list[0];
-    const active = this.manager.active()?.id;
+    const active = this.deps.manager.active()?.id;
     const pick = await vscode.window.showQuickPick(
       list.map((p) => ({ label: p.name, description: p.baseUrl, detail: p.id === active ? vscode.l10n.t('Active') : undefined, profile: p })),
       { placeHolder },
@@ -273,7 +274,7 @@ export class ConnectionCommands {
   }
 
   async remove(id?: string): Promise<boolean> {
-    const profile = id ? this.manager.store.get(id) : await this.pickConnection(vscode.l10n.t('Connection to remove'));
+    const profile = id ? this.deps.manager.store.get(id) : await this.pickConnection(vscode.l10n.t('Connection to remove'));
     if (!profile) return false;
     const remove = vscode.l10n.t('Remove');
     const pick = await confirmModal(
@@ -282,16 +283,16 @@ export class ConnectionCommands {
       remove,
     );
     if (pick !== remove) return false;
-    await this.manager.signOut(profile.id);
-    await this.manager.store.remove(profile.id);
-    this.log.info(`Removed connection "${profile.name}" and its secret`);
+    await this.deps.manager.signOut(profile.id);
+    await this.deps.manager.store.remove(profile.id);
+    this.deps.log.info(`Removed connection "${profile.name}" and its secret`);
     return true;
   }
 
   async test(id?: string): Promise<TestOutcome | undefined> {
-    const profile = id ? this.manager.store.get(id) : this.manager.active() ?? (await this.pickConnection(vscode.l10n.t('Connection to test')));
+    const profile = id ? this.deps.manager.store.get(id) : this.deps.manager.active() ?? (await this.pickConnection(vscode.l10n.t('Connection to test')));
     if (!profile) return undefined;
-    const secret = await this.manager.store.getSecret(profile.id);
+    const secret = await this.deps.manager.store.getSecret(profile.id);
     if (secret === undefined && profile.auth !== 'oauth') {
       const enter = vscode.l10n.t('Enter Secret');
       const pick = await vscode.window.showWarningMessage(
@@ -306,34 +307,34 @@ export class ConnectionCommands {
       (_p, token) => this.testDraft({ ...profile, secret: secret ?? '' }, token),
     );
     if (outcome.ok) {
-      this.manager.setConnectedInfo(profile.id, { userName: outcome.userName ?? '', userId: outcome.userId ?? '', lookerVersion: outcome.lookerVersion ?? '' });
+      this.deps.manager.setConnectedInfo(profile.id, { userName: outcome.userName ?? '', userId: outcome.userId ?? '', lookerVersion: outcome.lookerVersion ?? '' });
       void vscode.window.showInformationMessage(
         vscode.l10n.t('Connected to {0} as {1} (Looker {2}).', profile.name, outcome.userName ?? '', outcome.lookerVersion ?? ''),
       );
     } else {
-      void reportError(this.log, outcome.error, vscode.l10n.t('testing {0}', profile.name));
+      void reportError(this.deps.log, outcome.error, vscode.l10n.t('testing {0}', profile.name));
     }
     return outcome;
   }
 
   async signOut(id?: string): Promise<void> {
-    const profile = id ? this.manager.store.get(id) : this.manager.active();
+    const profile = id ? this.deps.manager.store.get(id) : this.deps.manager.active();
     if (!profile) return;
     // A "Sign in with Looker" connection signs out as in the Accounts menu (its refresh token is deleted too).
-    if (profile.auth === 'oauth' && this.signOutOfLooker) await this.signOutOfLooker(profile.id);
-    else await this.manager.signOut(profile.id);
+    if (profile.auth === 'oauth' && this.deps.signOutOfLooker) await this.deps.signOutOfLooker(profile.id);
+    else await this.deps.manager.signOut(profile.id);
     void vscode.window.showInformationMessage(vscode.l10n.t('Signed out of {0}.', profile.name));
   }
 
   async switchConnection(): Promise<ConnectionProfile | undefined> {
-    const list = this.manager.store.list();
-    const active = this.manager.active()?.id;
+    const list = this.deps.manager.store.list();
+    const active = this.deps.manager.active()?.id;
     type Item = vscode.QuickPickItem & { profile?: ConnectionProfile; action?: 'add' };
     const items: Item[] = list.map((p) => ({
       label: `${p.id === active ? '$(check) ' : ''}${p.name}`,
       description: p.baseUrl,
-      detail: this.manager.connectedInfo(p.id)
-        ? vscode.l10n.t('API user {0} · Looker {1}', this.manager.connectedInfo(p.id)!.userName, this.manager.connectedInfo(p.id)!.lookerVersion)
+      detail: this.deps.manager.connectedInfo(p.id)
+        ? vscode.l10n.t('API user {0} · Looker {1}', this.deps.manager.connectedInfo(p.id)!.userName, this.deps.manager.connectedInfo(p.id)!.lookerVersion)
         : undefined,
       profile: p,
     }));
@@ -341,7 +342,7 @@ export class ConnectionCommands {
     const pick = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Select the active Looker connection') });
     if (!pick) return undefined;
     if (pick.action === 'add') return this.add();
-    if (pick.profile) await this.manager.store.setActive(pick.profile.id);
+    if (pick.profile) await this.deps.manager.store.setActive(pick.profile.id);
     return pick.profile;
   }
 
@@ -377,8 +378,8 @@ export class ConnectionCommands {
             problems.push(vscode.l10n.t('[{0}]: needs base_url, client_id and client_secret', s.section));
             continue;
           }
-          const existing = this.manager.store.list().find((p) => p.baseUrl === url.url && p.clientId === s.clientId);
-          if (!s.verifySsl && !(await confirmTlsOff(safeHost(url.url), `looker.ini [${s.section}]`))) {
+          const existing = this.deps.manager.store.list().find((p) => p.baseUrl === url.url && p.clientId === s.clientId);
+          if (!s.verifySsl && !(await confirmTlsOff(hostOf(url.url), `looker.ini [${s.section}]`))) {
             problems.push(vscode.l10n.t('[{0}]: not imported (TLS verification off was not confirmed)', s.section));
             continue;
           }
@@ -401,7 +402,7 @@ export class ConnectionCommands {
       void vscode.window.showInformationMessage(vscode.l10n.t('Imported {0} connection(s): {1}', saved.length, saved.map((p) => p.name).join(', ')));
     }
     if (problems.length) {
-      this.log.warn(`looker.ini import: ${problems.join(' | ')}`);
+      this.deps.log.warn(`looker.ini import: ${problems.join(' | ')}`);
       void vscode.window.showWarningMessage(vscode.l10n.t('Some sections were not imported: {0}', problems.join('; ')));
     }
     return saved;
@@ -429,7 +430,7 @@ export class ConnectionCommands {
       void vscode.window.showWarningMessage(vscode.l10n.t('LOOKERSDK_BASE_URL is not a usable URL: {0}', url.error ?? base));
       return undefined;
     }
-    const existing = this.manager.store.list().find((p) => p.baseUrl === url.url && p.clientId === clientId);
+    const existing = this.deps.manager.store.list().find((p) => p.baseUrl === url.url && p.clientId === clientId);
     if (onActivation) {
       if (existing) return existing;
       const mode = vscode.workspace.getConfiguration('looker').get<string>('environmentConnection', 'ask');
@@ -450,20 +451,20 @@ export class ConnectionCommands {
     }
     const verify = env.LOOKERSDK_VERIFY_SSL;
     const tlsOff = !!verify && /^(0|false|no|off)$/i.test(verify);
-    if (tlsOff && !(await confirmTlsOff(safeHost(url.url), 'LOOKERSDK_VERIFY_SSL'))) return undefined;
+    if (tlsOff && !(await confirmTlsOff(hostOf(url.url), 'LOOKERSDK_VERIFY_SSL'))) return undefined;
     const timeout = Number(env.LOOKERSDK_TIMEOUT);
     const draft: ConnectionDraft = {
       id: existing?.id,
       baseUrl: url.url,
       clientId,
       secret,
-      name: existing?.name ?? safeHost(url.url),
+      name: existing?.name ?? hostOf(url.url),
       verifyTls: !tlsOff,
       timeoutSeconds: Number.isFinite(timeout) && timeout > 0 ? timeout : defaultTimeout(),
     };
     const r = await this.testAndSave(draft);
     if (!r.profile) {
-      void reportError(this.log, r.outcome.error, vscode.l10n.t('importing the LOOKERSDK_* connection'));
+      void reportError(this.deps.log, r.outcome.error, vscode.l10n.t('importing the LOOKERSDK_* connection'));
       return undefined;
     }
     return r.profile;
@@ -479,14 +480,6 @@ async function confirmTlsOff(host: string, source: string): Promise<boolean> {
     yes,
   );
   return pick === yes;
-}
-
-function safeHost(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
 }
 
 function stepLabel(step: Step): string {

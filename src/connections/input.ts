@@ -2,6 +2,16 @@ import * as vscode from 'vscode';
 
 export const BACK = Symbol('back');
 
+/**
+ * Where a multi-step input goes once step `index` (of `count`) answered `value`: 'cancel' when it was dismissed, the
+ * index of the step to show next (one back for {@link BACK}), or 'done' after the last step.
+ */
+export function nextStep(value: string | symbol | undefined, index: number, count: number): number | 'cancel' | 'done' {
+  if (value === undefined) return 'cancel';
+  if (value === BACK) return Math.max(0, index - 1);
+  return index < count - 1 ? index + 1 : 'done';
+}
+
 export interface InputStep {
   title: string;
   step: number;

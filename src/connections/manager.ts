@@ -8,11 +8,20 @@ import type { ConnectionProfile } from '../looker/profile';
 import type { Log } from '../log';
 import type { ConnectionStore } from './store';
 import type { RefreshTokenStore, SignInRequiredError } from '../looker/oauth';
+import { PromiseCache } from '../util/promiseCache';
 
 /** The API user a connection acts as: who the audit log and job files name. */
 export interface ApiUser {
   id: string;
   name: string;
+}
+
+/** A connection's client, the profile it was made for (as JSON), the secret it last read, and its API user once read. */
+interface ClientEntry {
+  client: LookerClient;
+  key: string;
+  lastSecret?: string;
+  apiUser: PromiseCache<ApiUser>;
 }
 
 export interface ConnectedInfo {
@@ -26,7 +35,7 @@ export interface ConnectedInfo {
  * secret drops that connection's client so the next call logs in with the new values.
  */
 export class ConnectionManager implements vscode.Disposable {
-  private readonly clients = new Map<string, { client: LookerClient; key: string; lastSecret?: string; apiUser?: Promise<ApiUser> }>();
+  private readonly clients = new Map<string, ClientEntry>();
   private readonly info = new Map<string, ConnectedInfo>();
   private readonly activeChanged = new vscode.EventEmitter<ConnectionProfile | undefined>();
   /** Fires when another connection became active, or the active one's profile or secret changed. */
@@ -125,7 +134,7 @@ export class ConnectionManager implements vscode.Disposable {
     const cached = this.clients.get(profile.id);
     if (cached && cached.key === key) return cached.client;
     if (cached) cached.client.dispose();
-    const entry: { client: LookerClient; key: string; lastSecret?: string } = { client: undefined as unknown as LookerClient, key };
+    const entry: ClientEntry = { client: undefined as unknown as LookerClient, key, apiUser: new PromiseCache() };
     entry.client = this.createClient(profile, async () => (entry.lastSecret = await this.store.getSecret(profile.id)));
     this.clients.set(profile.id, entry);
     return entry.client;
@@ -186,14 +195,9 @@ export class ConnectionManager implements vscode.Disposable {
     const client = this.client(id);
     const entry = this.clients.get(id);
     if (!client || !entry) return Promise.reject(noConnection());
-    entry.apiUser ??= client.me('id,display_name,email').then(
-      (me) => ({ id: String(me.id ?? ''), name: me.display_name || me.email || String(me.id ?? '') }),
-      (err) => {
-        entry.apiUser = undefined;
-        throw err;
-      },
+    return entry.apiUser.get('me', () =>
+      client.me('id,display_name,email').then((me) => ({ id: String(me.id ?? ''), name: me.display_name || me.email || String(me.id ?? '') })),
     );
-    return entry.apiUser;
   }
 
   setConnectedInfo(id: string, info: ConnectedInfo): void {

@@ -16,16 +16,17 @@ import {
 import { normalizeBaseUrl, type ConnectionProfile } from '../looker/profile';
 import type { Log } from '../log';
 import { describeError, isCancellation } from '../commands/errors';
-import { registerCommand, reportError } from '../commands/register';
+import { registerCommands, reportError } from '../commands/register';
 import { confirmModal } from '../commands/prompt';
 import { personName } from '../format/names';
-import { BACK, showInputStep } from './input';
+import { hostOf } from '../util/urls';
+import { nextStep, showInputStep } from './input';
 import type { ConnectionManager } from './manager';
 
 /** true in development/test bundles, false in the production bundle (esbuild define), where the hooks are removed. */
 declare const __TEST_HOOKS__: boolean;
 
-export const PROVIDER_ID = 'looker';
+const PROVIDER_ID = 'looker';
 const ACCOUNTS_KEY = 'looker.oauthAccounts';
 const SCOPE_PREFIX = 'connection:';
 
@@ -41,17 +42,16 @@ function settings(): { port: number; timeoutSeconds: number } {
   return { port: Number.isInteger(port) && port > 0 && port < 65536 ? port : DEFAULT_REDIRECT_PORT, timeoutSeconds: t > 0 ? t : 300 };
 }
 
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
+/** The redirect URI this VS Code uses (and an admin registers): `http://127.0.0.1:PORT/callback`. */
+function currentRedirectUri(): string {
+  return redirectUriFor(settings().port);
 }
 
-/** The redirect URI this VS Code uses (and an admin registers): `http://127.0.0.1:PORT/callback`. */
-export function currentRedirectUri(): string {
-  return redirectUriFor(settings().port);
+/** What "Sign in with Looker" works with. */
+export interface LookerOAuthDeps {
+  readonly context: vscode.ExtensionContext;
+  readonly manager: ConnectionManager;
+  readonly log: Log;
 }
 
 /**
@@ -80,11 +80,8 @@ export class LookerOAuth implements vscode.AuthenticationProvider, vscode.Dispos
   /** Session ids known to have a refresh token, for change events. */
   private known = new Map<string, vscode.AuthenticationSession>();
 
-  constructor(
-    private readonly context: vscode.ExtensionContext,
-    private readonly manager: ConnectionManager,
-    private readonly log: Log,
-  ) {
+  constructor(private readonly deps: LookerOAuthDeps) {
+    const { manager } = deps;
     this.disposables.push(
       this.sessionsChanged,
       manager.onSignInRequired(({ profile, error }) => void this.promptSignIn(profile, error)),
@@ -93,15 +90,17 @@ export class LookerOAuth implements vscode.AuthenticationProvider, vscode.Dispos
     );
   }
 
-  register(context: vscode.ExtensionContext): void {
+  register(): void {
+    const { context, log } = this.deps;
     context.subscriptions.push(
       vscode.authentication.registerAuthenticationProvider(PROVIDER_ID, 'Looker', this, { supportsMultipleAccounts: true }),
       this,
     );
-    const r = (id: string, h: (...a: any[]) => unknown) => registerCommand(context, this.log, id, h); // eslint-disable-line @typescript-eslint/no-explicit-any
-    r('looker.addConnectionWithLooker', () => this.addConnection());
-    r('looker.signInWithLooker', (arg?: { id?: string }) => this.signInCommand(arg?.id));
-    r('looker.registerOAuthApp', (arg?: { id?: string }) => this.registerApp(arg?.id));
+    registerCommands(context, log, {
+      'looker.addConnectionWithLooker': () => this.addConnection(),
+      'looker.signInWithLooker': (arg?: { id?: string }) => this.signInCommand(arg?.id),
+      'looker.registerOAuthApp': (arg?: { id?: string }) => this.registerApp(arg?.id),
+    });
     void this.syncSessions();
   }
 
@@ -109,14 +108,14 @@ export class LookerOAuth implements vscode.AuthenticationProvider, vscode.Dispos
   // AuthenticationProvider
 
   private accounts(): Record<string, AccountInfo> {
-    return this.context.globalState.get<Record<string, AccountInfo>>(ACCOUNTS_KEY, {});
+    return this.deps.context.globalState.get<Record<string, AccountInfo>>(ACCOUNTS_KEY, {});
   }
 
   private async setAccount(id: string, info: AccountInfo | undefined): Promise<void> {
     const all = { ...this.accounts() };
     if (info) all[id] = info;
     else delete all[id];
-    await this.context.globalState.update(ACCOUNTS_KEY, all);
+    await this.deps.context.globalState.update(ACCOUNTS_KEY, all);
   }
 
   private sessionOf(profile: ConnectionProfile): vscode.AuthenticationSession {
@@ -134,9 +133,9 @@ export class LookerOAuth implements vscode.AuthenticationProvider, vscode.Dispos
   async getSessions(scopes?: readonly string[], _options?: vscode.AuthenticationProviderSessionOptions): Promise<vscode.AuthenticationSession[]> {
     const wanted = (scopes ?? []).filter((s) => s.startsWith(SCOPE_PREFIX)).map((s) => s.slice(SCOPE_PREFIX.length));
     const out: vscode.AuthenticationSession[] = [];
-    for (const p of this.manager.store.list()) {
+    for (const p of this.deps.manager.store.list()) {
       if (p.auth !== 'oauth' || (wanted.length && !wanted.includes(p.id))) continue;
-      if (await this.manager.store.getRefreshToken(p.id)) out.push(this.sessionOf(p));
+      if (await this.deps.manager.store.getRefreshToken(p.id)) out.push(this.sessionOf(p));
     }
     return out;
   }
@@ -156,7 +155,7 @@ export class LookerOAuth implements vscode.AuthenticationProvider, vscode.Dispos
 
   async createSession(scopes: readonly string[]): Promise<vscode.AuthenticationSession> {
     const id = scopes.find((s) => s.startsWith(SCOPE_PREFIX))?.slice(SCOPE_PREFIX.length);
-    const profile = id ? this.manager.store.get(id) : undefined;
+    const profile = id ? this.deps.manager.store.get(id) : undefined;
     const result = profile ? await this.signIn(profile) : await this.addConnection();
     if (!result) throw new vscode.CancellationError();
     const p = 'profile' in result ? result.profile : result;
@@ -165,15 +164,15 @@ export class LookerOAuth implements vscode.AuthenticationProvider, vscode.Dispos
 
   /** Sign-out (Accounts menu): ends the access token at Looker and deletes the refresh token. */
   async removeSession(sessionId: string): Promise<void> {
-    const profile = this.manager.store.get(sessionId);
+    const profile = this.deps.manager.store.get(sessionId);
     const session = profile ? this.sessionOf(profile) : this.known.get(sessionId);
     // Deleted first, so that no client created meanwhile (the view reloading) can renew with it; and again after the
     // sign-out, which waits for a renewal in flight that may have stored a rotated token.
-    await this.manager.store.deleteRefreshToken(sessionId);
-    await this.manager.signOut(sessionId);
-    await this.manager.store.deleteRefreshToken(sessionId);
+    await this.deps.manager.store.deleteRefreshToken(sessionId);
+    await this.deps.manager.signOut(sessionId);
+    await this.deps.manager.store.deleteRefreshToken(sessionId);
     await this.setAccount(sessionId, undefined);
-    this.log.info(`Signed out of ${profile?.name ?? sessionId} (Looker sign-in ended, refresh token deleted)`);
+    this.deps.log.info(`Signed out of ${profile?.name ?? sessionId} (Looker sign-in ended, refresh token deleted)`);
     this.known.delete(sessionId);
     if (session) this.sessionsChanged.fire({ added: [], removed: [session], changed: [] });
   }
@@ -187,10 +186,10 @@ export class LookerOAuth implements vscode.AuthenticationProvider, vscode.Dispos
    */
   async signIn(profile: ConnectionProfile, opts: { save?: boolean } = {}): Promise<{ profile: ConnectionProfile; user: IUser } | undefined> {
     let pending: string | undefined;
-    const client = this.manager.createClient(profile, async () => undefined, {
+    const client = this.deps.manager.createClient(profile, async () => undefined, {
       get: async () => pending,
       set: async (t) => {
-        this.log.addSecret(t);
+        this.deps.log.addSecret(t);
         pending = t;
       },
       clear: async () => {
@@ -233,7 +232,7 @@ export class LookerOAuth implements vscode.AuthenticationProvider, vscode.Dispos
               throw new OAuthFlowError('BROWSER', 'The browser could not be opened.');
             }
             const code = await rx.code;
-            this.log.addSecret(code);
+            this.deps.log.addSecret(code);
             await client.signInWithCode({ code, verifier, redirectUri });
             return await client.me('id,first_name,last_name,display_name,email', abort.signal);
           } finally {
@@ -243,19 +242,19 @@ export class LookerOAuth implements vscode.AuthenticationProvider, vscode.Dispos
       );
       if (!pending) throw new OAuthFlowError('INVALID_GRANT', 'Looker gave no refresh token.');
       // The token first: a saved OAuth profile without one would ask to sign in again.
-      await this.manager.store.setRefreshToken(profile.id, pending);
-      if (opts.save !== false) await this.manager.store.save(profile);
+      await this.deps.manager.store.setRefreshToken(profile.id, pending);
+      if (opts.save !== false) await this.deps.manager.store.save(profile);
       await this.setAccount(profile.id, { userId: String(user.id ?? ''), userName: personName(user) || user.email || `#${user.id}` });
       await this.syncSessions();
-      this.log.info(`Signed in to ${profile.name} (${profile.baseUrl}) with Looker as user ${user.id}`);
+      this.deps.log.info(`Signed in to ${profile.name} (${profile.baseUrl}) with Looker as user ${user.id}`);
       return { profile, user };
     } catch (err) {
       if (isCancellation(err) || (err instanceof OAuthFlowError && err.code === 'CANCELLED')) return undefined;
-      this.log.error(`Sign in with Looker to ${profile.baseUrl} failed`, err);
+      this.deps.log.error(`Sign in with Looker to ${profile.baseUrl} failed`, err);
       const again = vscode.l10n.t('Try Again');
       const register = vscode.l10n.t('How to Register…');
       const unregistered = err instanceof OAuthFlowError && err.code === 'INVALID_CLIENT';
-      const pick = await this.show('error', this.log.redact(this.describe(err, profile, port, timeoutSeconds)), ...(unregistered ? [register] : [again]));
+      const pick = await this.show('error', this.deps.log.redact(this.describe(err, profile, port, timeoutSeconds)), ...(unregistered ? [register] : [again]));
       if (pick === again) return this.signIn(profile, opts);
       if (pick === register) this.showRegistrationHelp(profile);
       return undefined;
@@ -308,12 +307,12 @@ export class LookerOAuth implements vscode.AuthenticationProvider, vscode.Dispos
   private async promptSignIn(profile: ConnectionProfile, error: SignInRequiredError): Promise<void> {
     const last = this.prompted.get(profile.id);
     const recent = last !== undefined && Date.now() - last < this.promptDedupMs;
-    this.log.info(`Sign in with Looker needed for ${profile.name} (${error.reason})${recent ? '; already asked' : ''}`);
+    this.deps.log.info(`Sign in with Looker needed for ${profile.name} (${error.reason})${recent ? '; already asked' : ''}`);
     if (recent) return;
     this.prompted.set(profile.id, Date.now());
     try {
       if (error.reason !== 'missing') {
-        void this.setAccount(profile.id, undefined).then(() => this.syncSessions()).catch((e) => this.log.error('Updating the Looker accounts failed', e));
+        void this.setAccount(profile.id, undefined).then(() => this.syncSessions()).catch((e) => this.deps.log.error('Updating the Looker accounts failed', e));
       }
       const signIn = vscode.l10n.t('Sign in with Looker…');
       const text =
@@ -322,28 +321,30 @@ export class LookerOAuth implements vscode.AuthenticationProvider, vscode.Dispos
           : vscode.l10n.t('Your Looker sign-in for {0} has ended (revoked or expired). Sign in again to continue.', profile.name);
       const pick = await this.show('warning', text, signIn);
       if (pick !== signIn) return;
-      const current = this.manager.store.get(profile.id) ?? profile;
+      const current = this.deps.manager.store.get(profile.id) ?? profile;
       const ok = await this.signIn(current);
       // Reload what failed, keeping the search and the expanded groups.
       if (ok) await vscode.commands.executeCommand('looker.refresh');
     } catch (e) {
-      this.log.error(`Asking to sign in to ${profile.name} again failed`, e);
+      this.deps.log.error(`Asking to sign in to ${profile.name} again failed`, e);
     }
   }
 
   /** A non-modal message; recorded in `hooks.shown`, answered from `hooks.answers` when a test queued one. */
   private async show(kind: 'error' | 'warning' | 'info', text: string, ...items: string[]): Promise<string | undefined> {
-    this.hooks.shown.push(text);
-    if (this.hooks.shown.length > 50) this.hooks.shown.shift();
-    if (typeof __TEST_HOOKS__ !== 'undefined' && __TEST_HOOKS__ && this.hooks.answers.length) return this.hooks.answers.shift();
+    if (typeof __TEST_HOOKS__ !== 'undefined' && __TEST_HOOKS__) {
+      this.hooks.shown.push(text);
+      if (this.hooks.shown.length > 50) this.hooks.shown.shift();
+      if (this.hooks.answers.length) return this.hooks.answers.shift();
+    }
     if (kind === 'error') return vscode.window.showErrorMessage(text, ...items);
     if (kind === 'warning') return vscode.window.showWarningMessage(text, ...items);
     return vscode.window.showInformationMessage(text, ...items);
   }
 
   private async signInCommand(id?: string): Promise<ConnectionProfile | undefined> {
-    const list = this.manager.store.list().filter((p) => p.auth === 'oauth');
-    let profile = id ? this.manager.store.get(id) : undefined;
+    const list = this.deps.manager.store.list().filter((p) => p.auth === 'oauth');
+    let profile = id ? this.deps.manager.store.get(id) : undefined;
     if (!profile) {
       if (list.length === 0) return this.addConnection();
       const pick = list.length === 1 ? { profile: list[0] } : await vscode.window.showQuickPick(
@@ -400,18 +401,15 @@ export class LookerOAuth implements vscode.AuthenticationProvider, vscode.Dispos
         });
         if (typeof value === 'string') draft.name = value.trim();
       }
-      if (value === undefined) return undefined;
-      if (value === BACK) {
-        index = Math.max(0, index - 1);
-        continue;
-      }
-      if (index < steps.length - 1) {
-        index++;
+      const next = nextStep(value, index, steps.length);
+      if (next === 'cancel') return undefined;
+      if (next !== 'done') {
+        index = next;
         continue;
       }
       const timeout = vscode.workspace.getConfiguration('looker').get<number>('requestTimeoutSeconds', 60);
       const profile: ConnectionProfile = {
-        id: this.manager.store.newId(),
+        id: this.deps.manager.store.newId(),
         name: draft.name || hostOf(draft.baseUrl),
         baseUrl: draft.baseUrl,
         clientId: draft.clientId,
@@ -426,9 +424,9 @@ export class LookerOAuth implements vscode.AuthenticationProvider, vscode.Dispos
         if ((await this.show('info', vscode.l10n.t('The connection {0} was not added.', profile.name), retry)) !== retry) return undefined;
         continue;
       }
-      await this.manager.store.setActive(profile.id);
+      await this.deps.manager.store.setActive(profile.id);
       const name = personName(r.user) || r.user.email || '';
-      this.manager.setConnectedInfo(profile.id, { userName: name, userId: String(r.user.id ?? ''), lookerVersion: '' });
+      this.deps.manager.setConnectedInfo(profile.id, { userName: name, userId: String(r.user.id ?? ''), lookerVersion: '' });
       void this.show('info', vscode.l10n.t('Signed in to {0} as {1}.', profile.name, name));
       return profile;
     }
@@ -449,8 +447,8 @@ export class LookerOAuth implements vscode.AuthenticationProvider, vscode.Dispos
 
   /** Registers (or updates) the OAuth client app on the instance of an admin's API-key connection. */
   async registerApp(id?: string): Promise<boolean> {
-    const candidates = this.manager.store.list().filter((p) => p.auth !== 'oauth');
-    let profile = id ? this.manager.store.get(id) : undefined;
+    const candidates = this.deps.manager.store.list().filter((p) => p.auth !== 'oauth');
+    let profile = id ? this.deps.manager.store.get(id) : undefined;
     if (!profile) {
       if (candidates.length === 0) {
         void vscode.window.showInformationMessage(vscode.l10n.t('Registering needs a connection with an admin API key. Add one first.'));
@@ -463,7 +461,7 @@ export class LookerOAuth implements vscode.AuthenticationProvider, vscode.Dispos
       profile = pick?.profile;
     }
     if (!profile) return false;
-    const client = this.manager.client(profile.id);
+    const client = this.deps.manager.client(profile.id);
     if (!client) return false;
     const guid = DEFAULT_OAUTH_CLIENT_ID;
     const redirectUri = currentRedirectUri();
@@ -494,11 +492,11 @@ export class LookerOAuth implements vscode.AuthenticationProvider, vscode.Dispos
       };
       if (existing) await client.updateOauthClientApp(guid, body);
       else await client.registerOauthClientApp(guid, body);
-      this.log.info(`${existing ? 'Updated' : 'Registered'} OAuth client app ${guid} on ${profile.name} (${host}), redirect URI ${redirectUri}`);
+      this.deps.log.info(`${existing ? 'Updated' : 'Registered'} OAuth client app ${guid} on ${profile.name} (${host}), redirect URI ${redirectUri}`);
       this.showInstructions(profile, guid, redirectUri);
       return true;
     } catch (err) {
-      void reportError(this.log, err, vscode.l10n.t('registering the extension on {0}', profile.name));
+      void reportError(this.deps.log, err, vscode.l10n.t('registering the extension on {0}', profile.name));
       return false;
     }
   }
@@ -520,9 +518,4 @@ export class LookerOAuth implements vscode.AuthenticationProvider, vscode.Dispos
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
-}
-
-/** True when an error means "sign in with Looker again". */
-export function needsSignIn(err: unknown): boolean {
-  return err instanceof SignInRequiredError || (err instanceof LookerApiError && err.code === 'SIGN_IN_REQUIRED');
 }

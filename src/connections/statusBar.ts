@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Log } from '../log';
 import type { ConnectionManager } from './manager';
+import { isTestBuild } from '../testMode';
 
 /** The `looker.api.*` settings that put the API call meter against the edition's monthly allowance. */
 export function apiAllowanceSettings(): { allowance: number; confirmAbovePercent: number } {
@@ -72,8 +73,9 @@ export class ConnectionStatusBar implements vscode.Disposable {
     this.update();
   }
 
+  /** What the item shows, for the in-host tests (empty in the production bundle, where nothing reads it). */
   get text(): string {
-    return this.item.text;
+    return isTestBuild() ? this.item.text : '';
   }
 
   update(): void {
@@ -96,9 +98,9 @@ export class ConnectionStatusBar implements vscode.Disposable {
     this.item.show();
   }
 
-  /** The tooltip's text (for tests and the status bar). */
+  /** The tooltip's text, for the in-host tests (empty in the production bundle, where nothing reads it). */
   get tooltip(): string {
-    return typeof this.item.tooltip === 'string' ? this.item.tooltip : '';
+    return isTestBuild() && typeof this.item.tooltip === 'string' ? this.item.tooltip : '';
   }
 
   dispose(): void {

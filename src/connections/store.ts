@@ -171,10 +171,6 @@ export class ConnectionStore implements vscode.Disposable {
     await this.context.secrets.delete(refreshKey(id));
   }
 
-  async hasSecret(id: string): Promise<boolean> {
-    return (await this.getSecret(id)) !== undefined;
-  }
-
   newId(): string {
     return `c${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
   }

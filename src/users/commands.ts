@@ -6,10 +6,12 @@ import type { CredentialType, LookerClient } from '../looker/client';
 import { LookerApiError } from '../looker/errors';
 import type { Log } from '../log';
 import { recordShownWarning } from '../commands/prompt';
-import { registerCommand } from '../commands/register';
+import { registerCommands } from '../commands/register';
 import { describeError } from '../commands/errors';
 import { QUERY_HELP, parseQuery } from './query';
-import { GroupNode, MoreNode, QueryError, UserNode, type UsersTreeProvider } from './tree';
+import type { UsersTreeProvider } from './tree';
+import { QueryError } from './fetchers';
+import { GroupNode, MoreNode, UserNode } from './nodes';
 import { userLabel } from '../format/names';
 
 const RECENT_KEY = 'looker.recentQueries';
@@ -19,9 +21,9 @@ const RECENT_MAX = 20;
 export type OpenUser = (userId: string, connectionId?: string, preview?: boolean) => Promise<unknown>;
 
 /** A user as commands receive it: a tree node, an id, or an object with an id. */
-export type UserRef = UserNode | string | { id?: string | null };
+type UserRef = UserNode | string | { id?: string | null };
 
-export function userIdOf(ref: unknown): string | undefined {
+function userIdOf(ref: unknown): string | undefined {
   if (ref instanceof UserNode) return ref.id;
   if (typeof ref === 'string' && ref.trim()) return ref.trim();
   if (ref && typeof ref === 'object' && 'id' in ref) {
@@ -48,48 +50,51 @@ function dedupe(nodes: UserNode[]): UserNode[] {
   return nodes.filter((n) => (seen.has(n.id) ? false : (seen.add(n.id), true)));
 }
 
-export class UserCommands {
-  constructor(
-    private readonly manager: ConnectionManager,
-    private readonly tree: UsersTreeProvider,
-    private readonly log: Log,
-    private readonly context: vscode.ExtensionContext,
-    private readonly openUser: OpenUser,
-    private view?: vscode.TreeView<unknown>,
-  ) {}
+/** What the commands on the Users view work with. */
+export interface UsersViewDeps {
+  readonly context: vscode.ExtensionContext;
+  readonly manager: ConnectionManager;
+  readonly tree: UsersTreeProvider;
+  readonly log: Log;
+  readonly view?: vscode.TreeView<unknown>;
+}
 
-  setView(view: vscode.TreeView<unknown>): void {
-    this.view = view;
-  }
+export interface UserCommandsDeps extends UsersViewDeps {
+  readonly openUser: OpenUser;
+}
+
+export class UserCommands {
+  constructor(private readonly deps: UserCommandsDeps) {}
 
   register(): void {
-    const r = (id: string, h: (...a: any[]) => unknown) => registerCommand(this.context, this.log, id, h); // eslint-disable-line @typescript-eslint/no-explicit-any
     // VS Code passes the focused tree item (or null) from the view's title bar and (item, selection) from a context
     // menu: every handler takes only the arguments it understands and treats anything else as "not given".
-    r('looker.search', (initial?: unknown) => this.search(typeof initial === 'string' ? initial : undefined));
-    r('looker.clearSearch', () => this.tree.setQuery(undefined));
-    r('looker.refresh', () => this.tree.refresh());
-    r('looker.refreshGroup', (g?: unknown) => (g instanceof GroupNode ? this.tree.refresh(g) : this.tree.refresh()));
-    r('looker.loadMore', (n?: unknown) => (n instanceof MoreNode || n instanceof GroupNode ? this.tree.loadMore(n) : undefined));
-    r('looker.findByCredential', (type?: unknown, id?: unknown) =>
-      this.findByCredential(typeof type === 'string' ? (type as CredentialType) : undefined, typeof type === 'string' && typeof id === 'string' ? id : undefined));
-    r('looker.openUser', (ref?: unknown) => this.open(ref instanceof GroupNode || ref instanceof MoreNode || ref === null ? undefined : (ref as UserRef)));
-    r('looker.copyEmail', (c?: unknown, s?: unknown) => this.copy(targetUsers(c, s, this.view), (u) => u.email ?? u.credentials_email?.email ?? ''));
-    r('looker.copyId', (c?: unknown, s?: unknown) => this.copy(targetUsers(c, s, this.view), (u) => String(u.id ?? '')));
-    r('looker.openInLooker', (c?: unknown, s?: unknown) => this.openInLooker(targetUsers(c, s, this.view)));
+    registerCommands(this.deps.context, this.deps.log, {
+      'looker.search': (initial?: unknown) => this.search(typeof initial === 'string' ? initial : undefined),
+      'looker.clearSearch': () => this.deps.tree.setQuery(undefined),
+      'looker.refresh': () => this.deps.tree.refresh(),
+      'looker.refreshGroup': (g?: unknown) => (g instanceof GroupNode ? this.deps.tree.refresh(g) : this.deps.tree.refresh()),
+      'looker.loadMore': (n?: unknown) => (n instanceof MoreNode || n instanceof GroupNode ? this.deps.tree.loadMore(n) : undefined),
+      'looker.findByCredential': (type?: unknown, id?: unknown) =>
+        this.findByCredential(typeof type === 'string' ? (type as CredentialType) : undefined, typeof type === 'string' && typeof id === 'string' ? id : undefined),
+      'looker.openUser': (ref?: unknown) => this.open(ref instanceof GroupNode || ref instanceof MoreNode || ref === null ? undefined : (ref as UserRef)),
+      'looker.copyEmail': (c?: unknown, s?: unknown) => this.copy(targetUsers(c, s, this.deps.view), (u) => u.email ?? u.credentials_email?.email ?? ''),
+      'looker.copyId': (c?: unknown, s?: unknown) => this.copy(targetUsers(c, s, this.deps.view), (u) => String(u.id ?? '')),
+      'looker.openInLooker': (c?: unknown, s?: unknown) => this.openInLooker(targetUsers(c, s, this.deps.view)),
+    });
   }
 
   private client(): LookerClient {
-    return this.manager.requireClient().client;
+    return this.deps.manager.requireClient().client;
   }
 
   private recent(): string[] {
-    return this.context.globalState.get<string[]>(RECENT_KEY, []);
+    return this.deps.context.globalState.get<string[]>(RECENT_KEY, []);
   }
 
   private async remember(text: string): Promise<void> {
     const list = [text, ...this.recent().filter((q) => q !== text)].slice(0, RECENT_MAX);
-    await this.context.globalState.update(RECENT_KEY, list);
+    await this.deps.context.globalState.update(RECENT_KEY, list);
   }
 
   /**
@@ -103,7 +108,7 @@ export class UserCommands {
       return initial;
     }
     const history = { iconPath: new vscode.ThemeIcon('history'), tooltip: vscode.l10n.t('Recent and saved searches') };
-    let value = this.tree.currentQuery?.text ?? '';
+    let value = this.deps.tree.currentQuery?.text ?? '';
     for (;;) {
       const outcome = await new Promise<{ kind: 'accept' | 'history' | 'cancel'; value: string }>((resolve) => {
         const box = vscode.window.createInputBox();
@@ -178,14 +183,14 @@ export class UserCommands {
 
   private async apply(text: string): Promise<void> {
     if (!text.trim()) {
-      await this.tree.setQuery(undefined);
+      await this.deps.tree.setQuery(undefined);
       return;
     }
     const r = parseQuery(text);
     if (!r.ok) throw new QueryError(r.error);
-    await this.tree.setQuery(r.query);
+    await this.deps.tree.setQuery(r.query);
     await this.remember(r.query.text);
-    this.log.info(`Search: ${r.query.text}`);
+    this.deps.log.info(`Search: ${r.query.text}`);
   }
 
   async findByCredential(type?: CredentialType, credentialId?: string): Promise<IUser | undefined> {
@@ -223,12 +228,12 @@ export class UserCommands {
       }
       try {
         const user = await this.client().userForCredential(chosen.type, id.trim(), 'id,first_name,last_name,display_name,email');
-        await this.openUser(String(user.id));
+        await this.deps.openUser(String(user.id));
         return user;
       } catch (err) {
         if (err instanceof LookerApiError && err.status === 404) {
           const again = vscode.l10n.t('Search Again');
-          const text = vscode.l10n.t('No user has the {0} credential "{1}" on {2}.', chosen.label, id.trim(), this.manager.active()?.name ?? '');
+          const text = vscode.l10n.t('No user has the {0} credential "{1}" on {2}.', chosen.label, id.trim(), this.deps.manager.active()?.name ?? '');
           recordShownWarning(text);
           if (credentialId !== undefined) {
             // Scripted call: say so without waiting for the notification to be dismissed.
@@ -251,7 +256,7 @@ export class UserCommands {
   private async open(ref?: UserRef): Promise<unknown> {
     const id = userIdOf(ref) ?? (await this.pickUser());
     // A click in the tree opens a preview (replaced by the next click until pinned); anything else a kept tab.
-    return id ? this.openUser(id, undefined, ref instanceof UserNode) : undefined;
+    return id ? this.deps.openUser(id, undefined, ref instanceof UserNode) : undefined;
   }
 
   /**
@@ -302,7 +307,7 @@ export class UserCommands {
           }));
           qp.items = found.length
             ? [...direct(t), ...found]
-            : [...direct(t), { label: vscode.l10n.t('No user matches "{0}" on {1}', t, this.manager.active()?.name ?? ''), alwaysShow: true }];
+            : [...direct(t), { label: vscode.l10n.t('No user matches "{0}" on {1}', t, this.deps.manager.active()?.name ?? ''), alwaysShow: true }];
         } catch (err) {
           if (mine !== generation || abort?.signal.aborted) return;
           qp.items = [{ label: `$(error) ${describeError(err, vscode.l10n.t('searching users'))}`, alwaysShow: true }];
@@ -352,7 +357,7 @@ export class UserCommands {
   }
 
   private async openInLooker(nodes: UserNode[]): Promise<void> {
-    const base = this.manager.active()?.baseUrl;
+    const base = this.deps.manager.active()?.baseUrl;
     if (!base || !isWebUrl(base)) return;
     for (const n of nodes.slice(0, 10)) {
       await vscode.env.openExternal(vscode.Uri.parse(`${base}/admin/users/${encodeURIComponent(n.id)}/edit`));

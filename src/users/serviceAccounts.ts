@@ -10,19 +10,16 @@
  */
 import * as vscode from 'vscode';
 import type { IUser } from '@looker/sdk';
-import type { ConnectionManager } from '../connections/manager';
 import type { LookerClient } from '../looker/client';
 import { LookerApiError } from '../looker/errors';
 import { shortRelease } from '../looker/apiSurface';
 import type { ConnectionProfile } from '../looker/profile';
 import type { BulkAction, BulkParams } from '../actions/types';
-import type { Log } from '../log';
 import { confirmModal } from '../commands/prompt';
-import { registerCommand } from '../commands/register';
+import { registerCommands } from '../commands/register';
 import { hostOf } from '../util/urls';
 import { groupSupported } from './status';
-import { targetUsers } from './commands';
-import type { UsersTreeProvider } from './tree';
+import { targetUsers, type UsersViewDeps } from './commands';
 
 const FIELDS = 'id,is_service_account,service_account_name,is_disabled';
 const NAME_MAX = 255;
@@ -38,26 +35,24 @@ export function checkServiceAccountName(value: string): string | undefined {
 /** Runs one change as a job of one (the bulk feature's `runOne`). */
 export type RunOne = (action: BulkAction, userId: string, connectionId: string, params: BulkParams) => Promise<{ status: string; message?: string; error?: unknown; after?: Record<string, unknown> }>;
 
+export interface ServiceAccountCommandsDeps extends UsersViewDeps {
+  readonly runOne: RunOne;
+}
+
 export class ServiceAccountCommands {
-  constructor(
-    private readonly manager: ConnectionManager,
-    private readonly tree: UsersTreeProvider,
-    private readonly log: Log,
-    private readonly context: vscode.ExtensionContext,
-    private readonly runOne: RunOne,
-    private readonly view?: vscode.TreeView<unknown>,
-  ) {}
+  constructor(private readonly deps: ServiceAccountCommandsDeps) {}
 
   register(): void {
-    const r = (id: string, h: (...a: unknown[]) => unknown) => registerCommand(this.context, this.log, id, h);
     // Arguments only say which tree item was clicked: the name is always asked, every write confirmed.
-    r('looker.createServiceAccount', () => this.create());
-    r('looker.editServiceAccount', (c?: unknown, s?: unknown) => this.edit(this.target(c, s)));
-    r('looker.deleteServiceAccount', (c?: unknown, s?: unknown) => this.remove(this.target(c, s)));
+    registerCommands(this.deps.context, this.deps.log, {
+      'looker.createServiceAccount': () => this.create(),
+      'looker.editServiceAccount': (c?: unknown, s?: unknown) => this.edit(this.target(c, s)),
+      'looker.deleteServiceAccount': (c?: unknown, s?: unknown) => this.remove(this.target(c, s)),
+    });
   }
 
   private target(clicked: unknown, selected: unknown): string | undefined {
-    const nodes = targetUsers(clicked, selected, this.view);
+    const nodes = targetUsers(clicked, selected, this.deps.view);
     if (nodes.length !== 1) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Select one service account first.'));
       return undefined;
@@ -67,7 +62,7 @@ export class ServiceAccountCommands {
 
   /** The active connection and its client, once the instance is known to have service accounts. */
   private async connection(): Promise<{ profile: ConnectionProfile; client: LookerClient }> {
-    const { profile, client } = this.manager.requireClient();
+    const { profile, client } = this.deps.manager.requireClient();
     const surface = await client.apiSurface();
     if (!groupSupported('service', surface)) {
       throw new LookerApiError({
@@ -108,10 +103,10 @@ export class ServiceAccountCommands {
     const yes = vscode.l10n.t('Create');
     if ((await confirmModal(vscode.l10n.t('Create the service account "{0}" on {1}?', clean, this.where(profile)), undefined, yes)) !== yes) return undefined;
     // A job of one whose key stands for the account to make (no user id exists yet); never sent twice.
-    const o = await this.runOne('createServiceAccount', `new-service-account:${clean}`, profile.id, { serviceAccountName: clean });
+    const o = await this.deps.runOne('createServiceAccount', `new-service-account:${clean}`, profile.id, { serviceAccountName: clean });
     if (!this.finished(o)) return undefined;
     const created = o.after ?? {};
-    this.tree.refresh();
+    this.deps.tree.refresh();
     vscode.window.setStatusBarMessage(vscode.l10n.t('Service account "{0}" created', clean), 5000);
     return { id: String(created.id ?? ''), service_account_name: clean, is_disabled: false, is_service_account: true } as IUser;
   }
@@ -152,10 +147,10 @@ export class ServiceAccountCommands {
     const yes = vscode.l10n.t('Save');
     const detail = Object.keys(body).map((k) => `${k}: ${JSON.stringify(before[k])} → ${JSON.stringify((body as Record<string, unknown>)[k])}`).join('\n');
     if ((await confirmModal(vscode.l10n.t('Change the service account "{0}" on {1}?', oldName, this.where(profile)), detail, yes)) !== yes) return undefined;
-    const o = await this.runOne('updateServiceAccount', id, profile.id, { serviceAccount: body, serviceAccountName: oldName });
+    const o = await this.deps.runOne('updateServiceAccount', id, profile.id, { serviceAccount: body, serviceAccountName: oldName });
     if (!this.finished(o)) return undefined;
-    void this.tree.updateUsers([id]).catch(() => this.tree.refresh());
-    if (body.is_disabled !== undefined) this.tree.refresh();
+    void this.deps.tree.updateUsers([id]).catch(() => this.deps.tree.refresh());
+    if (body.is_disabled !== undefined) this.deps.tree.refresh();
     return await this.current(client, id);
   }
 
@@ -173,9 +168,9 @@ export class ServiceAccountCommands {
     const { profile, client } = await this.connection();
     const now = await this.current(client, id);
     const name = now.service_account_name ?? `#${id}`;
-    const o = await this.runOne('deleteServiceAccount', id, profile.id, { serviceAccountName: name });
+    const o = await this.deps.runOne('deleteServiceAccount', id, profile.id, { serviceAccountName: name });
     if (!this.finished(o)) return false;
-    this.tree.removeUsers([id]);
+    this.deps.tree.removeUsers([id]);
     return true;
   }
 }

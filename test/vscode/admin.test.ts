@@ -4,7 +4,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { IUserLoginLockout } from '@looker/sdk';
 import type { BulkOutcome } from '../../src/bulk/commands';
-import type { GroupNode, UserNode, UsersNode } from '../../src/users/tree';
+import type { GroupNode, UserNode, UsersNode } from '../../src/users/nodes';
 import { NO_SANDBOX, api, connectSandbox, sandbox, sandboxApi, sandboxLog, waitFor, writesOf } from './helpers';
 
 const isGroup = (n: UsersNode): n is GroupNode => n.kind === 'group';

@@ -7,7 +7,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { IUser } from '@looker/sdk';
 import type { BulkCommands, BulkOutcome } from '../../src/bulk/commands';
-import type { GroupNode, UserNode, UsersNode } from '../../src/users/tree';
+import type { GroupNode, UserNode, UsersNode } from '../../src/users/nodes';
 import { api, connectSandbox, sandbox, sandboxApi, sandboxLog, waitFor, NO_SANDBOX, writesOf } from './helpers';
 
 const isGroup = (n: UsersNode): n is GroupNode => n.kind === 'group';

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { GroupNode, UserNode, UsersNode } from '../../src/users/tree';
+import type { GroupNode, UserNode, UsersNode } from '../../src/users/nodes';
 import { api, connectSandbox, NO_SANDBOX, sandbox, sandboxLog, waitFor, type SandboxEnv } from './helpers';
 
 const isGroup = (n: UsersNode): n is GroupNode => n.kind === 'group';

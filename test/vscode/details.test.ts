@@ -2,7 +2,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { IUser } from '@looker/sdk';
-import type { GroupNode, UserNode, UsersNode } from '../../src/users/tree';
+import type { GroupNode, UserNode, UsersNode } from '../../src/users/nodes';
 import type { DetailsPanel } from '../../src/details/panel';
 import type { HostMessage } from '../../src/details/protocol';
 import { api, connectSandbox, sandbox, sandboxApi, sandboxLog, waitFor, type SandboxEnv, NO_SANDBOX, writesOf } from './helpers';

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { IScheduledPlan, IUser } from '@looker/sdk';
 import type { BulkOutcome } from '../../src/bulk/commands';
 import type { DetailsPanel } from '../../src/details/panel';
-import type { GroupNode, UserNode } from '../../src/users/tree';
+import type { GroupNode, UserNode } from '../../src/users/nodes';
 import type { HostMessage } from '../../src/details/protocol';
 import { NO_SANDBOX, api, connectSandbox, sandbox, sandboxApi, sandboxLog, waitFor, writesOf } from './helpers';
 

@@ -11,7 +11,7 @@ import type { IUser } from '@looker/sdk';
 import type { BulkOutcome } from '../../src/bulk/commands';
 import type { BulkJob } from '../../src/bulk/types';
 import type { ExtensionApi } from '../../src/extension';
-import type { GroupNode, UserNode, UsersNode } from '../../src/users/tree';
+import type { GroupNode, UserNode, UsersNode } from '../../src/users/nodes';
 import { NO_SANDBOX, api, connectSandbox, sandbox, sandboxApi, sandboxLog, waitFor, writesOf, type LoggedRequest, type SandboxEnv } from './helpers';
 
 const isGroup = (n: UsersNode): n is GroupNode => n.kind === 'group';

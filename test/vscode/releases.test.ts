@@ -5,7 +5,7 @@ import * as assert from 'assert';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { IUser } from '@looker/sdk';
-import type { GroupNode, MessageNode, UserNode, UsersNode } from '../../src/users/tree';
+import type { GroupNode, MessageNode, UserNode, UsersNode } from '../../src/users/nodes';
 import { parseQuery } from '../../src/users/query';
 import { NO_SANDBOX, api, connectSandbox, sandbox, sandboxApi, waitFor, type SandboxEnv } from './helpers';
 

@@ -4,7 +4,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { IUser } from '@looker/sdk';
-import type { GroupNode, MessageNode, UsersNode } from '../../src/users/tree';
+import type { GroupNode, MessageNode, UsersNode } from '../../src/users/nodes';
 import { api, connectSandbox, sandbox, sandboxLog, NO_SANDBOX } from './helpers';
 
 const unhandled: unknown[] = [];

@@ -2,7 +2,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
-import type { GroupNode, UsersNode } from '../../src/users/tree';
+import type { GroupNode, UsersNode } from '../../src/users/nodes';
 import { connectSandbox, NO_SANDBOX, sandbox, sandboxLog, waitFor } from './helpers';
 
 const EXTENSION_ID = 'looker-users-oss.looker-users';

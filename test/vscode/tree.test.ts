@@ -2,7 +2,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { IUser } from '@looker/sdk';
-import type { GroupNode, MoreNode, UserNode, UsersNode } from '../../src/users/tree';
+import type { GroupNode, MoreNode, UserNode, UsersNode } from '../../src/users/nodes';
 
 // The extension runs from its bundle (dist/extension.js): its classes are not the ones in out/, so nodes are told
 // apart by their `kind`, never with instanceof.

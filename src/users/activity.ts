@@ -7,7 +7,7 @@
  */
 import type { IWriteQuery } from '@looker/sdk';
 import { LookerApiError } from '../looker/errors';
-import type { ActivitySource, UserActivity } from './status';
+import type { ActivitySource, UserActivity } from './signIns';
 
 export const ACTIVITY_MODEL = 'system__activity';
 export const ACTIVITY_VIEW = 'user';

@@ -6,19 +6,9 @@ import { shortRelease, type ApiSurface } from '../looker/apiSurface';
 import type { Log } from '../log';
 import { readActivity } from './activity';
 import { parseQuery, resolveGroup, type UserQuery } from './query';
-import {
-  SMART_SEARCHES,
-  TREE_USER_FIELDS,
-  USER_GROUPS,
-  combineQuery,
-  combineSmartQuery,
-  groupSupported,
-  satisfiesParams,
-  ungroupedRequest,
-  type ActivitySource,
-  type SmartSearch,
-  type UserActivity,
-} from './status';
+import { SMART_SEARCHES, type SmartSearch } from './smartSearches';
+import { TREE_USER_FIELDS, USER_GROUPS, combineQuery, combineSmartQuery, groupSupported, satisfiesParams, ungroupedRequest } from './status';
+import { type ActivitySource, type UserActivity } from './signIns';
 import { GROUP_LABELS, GROUP_TOOLTIPS, GroupNode, smartLabel, smartTooltip, type PageFetcher } from './nodes';
 
 /** A query that parsed but cannot be applied (e.g. an unknown group name). */

@@ -4,7 +4,9 @@ import type { IUser } from '@looker/sdk';
 import type { Page } from '../looker/client';
 import { userLabel } from '../format/names';
 import { formatDateTime } from '../format/dates';
-import type { ActivitySource, SmartSearch, SmartSearchId, UserGroup, UserStatus } from './status';
+import type { ActivitySource } from './signIns';
+import type { SmartSearch, SmartSearchId } from './smartSearches';
+import type { UserGroup, UserStatus } from './status';
 
 /** One page of a group. `fields`: what to read instead of the tree's fields, honoured where {@link GroupNode.narrowable}. */
 export type PageFetcher = (offset: number, limit: number, signal: AbortSignal, fields?: string) => Promise<Page<IUser>>;

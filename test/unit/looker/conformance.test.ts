@@ -16,7 +16,8 @@ import {
 } from '../../../src/looker/apiSurface';
 import surfaceJson from '../../../src/looker/api-surface.json';
 import { SORTABLE_USER_FIELDS, parseQuery, type UserQuery } from '../../../src/users/query';
-import { SMART_SEARCHES, TREE_USER_FIELDS, classifyUser, combineQuery, groupFilter, groupSupported, ungroupedRequest } from '../../../src/users/status';
+import { SMART_SEARCHES } from '../../../src/users/smartSearches';
+import { TREE_USER_FIELDS, classifyUser, combineQuery, groupFilter, groupSupported, ungroupedRequest } from '../../../src/users/status';
 import { activityQuery, parseActivityRows, readActivity } from '../../../src/users/activity';
 import { EXPORT_FIELDS, apiFields } from '../../../src/bulk/csv';
 import { ACCESS_USER_FIELDS } from '../../../src/lookml/api';

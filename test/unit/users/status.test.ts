@@ -4,24 +4,9 @@ import * as path from 'path';
 import fc from 'fast-check';
 import type { IUser } from '@looker/sdk';
 import { parseQuery, resolveGroup, type UserQuery, type UserSearchParams } from '../../../src/users/query';
-import {
-  SMART_SEARCHES,
-  TREE_USER_FIELDS,
-  TREE_USER_FIELDS_NO_URLS,
-  USER_GROUPS,
-  classifyUser,
-  lastActivityAt,
-  combineQuery,
-  combineSmartQuery,
-  satisfiesParams,
-  firstCredentialAt,
-  groupFilter,
-  groupOf,
-  isInactiveSince,
-  lastLoginAt,
-  ungroupedRequest,
-  type UserGroup,
-} from '../../../src/users/status';
+import { SMART_SEARCHES } from '../../../src/users/smartSearches';
+import { TREE_USER_FIELDS, TREE_USER_FIELDS_NO_URLS, USER_GROUPS, classifyUser, combineQuery, combineSmartQuery, satisfiesParams, groupFilter, groupOf, ungroupedRequest, type UserGroup } from '../../../src/users/status';
+import { lastActivityAt, firstCredentialAt, isInactiveSince, lastLoginAt } from '../../../src/users/signIns';
 
 const NOW = Date.parse('2025-06-30T12:00:00Z');
 const DAY = 24 * 60 * 60 * 1000;

@@ -2,7 +2,7 @@
  * `LookerClient`'s user endpoints: search, read (one, by ids in batches, by credential, every page), create,
  * update, delete, and service accounts.
  */
-import type { IRequestAllUsers, IRequestSearchUsers, IRequestSearchUsersNames, IServiceAccount, IUser, IWriteServiceAccount, IWriteUser } from '@looker/sdk';
+import type { IRequestSearchUsers, IRequestSearchUsersNames, IServiceAccount, IUser, IWriteServiceAccount, IWriteUser } from '@looker/sdk';
 import { encodeQuery, seg, type Page } from '../http';
 import { InstanceEndpoints } from './instance';
 
@@ -61,11 +61,6 @@ export abstract class UserEndpoints extends InstanceEndpoints {
       out.push(...(await this.list<IUser>({ method: 'GET', path: '/users', query: { fields, ids: batch }, signal })));
     }
     return out;
-  }
-
-  /** GET /users (paged list of all users). */
-  listUsers(req: IRequestAllUsers = {}, signal?: AbortSignal): Promise<Page<IUser>> {
-    return this.page({ method: 'GET', path: '/users', query: { ...req }, signal });
   }
 
   user(id: string, fields?: string, signal?: AbortSignal): Promise<IUser> {

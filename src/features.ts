@@ -123,6 +123,13 @@ export class Features implements vscode.Disposable {
   private registrar(feature: FeatureName): Registrar {
     const stubbed = new Set<string>(FEATURE_COMMANDS[feature]);
     return (handlers) => {
+      // The manifest and the feature must agree: a stub without a handler would fail on every use.
+      const missing = [...stubbed].filter((id) => !(id in handlers));
+      const contributed = new Set<string>((this.deps.context.extension.packageJSON?.contributes?.commands ?? []).map((c: { command: string }) => c.command));
+      const unlisted = Object.keys(handlers).filter((id) => contributed.has(id) && !stubbed.has(id));
+      if (missing.length || unlisted.length) {
+        throw new Error(`features.manifest.ts and the ${feature} feature disagree: listed, not registered: ${missing.join(', ') || '-'}; registered, not listed: ${unlisted.join(', ') || '-'}`);
+      }
       for (const [id, handler] of Object.entries(handlers)) {
         const wrapped = wrapCommand(this.deps.log, id, handler);
         if (stubbed.has(id)) this.handlers.set(id, wrapped);

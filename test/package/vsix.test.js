@@ -15,7 +15,7 @@ const ALLOWED = [
   /^extension\/package\.json$/,
   /^extension\/package\.nls(\.[\w-]+)?\.json$/,
   /^extension\/(readme\.md|changelog\.md|LICENSE\.txt|LICENSE)$/i,
-  /^extension\/dist\/(extension|details|bulk|lookml)\.js$/,
+  /^extension\/dist\/extension\.js$/,
   /^extension\/dist\/media\/[\w-]+\.js$/,
   /^extension\/media\/[\w-]+\.(css|svg|png)$/,
   /^extension\/media\/codicons\/codicon\.(css|ttf)$/,

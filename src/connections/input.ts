@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { normalizeBaseUrl, type ConnectionProfile } from '../looker/profile';
 
 export const BACK = Symbol('back');
 
@@ -74,4 +75,30 @@ export function showInputStep(s: InputStep): Promise<string | typeof BACK | symb
     box.onDidHide(() => finish(undefined));
     box.show();
   });
+}
+
+/** The instance URL step's check: an unusable URL blocks Enter; with `warnings`, a doubtful one is flagged but accepted. */
+export function validateUrl(v: string, warnings: boolean): vscode.InputBoxValidationMessage | undefined {
+  const n = normalizeBaseUrl(v);
+  if (n.error) return { message: n.error, severity: vscode.InputBoxValidationSeverity.Error };
+  if (warnings && n.warning) return { message: n.warning, severity: vscode.InputBoxValidationSeverity.Warning };
+  return undefined;
+}
+
+/** The client ID step's check: one must be typed. */
+export function validateClientId(v: string): vscode.InputBoxValidationMessage | undefined {
+  return v.trim() ? undefined : { message: vscode.l10n.t('Enter the client ID.'), severity: vscode.InputBoxValidationSeverity.Error };
+}
+
+/**
+ * Picks one of `list`: the only one without asking, else from a quick pick (each with its URL; `active` marks the
+ * active connection). Undefined when dismissed.
+ */
+export async function pickProfile(list: ConnectionProfile[], placeHolder: string, active?: string): Promise<ConnectionProfile | undefined> {
+  if (list.length === 1) return list[0];
+  const pick = await vscode.window.showQuickPick(
+    list.map((p) => ({ label: p.name, description: p.baseUrl, detail: p.id === active ? vscode.l10n.t('Active') : undefined, profile: p })),
+    { placeHolder },
+  );
+  return pick?.profile;
 }

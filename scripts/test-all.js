@@ -20,7 +20,7 @@ const ROOT = path.resolve(__dirname, '..');
 // The fewest tests each tier may report. Set a little below the counts of a full run; raise them when tests are
 // added, never lower them to make a run pass.
 const MIN_TESTS = {
-  unit: 395,
+  unit: 405,
   'in-host': 136,
   ui: 51,
   smoke: 6,

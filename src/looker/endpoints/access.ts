@@ -1,15 +1,12 @@
 /**
- * `LookerClient`'s access endpoints: roles (and their model and permission sets), LookML models, groups and
+ * `LookerClient`'s access endpoints: roles (and their model sets), groups and
  * user attributes.
  */
 import type {
   IGroup,
-  ILookmlModel,
   IModelSet,
-  IPermissionSet,
   IRequestAllGroupUsers,
   IRequestAllGroups,
-  IRequestAllLookmlModels,
   IRequestUserAttributeUserValues,
   IRole,
   IUser,
@@ -51,16 +48,6 @@ export abstract class AccessEndpoints extends CredentialEndpoints {
   /** GET /model_sets */
   allModelSets(fields?: string, signal?: AbortSignal): Promise<IModelSet[]> {
     return this.list({ method: 'GET', path: '/model_sets', query: { fields }, signal });
-  }
-
-  /** GET /permission_sets */
-  allPermissionSets(fields?: string, signal?: AbortSignal): Promise<IPermissionSet[]> {
-    return this.list({ method: 'GET', path: '/permission_sets', query: { fields }, signal });
-  }
-
-  /** GET /lookml_models */
-  allLookmlModels(req: IRequestAllLookmlModels = {}, signal?: AbortSignal): Promise<ILookmlModel[]> {
-    return this.list({ method: 'GET', path: '/lookml_models', query: { ...req }, signal });
   }
 
   // ---------------------------------------------------------------------------------------------------------------

@@ -38,4 +38,6 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.mjs'], languageOptions: { sourceType: 'module' } },
+  // The webview page shares module-level state (media/details/state.ts): a local of the same name would hide it.
+  { files: ['media/**/*.ts'], rules: { '@typescript-eslint/no-shadow': 'error' } },
 );

@@ -119,8 +119,8 @@ function onMessage(m: HostMessage): void {
       st.loadError = undefined;
       // Edits restored from the previous page are kept only for the same user.
       {
-        const st = vscode.getState();
-        if (isPageState(st) && (st.userId !== m.data.userId || st.connectionId !== m.data.connectionId)) {
+        const saved = vscode.getState();
+        if (isPageState(saved) && (saved.userId !== m.data.userId || saved.connectionId !== m.data.connectionId)) {
           st.edits = {};
           st.base = {};
         }

@@ -137,10 +137,10 @@ export function setEdit(f: EditableField, v: EditValue): void {
 
 function updateDirty(): void {
   const n = dirtyFields().length;
-  const save = document.getElementById('save') as HTMLButtonElement | null;
+  const saveButton = document.getElementById('save') as HTMLButtonElement | null;
   const discard = document.getElementById('discard') as HTMLButtonElement | null;
   const status = document.getElementById('dirty');
-  if (save) save.disabled = n === 0 || !!st.busy;
+  if (saveButton) saveButton.disabled = n === 0 || !!st.busy;
   if (discard) discard.disabled = n === 0 || !!st.busy;
   if (status) status.textContent = n ? s('unsavedChanges') : s('noChanges');
   for (const f of EDITABLE_FIELDS) document.getElementById(`row-${f}`)?.classList.toggle('changed', f in st.edits);

@@ -36,7 +36,8 @@ export interface ConnectedInfo {
  */
 export class ConnectionManager implements vscode.Disposable {
   private readonly clients = new Map<string, ClientEntry>();
-  private readonly info = new Map<string, ConnectedInfo>();
+  /** What the last test found, with the profile (as JSON) it was found for: an edited profile's info is void. */
+  private readonly info = new Map<string, { info: ConnectedInfo; key: string }>();
   private readonly activeChanged = new vscode.EventEmitter<ConnectionProfile | undefined>();
   /** Fires when another connection became active, or the active one's profile or secret changed. */
   readonly onDidChangeActive = this.activeChanged.event;
@@ -96,6 +97,7 @@ export class ConnectionManager implements vscode.Disposable {
     if (now !== undefined && entry.lastSecret !== undefined && entry.lastSecret !== now) {
       this.log.info(`The client secret of connection ${id} changed: signing in again`);
       this.info.delete(id);
+      entry.apiUser.clear();
       await entry.client.logout();
     }
   }
@@ -168,7 +170,7 @@ export class ConnectionManager implements vscode.Disposable {
 
   /** What the last successful test of a connection found (API user, Looker version). */
   connectedInfo(id: string): ConnectedInfo | undefined {
-    return this.info.get(id);
+    return this.currentInfo(id);
   }
 
   /**
@@ -178,7 +180,7 @@ export class ConnectionManager implements vscode.Disposable {
   identity(id: string): AuditConnection | undefined {
     const p = this.store.get(id);
     if (!p) return undefined;
-    const info = this.info.get(id);
+    const info = this.currentInfo(id);
     const out: AuditConnection = { id: p.id, name: p.name, url: p.baseUrl, host: hostOf(p.baseUrl) };
     if (info?.userId) out.apiUserId = info.userId;
     if (info?.lookerVersion) out.release = info.lookerVersion;
@@ -190,7 +192,7 @@ export class ConnectionManager implements vscode.Disposable {
    * the profile or secret changes.
    */
   apiUser(id: string): Promise<ApiUser> {
-    const info = this.info.get(id);
+    const info = this.currentInfo(id);
     if (info?.userId) return Promise.resolve({ id: info.userId, name: info.userName });
     const client = this.client(id);
     const entry = this.clients.get(id);
@@ -201,7 +203,15 @@ export class ConnectionManager implements vscode.Disposable {
   }
 
   setConnectedInfo(id: string, info: ConnectedInfo): void {
-    this.info.set(id, info);
+    const p = this.store.get(id);
+    if (p) this.info.set(id, { info, key: JSON.stringify(p) });
+  }
+
+  /** The connection's info if it was found for the profile as it is now (another window may have edited it since). */
+  private currentInfo(id: string): ConnectedInfo | undefined {
+    const entry = this.info.get(id);
+    const p = this.store.get(id);
+    return entry && p && entry.key === JSON.stringify(p) ? entry.info : undefined;
   }
 
   /** Logs the API user of a connection out and forgets its session. */

@@ -119,7 +119,7 @@ function byteLength(body: unknown): number | undefined {
 /**
  * The connection to one Looker instance (API 4.0), without endpoints. Logs in lazily (API key or OAuth refresh token),
  * shares one login between concurrent calls, logs in again once after a 401, retries 429 (always) and
- * 503/502/504/dropped connections (only idempotent requests) with backoff that honours `Retry-After`, enforces the
+ * 408/502/503/504 and dropped connections (only idempotent requests) with backoff that honours `Retry-After`, enforces the
  * per-request timeout, and keeps a "verify TLS: off" setting inside this connection. Every call rejects with
  * {@link LookerApiError} only.
  */
@@ -269,7 +269,7 @@ export class LookerHttp {
   }
 
   /**
-   * An exchange with retries: 429 always (Looker refused before doing anything); 502/503/504 and dropped connections
+   * An exchange with retries: 429 always (Looker refused before doing anything); 408/502/503/504 and dropped connections
    * only when the request is idempotent. Bounded by attempts and total time; `Retry-After` is honoured.
    */
   protected async send(req: Req, token?: string): Promise<Res> {

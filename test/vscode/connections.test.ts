@@ -85,6 +85,23 @@ describe('connections', function () {
     }, 'the restored secret to work again', 20000);
   });
 
+  it('what a connection test found (API user, release) is dropped when the profile is edited elsewhere', async () => {
+    const a = await api();
+    const r = await a.connections.testAndSave({ baseUrl: sb!.url, clientId: sb!.clientId, secret: sb!.clientSecret, name: 'Identity', verifyTls: true, timeoutSeconds: 30, id: 'identity-test-conn' });
+    assert.ok(r.profile);
+    assert.strictEqual(a.manager.identity('identity-test-conn')?.apiUserId, '1', 'the test found the API user');
+    // Another window renames the connection: the settings change under this window.
+    await a.store.save({ ...r.profile, name: 'Identity (edited elsewhere)' });
+    await waitFor(() => a.store.get('identity-test-conn')?.name === 'Identity (edited elsewhere)', 'the edited profile');
+    assert.strictEqual(a.manager.identity('identity-test-conn')?.apiUserId, undefined, 'not taken from the test of the old profile');
+    await sandboxLog.clear(sb!);
+    assert.deepStrictEqual(await a.manager.apiUser('identity-test-conn'), { id: '1', name: 'Api Admin' });
+    assert.ok((await sandboxLog.get(sb!)).some((e) => e.apiPath === '/user' && e.method === 'GET'), 'the API user was read again');
+    a.dialogs.answers.push('Remove');
+    assert.strictEqual(await a.connections.remove('identity-test-conn'), true);
+    await connectSandbox(a, sb!);
+  });
+
   it('removing a connection deletes its secret', async () => {
     const a = await api();
     const r = await a.connections.testAndSave({ baseUrl: sb!.url, clientId: sb!.clientId, secret: sb!.clientSecret, name: 'Temp', verifyTls: true, timeoutSeconds: 30, id: 'temp-test-conn' });

@@ -21,7 +21,7 @@ const ROOT = path.resolve(__dirname, '..');
 // added, never lower them to make a run pass.
 const MIN_TESTS = {
   unit: 405,
-  'in-host': 136,
+  'in-host': 137,
   ui: 51,
   smoke: 6,
   package: 3,

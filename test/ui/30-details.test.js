@@ -1,7 +1,7 @@
 // UI scenario: the user details webview in headless Chromium. A person opens a user from the tree, edits and saves
 // inside the webview; hostile names from the sandbox render as text and run nothing (checked from inside the page).
 const assert = require('assert');
-const { addConnection, detailsFrame, getSession, openLookerView, openUser, runCommand, screenshot, until, usePage } = require('./workbench');
+const { addConnection, detailsFrame, getSession, openLookerView, openUser, runCommand, screenshot, until, usePage, writesSince } = require('./workbench');
 
 const IMG_NAME = '<img src=x onerror=alert(1)>';
 const SCRIPT_NAME = '<script>alert("x")</script>';
@@ -17,7 +17,6 @@ async function waitRequest(sb, from, pred, what, timeoutMs = 15000) {
   throw new Error(`the sandbox saw no ${what}`);
 }
 
-const writesSince = (sb, from) => sb.requests.slice(from).filter((r) => r.method !== 'GET' && !/\/login$/.test(r.path));
 
 describe('user details webview (UI)', function () {
   this.timeout(240000);

@@ -1,7 +1,7 @@
 // UI scenarios behind the README's pictures: a bulk action's dry-run preview (cancelled there, nothing written) and
 // the LookML CodeLens that counts who can access a model.
 const assert = require('assert');
-const { fromContextMenu, openLookerView, screenshot, usePage, useSandboxConnection } = require('./workbench');
+const { fromContextMenu, openLookerView, screenshot, usePage, useSandboxConnection, writesSince } = require('./workbench');
 
 describe('bulk preview and LookML CodeLens (UI)', function () {
   this.timeout(240000);
@@ -36,7 +36,7 @@ describe('bulk preview and LookML CodeLens (UI)', function () {
     await frame.locator('#cancel').waitFor({ state: 'detached', timeout: 30000 }).catch(async () => {
       assert.strictEqual(await frame.locator('#cancel').count().catch(() => 0), 0, 'the preview closed after Cancel');
     });
-    const writes = sb.requests.slice(before).filter((r) => r.method !== 'GET' && !/\/login$/.test(r.path));
+    const writes = writesSince(sb, before);
     assert.deepStrictEqual(writes.map((r) => `${r.method} ${r.path}`), [], 'the dry run and the cancel wrote nothing');
   });
 

@@ -1,7 +1,7 @@
 // UI scenario: inviting a user as a person does — the Users view's "…" menu → Invite User… → the six steps (names,
 // email, a role and a group ticked in the lists, send the setup email) → the dry-run preview → Confirm.
 const assert = require('assert');
-const { frameWith, openLookerView, screenshot, until, usePage, useSandboxConnection } = require('./workbench');
+const { frameWith, openLookerView, screenshot, until, usePage, useSandboxConnection, writesSince } = require('./workbench');
 
 /** Ticks the row of a multi-select quick pick whose label is `label` (a click on the row toggles its check box). */
 async function tick(page, label) {
@@ -65,7 +65,7 @@ describe('invite a user (UI)', function () {
     assert.match(title, /Sandbox Invite/, 'the preview names the connection');
     assert.ok(title.includes(new URL(sb.url).host), 'and the host');
     assert.ok(title.includes(email), 'and who will be created');
-    assert.deepStrictEqual(sb.requests.slice(from).filter((r) => r.method !== 'GET' && !/\/log(in|out)$/.test(r.path)), [], 'nothing written before Confirm');
+    assert.deepStrictEqual(writesSince(sb, from), [], 'nothing written before Confirm');
     await screenshot(page, 'invite-preview');
     await frame.locator('#confirm').click();
 

@@ -2,7 +2,7 @@
 // search, right-click → Delete Users…, the preview lists the schedules, "Reassign Schedules First…", pick the new
 // owner in the quick pick, confirm the reassignment's preview, then type the count in the delete's preview.
 const assert = require('assert');
-const { answer, frameWith, fromContextMenu, openLookerView, runCommand, screenshot, until, usePage, useSandboxConnection } = require('./workbench');
+const { answer, frameWith, fromContextMenu, openLookerView, runCommand, screenshot, until, usePage, useSandboxConnection, writesSince } = require('./workbench');
 
 describe('delete with a hand-over (UI)', function () {
   this.timeout(240000);
@@ -32,7 +32,7 @@ describe('delete with a hand-over (UI)', function () {
     for (const s of schedules) assert.ok(text.includes(s.name), `the preview lists "${s.name}": ${text}`);
     assert.match(text, /personal folder/);
     await screenshot(page, 'delete-handover');
-    assert.deepStrictEqual(sb.requests.slice(from).filter((r) => r.method !== 'GET' && !/\/login$/.test(r.path)), [], 'nothing written yet');
+    assert.deepStrictEqual(writesSince(sb, from), [], 'nothing written yet');
 
     await preview.locator('#extra').click();
     const box = page.locator('.quick-input-widget');
@@ -63,7 +63,7 @@ describe('delete with a hand-over (UI)', function () {
     await again.locator('#confirm').click();
     await until(() => !sb.db.byId.has(owner.id), 'the user deleted', 30000);
     for (const s of schedules) assert.strictEqual(sb.db.scheduledPlans.find((p) => p.id === s.id)?.user_id, '15', `"${s.name}" survived the delete`);
-    const writes = sb.requests.slice(from).filter((r) => r.method !== 'GET' && !/\/log(in|out)$/.test(r.path));
+    const writes = writesSince(sb, from);
     assert.deepStrictEqual(writes.map((r) => `${r.method} ${r.apiPath}`), [...schedules.map((s) => `PATCH /scheduled_plans/${s.id}`), `DELETE /users/${owner.id}`]);
   });
 });

@@ -215,6 +215,14 @@ function useSandboxConnection(state, name, use) {
   });
 }
 
+/**
+ * The writes among the sandbox's logged requests (from index `from`): not GET, not a log-in or log-out, and not a
+ * System Activity query (POST /queries/run/json reads; the tree's "Inactive > 90 days" may load one at any time).
+ */
+function writesSince(sb, from) {
+  return sb.requests.slice(from).filter((r) => r.method !== 'GET' && r.op !== 'run_inline_query' && !/\/log(in|out)$/.test(r.path));
+}
+
 module.exports = {
-  frameWith, fromContextMenu, until, useSandboxConnection,
+  frameWith, fromContextMenu, until, useSandboxConnection, writesSince,
   answer, addConnection, detailsFrame, openUser, usePage, setSession, getSession, openWorkbench, openLookerView, lookerActivity, usersPane, runCommand, screenshot };

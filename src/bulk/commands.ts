@@ -106,8 +106,8 @@ export class BulkCommands implements vscode.Disposable {
     return retryFailed(this.flow, job, profile);
   }
 
-  saveReportCsv(job: BulkJob, target?: vscode.Uri): Promise<vscode.Uri | undefined> {
-    return saveReportCsv(job, target);
+  saveReportCsv(job: BulkJob): Promise<vscode.Uri | undefined> {
+    return saveReportCsv(job);
   }
 
   /** Export Users…; `opts` comes only from internal callers (the test handle), never from the command's arguments. */

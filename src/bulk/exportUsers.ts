@@ -7,6 +7,7 @@ import * as path from 'path';
 import type { IUser } from '@looker/sdk';
 import type { LookerClient } from '../looker/client';
 import { LookerApiError } from '../looker/errors';
+import { saveDialog } from '../commands/prompt';
 import { fieldLabel } from '../format/labels';
 import { userCount } from '../util/plural';
 import { EXPORT_FIELDS, apiFields, usersToCsv, usersToJson } from './csv';
@@ -16,16 +17,16 @@ import type { BulkDeps } from './jobFlow';
 import { defaultDir } from './report';
 import { allOfGroup, asGroup, selectedUserIds } from './targets';
 
-/** What an internal caller (the test handle) may set: fields (from the allow-list too), format and file. */
+/** What an internal caller (the test handle) may set: fields (from the allow-list too) and format. Never the file. */
 export interface ExportRequest {
   fields?: string[];
   format?: 'csv' | 'json';
-  target?: vscode.Uri;
 }
 
 /**
- * Export Users…: fields picked from the allow-list, then the save dialog. `opts` comes only from internal callers
- * (the test handle), never from the command's arguments; its fields must be on the allow-list too.
+ * Export Users…: fields picked from the allow-list, then the save dialog (always: no caller names the file). `opts`
+ * comes only from internal callers (the test handle), never from the command's arguments; its fields must be on the
+ * allow-list too.
  */
 export async function exportUsers(deps: BulkDeps, clicked?: unknown, selected?: unknown, opts: ExportRequest = {}): Promise<vscode.Uri | undefined> {
   const { manager, tree, view, log } = deps;
@@ -62,12 +63,10 @@ export async function exportUsers(deps: BulkDeps, clicked?: unknown, selected?: 
   const fields = apiFields(['id', ...paths]);
   const client = manager.client();
   if (!client) return undefined;
-  const uri =
-    opts.target ??
-    (await vscode.window.showSaveDialog({
-      filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
-      defaultUri: vscode.Uri.file(path.join(defaultDir(), `looker-users.${format}`)),
-    }));
+  const uri = await saveDialog({
+    filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
+    defaultUri: vscode.Uri.file(path.join(defaultDir(), `looker-users.${format}`)),
+  });
   if (!uri) return undefined;
   const count = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Exporting {0}', target.label), cancellable: true },
@@ -89,13 +88,11 @@ export async function exportUsers(deps: BulkDeps, clicked?: unknown, selected?: 
   );
   log.info(`Export: ${count} user(s) of ${target.label} on ${manager.active()?.name ?? '?'} as ${format.toUpperCase()} (${paths.join(', ')}) to ${uri.fsPath}`);
   const open = vscode.l10n.t('Open');
-  if (!opts.target) {
-    void vscode.window
-      .showInformationMessage(vscode.l10n.t('Exported {0} ({1}) to {2}.', userCount(count), target.label, path.basename(uri.fsPath)), open)
-      .then((p) => {
-        if (p === open) void vscode.window.showTextDocument(uri);
-      });
-  }
+  void vscode.window
+    .showInformationMessage(vscode.l10n.t('Exported {0} ({1}) to {2}.', userCount(count), target.label, path.basename(uri.fsPath)), open)
+    .then((p) => {
+      if (p === open) void vscode.window.showTextDocument(uri);
+    });
   return uri;
 }
 

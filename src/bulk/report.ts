@@ -8,6 +8,7 @@ import * as path from 'path';
 import type { Log } from '../log';
 import type { ConnectionProfile } from '../looker/profile';
 import { describeError } from '../commands/errors';
+import { saveDialog } from '../commands/prompt';
 import { userOfLabel } from '../audit/log';
 import { hostOf } from '../util/urls';
 import { userCount } from '../util/plural';
@@ -82,11 +83,9 @@ async function openReport(job: BulkJob): Promise<vscode.TextDocument> {
   return doc;
 }
 
-/** Saves the report as CSV to `target`, else where the save dialog says. */
-export async function saveReportCsv(job: BulkJob, target?: vscode.Uri): Promise<vscode.Uri | undefined> {
-  const uri =
-    target ??
-    (await vscode.window.showSaveDialog({ filters: { CSV: ['csv'] }, defaultUri: vscode.Uri.file(path.join(defaultDir(), `looker-${job.action}-${job.id}.csv`)) }));
+/** Saves the report as CSV where the save dialog says. */
+export async function saveReportCsv(job: BulkJob): Promise<vscode.Uri | undefined> {
+  const uri = await saveDialog({ filters: { CSV: ['csv'] }, defaultUri: vscode.Uri.file(path.join(defaultDir(), `looker-${job.action}-${job.id}.csv`)) });
   if (!uri) return undefined;
   await vscode.workspace.fs.writeFile(uri, Buffer.from(reportCsv(job), 'utf8'));
   return uri;

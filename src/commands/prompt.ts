@@ -9,7 +9,14 @@ declare const __TEST_HOOKS__: boolean;
  * to press a button of a modal message box. Each queued answer is used once, in order; every prompt is recorded.
  * Honoured only in a test build running in test mode (see testMode.ts); reachable only through the test handle.
  */
-export const dialogTestHooks = { answers: [] as (string | undefined)[], prompts: [] as string[], errors: [] as string[], warnings: [] as string[] };
+export const dialogTestHooks = {
+  answers: [] as (string | undefined)[],
+  /** Files chosen in the save dialog, used in order like `answers`. */
+  saveAs: [] as (vscode.Uri | undefined)[],
+  prompts: [] as string[],
+  errors: [] as string[],
+  warnings: [] as string[],
+};
 
 /** Records an error message shown to the user (test builds only), so in-host tests can read what a person saw. */
 export function recordShownError(message: string): void {
@@ -33,6 +40,18 @@ function hooked(message: string): { answered: boolean; value?: string } {
     return { answered: true, value: dialogTestHooks.answers.shift() };
   }
   return { answered: false };
+}
+
+/**
+ * The save dialog: the only way a file name reaches a write of the extension. A queued `saveAs` answer stands for
+ * the person's choice only in a test build running in test mode (like `answers`).
+ */
+export async function saveDialog(options: vscode.SaveDialogOptions): Promise<vscode.Uri | undefined> {
+  if (typeof __TEST_HOOKS__ !== 'undefined' && __TEST_HOOKS__ && inTestMode() && dialogTestHooks.saveAs.length > 0) {
+    dialogTestHooks.prompts.push(`save: ${options.defaultUri?.fsPath ?? ''}`);
+    return dialogTestHooks.saveAs.shift();
+  }
+  return vscode.window.showSaveDialog(options);
 }
 
 /** A modal confirmation; resolves to the chosen item or undefined (cancelled). */

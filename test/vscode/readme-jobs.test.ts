@@ -150,9 +150,10 @@ describe('README: bulk jobs, export and saved searches', function () {
     const outcome = await running;
     assert.ok(outcome);
     assert.deepStrictEqual([outcome.result.counts.done, outcome.result.counts.failed], [2, 1]);
-    // The report's "Save as CSV…" (the button calls this with the save dialog's answer).
+    // The report's "Save as CSV…", the file chosen in its save dialog.
     const target = vscode.Uri.file(path.join(tmp, 'report.csv'));
-    await a.bulk.saveReportCsv(outcome.job, target);
+    a.dialogs.saveAs.push(target);
+    assert.strictEqual((await a.bulk.saveReportCsv(outcome.job))?.fsPath, target.fsPath);
     const lines = fs.readFileSync(target.fsPath, 'utf8').trim().split(/\r?\n/);
     assert.strictEqual(lines.length, 4, lines.join('\n'));
     const row = (id: string) => lines.find((l) => l.startsWith(`${id},`)) ?? '';
@@ -205,7 +206,8 @@ describe('README: bulk jobs, export and saved searches', function () {
     assert.ok(expected.length > 1000, `more than one page of Active users (${expected.length})`);
     const target = vscode.Uri.file(path.join(tmp, 'active.json'));
     await sandboxLog.clear(sb!);
-    const uri = await a.bulk.exportUsers(group, undefined, { fields: ['id', 'email'], format: 'json', target });
+    a.dialogs.saveAs.push(target);
+    const uri = await a.bulk.exportUsers(group, undefined, { fields: ['id', 'email'], format: 'json' });
     assert.strictEqual(uri?.fsPath, target.fsPath);
     const rows = JSON.parse(fs.readFileSync(target.fsPath, 'utf8')) as { id: string }[];
     const ids = rows.map((r) => String(r.id));

@@ -148,7 +148,9 @@ describe('public commands with hostile arguments', function () {
     await callHostile('looker.exportUsers', undefined, undefined, { target, fields: ['credentials_email.password_reset_url'], format: 'csv' });
     assert.ok(!fs.existsSync(target.fsPath), 'no file written without the save dialog');
     // Even the internal API refuses a field that is not on the allow-list.
-    await assert.rejects(a.bulk.exportUsers(undefined, undefined, { target, fields: ['credentials_email.password_reset_url'], format: 'csv' }), /cannot be exported/);
+    a.dialogs.saveAs.push(target);
+    await assert.rejects(a.bulk.exportUsers(undefined, undefined, { fields: ['credentials_email.password_reset_url'], format: 'csv' }), /cannot be exported/);
+    a.dialogs.saveAs.length = 0;
     assert.ok(!fs.existsSync(target.fsPath));
   });
 });

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { IUserLoginLockout } from '@looker/sdk';
 import type { BulkOutcome } from '../../src/bulk/commands';
 import type { GroupNode, UserNode, UsersNode } from '../../src/users/nodes';
-import { NO_SANDBOX, api, connectSandbox, sandbox, sandboxApi, sandboxLog, waitFor, writesOf } from './helpers';
+import { api, connectSandbox, NO_SANDBOX, sandbox, sandboxApi, sandboxLog, startConnected, waitFor, writesOf } from './helpers';
 
 const isGroup = (n: UsersNode): n is GroupNode => n.kind === 'group';
 const isUser = (n: UsersNode): n is UserNode => n.kind === 'user';
@@ -16,10 +16,7 @@ describe('admin jobs: unlock', function () {
   let connectionId: string;
 
   before(async function () {
-    if (!sb) throw new Error(NO_SANDBOX);
-    const a = await api();
-    connectionId = await connectSandbox(a, sb);
-    await a.tree.setQuery(undefined);
+    ({ connectionId } = await startConnected(sb));
   });
 
   afterEach(async () => {
@@ -209,10 +206,7 @@ describe('admin jobs: clean-up views', function () {
   const sb = sandbox();
 
   before(async function () {
-    if (!sb) throw new Error(NO_SANDBOX);
-    const a = await api();
-    await connectSandbox(a, sb);
-    await a.tree.setQuery(undefined);
+    await startConnected(sb);
   });
 
   async function group(key: string): Promise<{ node: GroupNode; users: UserNode[] }> {

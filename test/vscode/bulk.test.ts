@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { IUser } from '@looker/sdk';
 import type { BulkCommands, BulkOutcome } from '../../src/bulk/commands';
 import type { GroupNode, UserNode, UsersNode } from '../../src/users/nodes';
-import { api, connectSandbox, sandbox, sandboxApi, sandboxLog, waitFor, NO_SANDBOX, writesOf } from './helpers';
+import { api, sandbox, sandboxApi, sandboxLog, startConnected, waitFor, writesOf } from './helpers';
 
 const isGroup = (n: UsersNode): n is GroupNode => n.kind === 'group';
 const isUser = (n: UsersNode): n is UserNode => n.kind === 'user';
@@ -20,10 +20,7 @@ describe('bulk disable with preview, audit and undo', function () {
   let bulk: BulkCommands;
 
   before(async function () {
-    if (!sb) throw new Error(NO_SANDBOX);
-    const a = await api();
-    await connectSandbox(a, sb);
-    await a.tree.setQuery(undefined);
+    const { a } = await startConnected(sb);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'looker-bulk-'));
     bulk = a.bulk;
   });

@@ -5,7 +5,7 @@ import type { IUser } from '@looker/sdk';
 import type { GroupNode, UserNode, UsersNode } from '../../src/users/nodes';
 import type { DetailsPanel } from '../../src/details/panel';
 import type { HostMessage } from '../../src/details/protocol';
-import { api, connectSandbox, sandbox, sandboxApi, sandboxLog, waitFor, type SandboxEnv, NO_SANDBOX, writesOf } from './helpers';
+import { api, connectSandbox, sandbox, sandboxApi, sandboxLog, startConnected, waitFor, writesOf, type SandboxEnv } from './helpers';
 
 const isGroup = (n: UsersNode): n is GroupNode => n.kind === 'group';
 const isUser = (n: UsersNode): n is UserNode => n.kind === 'user';
@@ -55,10 +55,7 @@ describe('user details panel', function () {
   let connectionId: string;
 
   before(async function () {
-    if (!sb) throw new Error(NO_SANDBOX);
-    const a = await api();
-    connectionId = await connectSandbox(a, sb);
-    await a.tree.setQuery(undefined);
+    ({ connectionId } = await startConnected(sb));
   });
 
   afterEach(async () => {

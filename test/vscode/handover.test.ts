@@ -9,7 +9,7 @@ import type { BulkOutcome } from '../../src/bulk/commands';
 import type { DetailsPanel } from '../../src/details/panel';
 import type { GroupNode, UserNode } from '../../src/users/nodes';
 import type { HostMessage } from '../../src/details/protocol';
-import { NO_SANDBOX, api, connectSandbox, sandbox, sandboxApi, sandboxLog, waitFor, writesOf } from './helpers';
+import { api, sandbox, sandboxApi, sandboxLog, startConnected, waitFor, writesOf } from './helpers';
 
 function posted<T extends HostMessage['type']>(p: DetailsPanel, from: number, type: T): Extract<HostMessage, { type: T }>[] {
   return p.posted.slice(from).filter((m): m is Extract<HostMessage, { type: T }> => m.type === type);
@@ -22,11 +22,8 @@ describe('API keys, service accounts and delete with a hand-over', function () {
   let host: string;
 
   before(async function () {
-    if (!sb) throw new Error(NO_SANDBOX);
-    const a = await api();
-    connectionId = await connectSandbox(a, sb);
-    host = new URL(sb.url).host;
-    await a.tree.setQuery(undefined);
+    ({ connectionId } = await startConnected(sb));
+    host = new URL(sb!.url).host;
   });
 
   afterEach(async () => {

@@ -92,6 +92,18 @@ export async function connectSandbox(a: ExtensionApi, sb: SandboxEnv, name = 'Sa
   return r.profile.id;
 }
 
+/**
+ * A suite's start: the sandbox connected and active, the Users view without a search. Throws when the runner gave
+ * no sandbox. Returns the test handle and the connection's id.
+ */
+export async function startConnected(sb: SandboxEnv | undefined): Promise<{ a: ExtensionApi; connectionId: string }> {
+  if (!sb) throw new Error(NO_SANDBOX);
+  const a = await api();
+  const connectionId = await connectSandbox(a, sb);
+  await a.tree.setQuery(undefined);
+  return { a, connectionId };
+}
+
 export async function waitFor<T>(fn: () => T | Promise<T>, what: string, ms = 10000): Promise<NonNullable<T>> {
   const end = Date.now() + ms;
   for (;;) {

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { IUser } from '@looker/sdk';
 import type { BulkCommands, BulkOutcome } from '../../src/bulk/commands';
 import type { Invite } from '../../src/actions/types';
-import { NO_SANDBOX, api, connectSandbox, sandbox, sandboxApi, sandboxLog, waitFor, writesOf } from './helpers';
+import { api, sandbox, sandboxApi, sandboxLog, startConnected, waitFor, writesOf } from './helpers';
 
 describe('invite users', function () {
   this.timeout(90000);
@@ -19,11 +19,9 @@ describe('invite users', function () {
   let connectionId: string;
 
   before(async function () {
-    if (!sb) throw new Error(NO_SANDBOX);
-    const a = await api();
-    connectionId = await connectSandbox(a, sb);
-    await a.tree.setQuery(undefined);
-    bulk = a.bulk;
+    const started = await startConnected(sb);
+    connectionId = started.connectionId;
+    bulk = started.a.bulk;
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'looker-invite-'));
   });
 
